@@ -1,0 +1,12 @@
+include(bench/switch.cmake OPTIONAL)
+
+add_executable(bench_exec bench/bench_exec.c)
+target_link_libraries(bench_exec PRIVATE mmfuzz_core)
+
+if(MMFUZZ_IS_CLANG)
+  set(MMFUZZ_ASAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined)
+  add_executable(bench_exec_asan bench/bench_exec.c ${MMFUZZ_CORE_SOURCES})
+  target_compile_options(bench_exec_asan PRIVATE ${MMFUZZ_ASAN_FLAGS})
+  target_link_options(bench_exec_asan PRIVATE ${MMFUZZ_ASAN_FLAGS})
+  target_link_libraries(bench_exec_asan PRIVATE m)
+endif()

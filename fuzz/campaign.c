@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+#include "campaign.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+#define PATH_LEN 4096
+
+struct campaign {
+	char fuzzer[PATH_LEN];
+	char corpus[PATH_LEN];
+	char findings[PATH_LEN];
+	char seeds[PATH_LEN];
+	int time;
+	int jobs;
+	uint64_t seed;
+	time_t start;
+};
+
+static volatile pid_t fuzzer_pid;
+
+static void forward_signal(int sig)
+{
+	if (fuzzer_pid > 0)
+		kill(fuzzer_pid, sig);
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[PATH_LEN];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static const char *exe_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n <= 0)
+		return ".";
+	buf[n] = 0;
+	return dirname(buf);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The seed scenarios: $MMFUZZ_SEEDS, ./corpus/seeds, or next to the
+ * source tree the binary was built from. */
+static void find_seeds(struct campaign *c)
+{
+	const char *env = getenv("MMFUZZ_SEEDS");
+	char dir[PATH_LEN];
+
+	c->seeds[0] = 0;
+	if (env && is_dir(env)) {
+		snprintf(c->seeds, sizeof(c->seeds), "%s", env);
+		return;
+	}
+	if (is_dir("corpus/seeds")) {
+		snprintf(c->seeds, sizeof(c->seeds), "corpus/seeds");
+		return;
+	}
+	snprintf(c->seeds, sizeof(c->seeds), "%s", MMFUZZ_SOURCE_DIR "/corpus/seeds");
+	if (!is_dir(c->seeds))
+		c->seeds[0] = 0;
+	(void)dir;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Compile every text seed into the corpus directory as a binary input. */
+static int install_seeds(const struct campaign *c)
+{
+	DIR *d = opendir(c->seeds);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char src[PATH_LEN * 2], dst[PATH_LEN * 2], err[256];
+		struct input in;
+		uint8_t *storage = NULL, out[8192];
+		size_t len;
+		FILE *f;
+
+		if (!has_suffix(e->d_name, ".mmf"))
+			continue;
+		snprintf(src, sizeof(src), "%s/%s", c->seeds, e->d_name);
+		if (input_load_file(src, &in, &storage, err, sizeof(err)) != INPUT_OK) {
+			fprintf(stderr, "mmfuzz: skipping seed %s: %s\n", src, err);
+			free(storage);
+			continue;
+		}
+		len = input_encode(&in, out, sizeof(out));
+		free(storage);
+		snprintf(dst, sizeof(dst), "%s/seed-%s.bin", c->corpus, e->d_name);
+		f = fopen(dst, "wb");
+		if (f && fwrite(out, 1, len, f) == len)
+			n++;
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
+static const char *field(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+
+	return p ? p + strlen(key) : NULL;
+}
+
+/* Turn libFuzzer's status lines into one progress line of ours. */
+static void show_progress(const struct campaign *c, const char *line)
+{
+	const char *execs = line[0] == '#' ? line + 1 : NULL;
+	const char *corp = field(line, "corp: ");
+	const char *ft = field(line, "ft: ");
+	const char *rate = field(line, "exec/s: ");
+	const char *crash = field(line, "crash: ");
+
+	if (!execs || !rate)
+		return;
+	fprintf(stderr, "[%4lds] execs %-10lld %6lld exec/s  corpus %-5d features %-6d%s%s\n",
+		(long)(time(NULL) - c->start), atoll(execs), atoll(rate), corp ? atoi(corp) : 0,
+		ft ? atoi(ft) : 0, crash ? "  crashes " : "", crash ? crash : "");
+}
+
+static void watch_output(const struct campaign *c, FILE *out)
+{
+	char line[4096];
+	time_t last = 0;
+
+	while (fgets(line, sizeof(line), out)) {
+		line[strcspn(line, "\n")] = 0;
+		if (strncmp(line, "mmfuzz: VIOLATION", 17) == 0) {
+			fprintf(stderr, "[%4lds] FINDING %s\n", (long)(time(NULL) - c->start), line);
+			continue;
+		}
+		if (strstr(line, "Test unit written to")) {
+			fprintf(stderr, "[%4lds]   saved: %s\n", (long)(time(NULL) - c->start),
+				strstr(line, "to ") + 3);
+			continue;
+		}
+		if (line[0] == '#' && time(NULL) != last) {
+			last = time(NULL);
+			show_progress(c, line);
+		}
+	}
+}
+
+static void build_argv(const struct campaign *c, char **argv, char store[][PATH_LEN + 32])
+{
+	int n = 0;
+
+	argv[n++] = (char *)c->fuzzer;
+	snprintf(store[0], sizeof(store[0]), "-max_total_time=%d", c->time);
+	snprintf(store[1], sizeof(store[1]), "-fork=%d", c->jobs);
+	snprintf(store[2], sizeof(store[2]), "-artifact_prefix=%s/", c->findings);
+	snprintf(store[3], sizeof(store[3]), "-seed=%llu", (unsigned long long)c->seed);
+	for (int i = 0; i < 4; i++)
+		argv[n++] = store[i];
+	argv[n++] = "-ignore_crashes=1";
+	argv[n++] = "-max_len=512";
+	argv[n++] = "-timeout=10";
+	argv[n++] = "-print_final_stats=1";
+	argv[n++] = (char *)c->corpus;
+	argv[n] = NULL;
+}
+
+static void export_profile(const struct cli_options *o)
+{
+	char set[1024] = "";
+	size_t n = 0;
+
+	setenv("MMFUZZ_PROFILE", o->profile ? o->profile : "latest", 1);
+	for (int i = 0; i < o->n_switches && n < sizeof(set); i++)
+		n += (size_t)snprintf(set + n, sizeof(set) - n, "%s%s", i ? "," : "",
+				      o->switches[i]);
+	setenv("MMFUZZ_SET", set, 1);
+}
+
+static int run_fuzzer(const struct campaign *c, const struct cli_options *o)
+{
+	char *argv[16];
+	char store[4][PATH_LEN + 32];
+	int fds[2], status = 0;
+	FILE *out;
+
+	build_argv(c, argv, store);
+	export_profile(o);
+	if (pipe(fds) < 0)
+		return -1;
+	fuzzer_pid = fork();
+	if (fuzzer_pid == 0) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execv(c->fuzzer, argv);
+		fprintf(stderr, "mmfuzz: cannot run %s: %s\n", c->fuzzer, strerror(errno));
+		_exit(2);
+	}
+	close(fds[1]);
+	signal(SIGINT, forward_signal);
+	signal(SIGTERM, forward_signal);
+	out = fdopen(fds[0], "r");
+	watch_output(c, out);
+	fclose(out);
+	waitpid(fuzzer_pid, &status, 0);
+	return status;
+}
+
+/* Replay each saved input to name it by its signature. */
+static int summarize(const struct campaign *c)
+{
+	DIR *d = opendir(c->findings);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[PATH_LEN * 2], err[256], sig[256];
+		struct input in;
+		struct exec_result r;
+		uint8_t *storage = NULL;
+
+		if (strncmp(e->d_name, "crash-", 6) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", c->findings, e->d_name);
+		if (input_load_file(path, &in, &storage, err, sizeof(err)) != INPUT_OK) {
+			fprintf(stderr, "  %s: %s\n", path, err);
+			free(storage);
+			continue;
+		}
+		runner_execute(&in, NULL, false, NULL, &r);
+		runner_signature(&r, sig, sizeof(sig));
+		free(storage);
+		if (n++ == 0)
+			fprintf(stderr, "findings (replay with: mmfuzz replay --profile %s FILE):\n",
+				runner_profile_name());
+		fprintf(stderr, "  %s  %s\n", path, sig);
+	}
+	closedir(d);
+	if (n == 0)
+		fprintf(stderr, "no findings in %s\n", c->findings);
+	return n;
+}
+
+static int locate_fuzzer(struct campaign *c)
+{
+	char buf[PATH_LEN];
+
+	snprintf(c->fuzzer, sizeof(c->fuzzer), "%s/mmfuzz-fuzzer", exe_dir(buf, sizeof(buf)));
+	if (access(c->fuzzer, X_OK) == 0)
+		return 0;
+	fprintf(stderr,
+		"mmfuzz: %s not found: the fuzz target is built with clang "
+		"(-DMMFUZZ_FUZZERS=ON)\n",
+		c->fuzzer);
+	return -1;
+}
+
+int campaign_run(const struct cli_options *o, const char *argv0)
+{
+	struct campaign c = { .time = o->time > 0 ? o->time : 60,
+			      .jobs = o->jobs > 0 ? o->jobs : 1,
+			      .seed = o->seed ? o->seed : (uint64_t)time(NULL) };
+	const char *profile = o->profile ? o->profile : "latest";
+	int status, seeds = 0;
+
+	(void)argv0;
+	if (locate_fuzzer(&c) < 0)
+		return 2;
+	snprintf(c.corpus, sizeof(c.corpus), "%s", o->n_args ? o->args[0] : "mmfuzz-corpus");
+	if (!o->n_args)
+		snprintf(c.corpus + strlen(c.corpus), sizeof(c.corpus) - strlen(c.corpus), "/%s",
+			 profile);
+	snprintf(c.findings, sizeof(c.findings), "findings/%s", profile);
+	if (mkdir_p(c.corpus) < 0 || mkdir_p(c.findings) < 0) {
+		fprintf(stderr, "mmfuzz: cannot create %s or %s: %s\n", c.corpus, c.findings,
+			strerror(errno));
+		return 2;
+	}
+	if (o->seeds) {
+		find_seeds(&c);
+		seeds = install_seeds(&c);
+	}
+	fprintf(stderr,
+		"mmfuzz: campaign on profile %s for %ds, seed %llu, %d job(s)\n"
+		"        corpus %s (%d seed scenarios added), findings %s\n",
+		runner_profile_name(), c.time, (unsigned long long)c.seed, c.jobs, c.corpus, seeds,
+		c.findings);
+	c.start = time(NULL);
+	status = run_fuzzer(&c, o);
+	if (status < 0) {
+		fprintf(stderr, "mmfuzz: cannot start the fuzzer\n");
+		return 2;
+	}
+	fprintf(stderr, "mmfuzz: campaign ended after %lds\n", (long)(time(NULL) - c.start));
+	return summarize(&c) ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Options shared by the mmfuzz commands. */
+#ifndef MMFUZZ_FUZZ_CLI_H
+#define MMFUZZ_FUZZ_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CLI_MAX_ARGS 64
+
+struct cli_options {
+	const char *profile;
+	const char *switches[16];
+	int n_switches;
+	int time;
+	uint64_t seed;
+	int jobs;
+	int repeat;
+	bool seeds;
+	const char *args[CLI_MAX_ARGS];
+	int n_args;
+};
+
+/* What the violated oracle means, in kernel terms (explain.c). */
+void explain_oracle(const char *oracle, FILE *out);
+
+#endif

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* The binary input format (see input.h) and file loading. */
+#include "input.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target/model.h"
+
+struct reader {
+	const uint8_t *data;
+	size_t size;
+	size_t pos;
+};
+
+static bool take(struct reader *r, uint8_t *byte)
+{
+	if (r->pos >= r->size)
+		return false;
+	*byte = r->data[r->pos++];
+	return true;
+}
+
+static void decode_op(uint8_t kind, uint8_t fields, struct op *op)
+{
+	op->kind = (uint8_t)(kind % OP_NR);
+	op->va = fields & 3;
+	op->word = (fields >> 2) & 1;
+	op->arg = fields >> 3;
+}
+
+static bool decode_thread(struct reader *r, int t, struct scenario_thread *th, char *err,
+			  size_t errlen)
+{
+	uint8_t hdr;
+
+	if (!take(r, &hdr)) {
+		snprintf(err, errlen, "truncated: input ends before the header of thread %d", t);
+		return false;
+	}
+	th->n_ops = (uint8_t)((hdr & 0x1f) % (SCN_MAX_OPS + 1));
+	th->spawn = (uint8_t)((hdr >> 5) % (t + 1));
+	for (int i = 0; i < th->n_ops; i++) {
+		uint8_t kind, fields;
+
+		if (!take(r, &kind) || !take(r, &fields)) {
+			snprintf(err, errlen,
+				 "truncated: thread %d declares %d ops, input ends in op %d", t,
+				 th->n_ops, i);
+			return false;
+		}
+		decode_op(kind, fields, &th->ops[i]);
+	}
+	return true;
+}
+
+enum input_error input_decode(const uint8_t *data, size_t size, struct input *in, char *err,
+			      size_t errlen)
+{
+	struct reader r = { data, size, 0 };
+	uint8_t version, nthreads;
+
+	memset(&in->scenario, 0, sizeof(in->scenario));
+	in->schedule = NULL;
+	in->schedule_len = 0;
+	if (!take(&r, &version)) {
+		snprintf(err, errlen, "truncated: empty input");
+		return INPUT_EMPTY;
+	}
+	if (version != INPUT_VERSION) {
+		snprintf(err, errlen, "unknown input version %u (this build reads version %d)",
+			 version, INPUT_VERSION);
+		return INPUT_BAD_VERSION;
+	}
+	if (!take(&r, &nthreads)) {
+		snprintf(err, errlen, "truncated: input ends before the thread count");
+		return INPUT_TRUNCATED;
+	}
+	in->scenario.n_threads = (uint8_t)(nthreads % SCN_MAX_THREADS + 1);
+	for (int t = 0; t < in->scenario.n_threads; t++)
+		if (!decode_thread(&r, t, &in->scenario.thread[t], err, errlen))
+			return INPUT_TRUNCATED;
+	scenario_normalize(&in->scenario);
+	in->schedule = data + r.pos;
+	in->schedule_len = size - r.pos;
+	return INPUT_OK;
+}
+
+static uint8_t encode_fields(const struct op *op)
+{
+	return (uint8_t)((op->va & 3) | ((op->word & 1) << 2) | (op->arg << 3));
+}
+
+size_t input_encode(const struct input *in, uint8_t *out, size_t cap)
+{
+	const struct scenario *sc = &in->scenario;
+	size_t n = 0;
+
+#define PUT(b)                                                                                     \
+	do {                                                                                       \
+		if (n < cap)                                                                       \
+			out[n] = (uint8_t)(b);                                                     \
+		n++;                                                                               \
+	} while (0)
+	PUT(INPUT_VERSION);
+	PUT(sc->n_threads - 1);
+	for (int t = 0; t < sc->n_threads; t++) {
+		const struct scenario_thread *th = &sc->thread[t];
+
+		PUT(th->n_ops | (th->spawn << 5));
+		for (int i = 0; i < th->n_ops; i++) {
+			PUT(th->ops[i].kind);
+			PUT(encode_fields(&th->ops[i]));
+		}
+	}
+	for (size_t i = 0; i < in->schedule_len; i++)
+		PUT(in->schedule[i]);
+#undef PUT
+	return n;
+}
+
+bool input_is_text(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return false;
+	return data[0] == '#' || data[0] == 't' || data[0] == ' ' || data[0] == '\n' ||
+	       data[0] == '\t' || data[0] == 's';
+}
+
+static uint8_t *read_whole_file(const char *path, size_t *size, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t cap = 0, len = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		size_t got;
+
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			if (!buf)
+				break;
+		}
+		got = fread(buf + len, 1, cap - len - 1, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (!buf || ferror(f)) {
+		snprintf(err, errlen, "cannot read %s", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[len] = 0;
+	*size = len;
+	return buf;
+}
+
+enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage,
+				 char *err, size_t errlen)
+{
+	size_t size = 0;
+	uint8_t *buf = read_whole_file(path, &size, err, errlen);
+	enum input_error e;
+
+	*storage = buf;
+	if (!buf)
+		return INPUT_CORRUPT;
+	if (input_is_text(buf, size))
+		e = input_parse_text((const char *)buf, in, err, errlen);
+	else
+		e = input_decode(buf, size, in, err, errlen);
+	return e;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fuzzer input: a scenario plus a schedule, as bytes (what libFuzzer
+ * and AFL++ mutate and save) and as text (what people read and write).
+ *
+ * Binary format, version 1:
+ *   byte 0        version (1)
+ *   byte 1        number of threads - 1 (mod 4)
+ *   per thread:   one header byte: bits 0-4 op count (mod 17),
+ *                 bits 5-7 spawn (mod thread index + 1: 0 initial,
+ *                 k = child of thread k-1's next fork)
+ *                 then two bytes per op: kind (mod number of kinds),
+ *                 fields: bits 0-1 va, bit 2 word, bits 3-7 arg (mod range)
+ *   the rest      schedule: (gap, target) byte pairs for strategy_bytes
+ *
+ * Every field is reduced into range, so any bytes past the header are a
+ * valid program. Only an unknown version or a scenario cut short are
+ * rejected (the fuzz target runs such inputs as empty programs, so every
+ * saved finding is a well-formed file that `mmfuzz run` accepts).
+ */
+#ifndef MMFUZZ_FUZZ_INPUT_H
+#define MMFUZZ_FUZZ_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "target/scenario.h"
+
+#define INPUT_VERSION 1
+#define INPUT_MAX_SCHEDULE 4096
+
+struct input {
+	struct scenario scenario;
+	const uint8_t *schedule; /* points into the decoded buffer or `owned` */
+	size_t schedule_len;
+	uint8_t owned[INPUT_MAX_SCHEDULE]; /* schedule storage for text inputs */
+};
+
+enum input_error {
+	INPUT_OK,
+	INPUT_EMPTY,
+	INPUT_BAD_VERSION,
+	INPUT_TRUNCATED,
+	INPUT_CORRUPT, /* text only: a line that does not parse */
+};
+
+/* Decode bytes; on error, err says why in a sentence. `in->schedule`
+ * points into data, which must outlive `in`. */
+enum input_error input_decode(const uint8_t *data, size_t size, struct input *in, char *err,
+			      size_t errlen);
+/* Encode into out (at least input_encoded_size bytes). Returns the size. */
+size_t input_encode(const struct input *in, uint8_t *out, size_t cap);
+
+/* Text format: see corpus/README.md. */
+enum input_error input_parse_text(const char *text, struct input *in, char *err, size_t errlen);
+void input_print_text(const struct input *in, FILE *out);
+
+/* Does the buffer look like the text format (starts with '#', 't' or
+ * white space)? Binary inputs start with the version byte. */
+bool input_is_text(const uint8_t *data, size_t size);
+
+/* Load a file in either format. Returns INPUT_OK or an error with err set
+ * (also for I/O errors). `storage` receives the file's bytes. */
+enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage,
+				 char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Scheduling strategies, behind one interface.
+ *
+ * At a scheduling point with the running thread `current`, the scheduler
+ * asks the strategy to choose among the enabled threads. Strategies are
+ * deterministic functions of their own state: bytes, a seed, or a recorded
+ * execution.
+ */
+#ifndef MMFUZZ_SCHEDULER_STRATEGY_H
+#define MMFUZZ_SCHEDULER_STRATEGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sched.h"
+
+struct sched_choice {
+	uint64_t step;
+	int current;           /* thread that reached the point */
+	bool current_enabled;  /* false if it blocked or exited */
+	int n_enabled;         /* >= 1 */
+	int enabled[SCHED_MAX_THREADS]; /* ascending thread ids */
+	const struct sched_site *site;
+	/* The running thread is spinning (sched_spin): it stays enabled, but
+	 * strategies should prefer someone else (fairness for spin loops). */
+	bool current_yields;
+};
+
+struct strategy {
+	const char *name;
+	void (*begin)(struct strategy *s);   /* start of an execution */
+	/* Return the thread to run next: one of choice->enabled[]. A return
+	 * of -1 means "drift" (replay only): the run ends with SCHED_DRIFT. */
+	int (*pick)(struct strategy *s, const struct sched_choice *choice);
+	/* May be NULL. end() may also write drift[] (e.g. replay: the
+	 * execution ended before the record did); sched_run() then turns the
+	 * verdict into SCHED_DRIFT with that text. sched_run() clears drift[]
+	 * before begin(). */
+	void (*end)(struct strategy *s, const struct sched_result *r);
+	char drift[256]; /* explanation when pick() returns -1 */
+};
+
+/* Deterministic fallback used when nothing else decides: keep the current
+ * thread if enabled, else the next enabled thread after it (round robin). */
+int strategy_default_pick(const struct sched_choice *choice);
+
+/*
+ * Fuzzer bytes. The schedule is a list of (gap, target) byte pairs: keep
+ * the running thread for `gap` multi-choice points, then switch to
+ * enabled[target % n]. Input is spent only on switches, so a small
+ * mutation makes a small schedule change. When the bytes run out the
+ * execution finishes with strategy_default_pick().
+ */
+struct strategy_bytes {
+	struct strategy base;
+	const uint8_t *data;
+	size_t size;
+	size_t pos;
+	unsigned gap;       /* points left before the next switch */
+	bool have_gap;
+};
+void strategy_bytes_init(struct strategy_bytes *s, const uint8_t *data, size_t size);
+
+/* Uniform random walk: every point picks uniformly among enabled threads. */
+struct strategy_random {
+	struct strategy base;
+	uint64_t seed;  /* execution i of a campaign uses seed + i */
+	uint64_t rng;
+	uint64_t executions;
+};
+void strategy_random_init(struct strategy_random *s, uint64_t seed);
+
+/*
+ * PCT (Burckhardt et al., ASPLOS 2010): random distinct thread priorities,
+ * depth-1 priority change points drawn uniformly over the estimated number
+ * of steps (the estimate grows with the longest execution seen).
+ */
+struct strategy_pct {
+	struct strategy base;
+	unsigned depth;
+	uint64_t seed;
+	uint64_t rng;
+	uint64_t executions;
+	uint64_t est_steps;
+	int priority[SCHED_MAX_THREADS];
+	uint64_t change_at[16];
+	unsigned n_changes;
+	unsigned next_low; /* next priority given at a change point */
+	unsigned next_change; /* index of the next change point in change_at[] */
+	int yield_low;        /* next (lowest yet) priority given to a yielding thread */
+};
+/*
+ * Details: priorities depth..depth+SCHED_MAX_THREADS-1 are a random
+ * permutation over thread slots; change points are sorted, and the k-th
+ * one gives the running thread priority depth-1-k, below every priority
+ * given so far. A yielding thread drops below everyone (0, -1, ...), as
+ * PCT assumes spin loops yield. depth is clamped to 1..17.
+ */
+void strategy_pct_init(struct strategy_pct *s, unsigned depth, uint64_t seed);
+
+/*
+ * Replay a recorded execution step by step. At each step the current
+ * thread and site must match the record; a mismatch is drift, reported
+ * with the step, never silently followed.
+ */
+struct strategy_replay {
+	struct strategy base;
+	const struct sched_decision *rec;
+	size_t n;
+	size_t pos;
+};
+void strategy_replay_init(struct strategy_replay *s, const struct sched_decision *rec,
+			  size_t n);
+/* Drift is also reported when the recorded chosen thread is not enabled,
+ * and (through end()) when the execution ends with recorded steps left. */
+
+/* splitmix64: the one random source of the strategies. */
+uint64_t sched_rng_next(uint64_t *state);
+/* Uniform in [0, n), n >= 1, from sched_rng_next(). */
+uint32_t sched_rng_below(uint64_t *state, uint32_t n);
+
+#endif

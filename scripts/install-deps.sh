@@ -1,0 +1,17 @@
+#!/bin/sh
+# Install what a fresh Debian machine lacks to build and test mmfuzz.
+# Packages by Debian name; nothing is downloaded from anywhere else.
+set -eu
+PACKAGES="clang libclang-rt-14-dev cmake ninja-build make libboost-context-dev"
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null

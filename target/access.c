@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The CPU side of a user access: TLB lookup, hardware page walk, and the
+ * arch page-fault handler (do_user_addr_fault) that calls into
+ * handle_mm_fault.
+ */
+#include "fault.h"
+#include "folio.h"
+#include "oracle.h"
+#include "syscalls.h"
+#include "tlb.h"
+#include "vma.h"
+
+/* Returns false when the access must raise SIGSEGV. */
+static bool do_user_addr_fault(int va, bool write)
+{
+	struct mm_struct *mm = current_mm();
+	struct vm_area_struct *vma;
+	int ret;
+
+	down_read(&mm->mmap_lock);
+	vma = find_vma(mm, va);
+	if (!vma || (write && !(vma->vm_flags & VM_WRITE)) || !(vma->vm_flags & VM_READ)) {
+		up_read(&mm->mmap_lock);
+		mm_trace("do_user_addr_fault P%d va %d: SIGSEGV", mm->id, va);
+		return false;
+	}
+	ret = handle_mm_fault(mm, vma, va, write ? FAULT_FLAG_WRITE : 0);
+	up_read(&mm->mmap_lock);
+	return !(ret & (VM_FAULT_OOM | VM_FAULT_SIGSEGV));
+}
+
+/* The hardware walker: fill the TLB from a PTE that allows the access,
+ * setting the accessed and dirty bits as x86 does. */
+static bool page_walk_fill(int va, bool write)
+{
+	struct mm_struct *mm = current_mm();
+	struct pte *pte = &mm->pte[va];
+
+	mm_point("page_walk", "page walk P%d va %d for %s", mm->id, va, write ? "write" : "read");
+	if (!pte->present || (write && !pte->write))
+		return false;
+	pte->young = true;
+	if (write)
+		pte->dirty = true;
+	tlb_fill(sched_self(), mm->id, va, pte->pfn, pte->write, pte->dirty);
+	return true;
+}
+
+static bool user_access(int va, int word, bool write)
+{
+	int cpu = sched_self();
+	int pid = current_pid();
+
+	for (;;) {
+		struct tlb_entry *e;
+
+		mm_point("tlb_lookup", "user %s P%d va %d word %d", write ? "store" : "load", pid, va,
+			 word);
+		e = tlb_lookup(cpu, pid, va);
+		if (e && (!write || (e->writable && e->dirty))) {
+			struct folio *folio = pfn_folio(e->pfn);
+
+			folio_check_live(folio, write ? "user store" : "user load");
+			if (write) {
+				wseq_t v = oracle_record_write(pid, va, word, VIA_CPU, NULL);
+
+				if (e->pfn == ZERO_PFN)
+					sched_fail("memory-safety", "zero-page-write",
+						   "P%d wrote into the shared zero page", pid);
+				folio->data[word] = v;
+				mm_trace("store #%u to frame %d word %d (TLB hit)", v, e->pfn, word);
+			} else {
+				mm_trace("load #%u from frame %d word %d (TLB hit)",
+					 folio->data[word], e->pfn, word);
+				oracle_check_user_read(pid, va, word, folio->data[word]);
+			}
+			return true;
+		}
+		if (page_walk_fill(va, write))
+			continue;
+		if (!do_user_addr_fault(va, write))
+			return false;
+	}
+}
+
+bool user_read(int va, int word)
+{
+	return user_access(va, word, false);
+}
+
+bool user_write(int va, int word)
+{
+	return user_access(va, word, true);
+}

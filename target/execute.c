@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+#include "execute.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "folio.h"
+#include "model.h"
+#include "scheduler/sync.h"
+#include "syscalls.h"
+#include "task.h"
+
+/* One simulated thread: a scenario thread, or the thread of a child whose
+ * program is empty (it just exits). */
+struct thread_ctx {
+	const struct scenario *sc;
+	int index; /* scenario thread, -1 for an exit-only child */
+	int proc;
+	char name[8];
+};
+
+static struct thread_ctx contexts[SCHED_MAX_THREADS];
+static int nr_contexts;
+static bool started[SCN_MAX_THREADS];
+static bool event_signalled[SCN_MAX_EVENTS];
+static struct sched_waitq event_waiters[SCN_MAX_EVENTS];
+
+static void thread_main(void *arg);
+
+static int start_thread(const struct scenario *sc, int index, int proc)
+{
+	struct thread_ctx *ctx;
+	int tid;
+
+	if (nr_contexts >= SCHED_MAX_THREADS)
+		return -1;
+	ctx = &contexts[nr_contexts];
+	*ctx = (struct thread_ctx){ .sc = sc, .index = index, .proc = proc };
+	if (index >= 0)
+		snprintf(ctx->name, sizeof(ctx->name), "T%d", index);
+	else
+		snprintf(ctx->name, sizeof(ctx->name), "X%d", proc);
+	tid = sched_spawn(thread_main, ctx, ctx->name);
+	if (tid < 0)
+		return -1;
+	nr_contexts++;
+	M.thread_proc[tid] = proc;
+	M.proc[proc].nr_threads++;
+	if (index >= 0)
+		started[index] = true;
+	return tid;
+}
+
+/* fork(): the child runs the first not-yet-started thread declared as a
+ * child of this one, or exits at once if there is none. */
+static void op_fork(const struct thread_ctx *ctx)
+{
+	int child = sys_fork();
+
+	if (child < 0)
+		return;
+	for (int t = 0; t < ctx->sc->n_threads; t++) {
+		if (!started[t] && ctx->sc->thread[t].spawn == SPAWN_CHILD_OF(ctx->index)) {
+			if (start_thread(ctx->sc, t, child) >= 0)
+				return;
+			break;
+		}
+	}
+	if (start_thread(ctx->sc, -1, child) < 0)
+		exit_process(child);
+}
+
+static void op_wait(int event)
+{
+	/* A user-space wait (a pipe or futex between the test's threads).
+	 * If nothing else can run, nobody will signal: give up, as a test
+	 * with a timeout would, rather than calling it a deadlock. */
+	while (!event_signalled[event])
+		if (!sched_block_timeout(&event_waiters[event], SITE("user wait")))
+			break;
+}
+
+static void run_op(const struct thread_ctx *ctx, const struct op *op)
+{
+	mm_trace("op %s va %d word %d arg %d", op_name(op->kind), op->va, op->word, op->arg);
+	switch ((enum op_kind)op->kind) {
+	case OP_READ:
+		user_read(op->va, op->word);
+		break;
+	case OP_WRITE:
+		user_write(op->va, op->word);
+		break;
+	case OP_FORK:
+		op_fork(ctx);
+		break;
+	case OP_MUNMAP:
+		sys_munmap(op->va);
+		break;
+	case OP_MMAP:
+		sys_mmap(op->va);
+		break;
+	case OP_DONTNEED:
+		sys_madvise_dontneed(op->va);
+		break;
+	case OP_PIN:
+		dev_pin(op->va, op->arg & 1);
+		break;
+	case OP_UNPIN:
+		dev_unpin(op->arg);
+		break;
+	case OP_DMA_WRITE:
+		dev_dma_write(op->arg, op->word);
+		break;
+	case OP_DMA_READ:
+		dev_dma_read(op->arg, op->word);
+		break;
+	case OP_VMSPLICE:
+		sys_vmsplice(op->va);
+		break;
+	case OP_PIPE_READ:
+		sys_pipe_read();
+		break;
+	case OP_SIGNAL:
+		event_signalled[op->arg] = true;
+		sched_wake_all(&event_waiters[op->arg]);
+		break;
+	case OP_WAIT:
+		op_wait(op->arg);
+		break;
+	case OP_NR:
+		break;
+	}
+}
+
+static void thread_main(void *arg)
+{
+	const struct thread_ctx *ctx = arg;
+	struct process *p = &M.proc[ctx->proc];
+
+	if (ctx->index >= 0) {
+		const struct scenario_thread *th = &ctx->sc->thread[ctx->index];
+
+		for (int i = 0; i < th->n_ops; i++)
+			run_op(ctx, &th->ops[i]);
+	}
+	if (--p->nr_threads == 0)
+		exit_process(ctx->proc);
+}
+
+static void execution_reset(void)
+{
+	machine_reset();
+	nr_contexts = 0;
+	memset(started, 0, sizeof(started));
+	memset(event_signalled, 0, sizeof(event_signalled));
+	memset(event_waiters, 0, sizeof(event_waiters));
+}
+
+/* Teardown checks, after every thread has exited. */
+static void check_teardown(struct exec_result *out)
+{
+	if (folio_check_leaks(out->sched.report, sizeof(out->sched.report))) {
+		out->violation = true;
+		out->oracle = "memory-safety";
+		out->kind = "leak";
+	}
+}
+
+void mm_execute(const struct scenario *sc, const struct exec_options *opt,
+		struct exec_result *out)
+{
+	struct sched_config cfg = { .strategy = opt->strategy,
+				    .max_steps = opt->max_steps,
+				    .record_decisions = opt->record_decisions,
+				    .feature_hook = opt->feature_hook };
+	int init;
+
+	sched_init();
+	execution_reset();
+	init = process_create_init();
+	start_thread(sc, 0, init);
+	for (int t = 1; t < sc->n_threads; t++)
+		if (sc->thread[t].spawn == SPAWN_INITIAL)
+			start_thread(sc, t, init);
+	memset(out, 0, sizeof(*out));
+	sched_run(&cfg, &out->sched);
+	out->oracle = out->sched.oracle;
+	out->kind = out->sched.kind;
+	switch (out->sched.verdict) {
+	case SCHED_PASS:
+		check_teardown(out);
+		break;
+	case SCHED_DRIFT:
+		out->violation = true;
+		out->oracle = "replay-drift";
+		out->kind = "";
+		break;
+	default:
+		out->violation = true;
+		break;
+	}
+	if (!out->oracle)
+		out->oracle = "";
+	if (!out->kind)
+		out->kind = "";
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Run one scenario on the model under the current profile: reset the
+ * machine, start the threads, let the scheduler interleave them, then run
+ * the teardown checks.
+ */
+#ifndef MMFUZZ_TARGET_EXECUTE_H
+#define MMFUZZ_TARGET_EXECUTE_H
+
+#include <stdbool.h>
+
+#include "scenario.h"
+#include "scheduler/sched.h"
+#include "scheduler/strategy.h"
+
+struct exec_options {
+	struct strategy *strategy;
+	bool record_decisions;
+	uint64_t max_steps;
+	void (*feature_hook)(uint32_t feature);
+};
+
+struct exec_result {
+	bool violation;      /* any verdict but a clean pass */
+	const char *oracle;  /* stable oracle id */
+	const char *kind;    /* where/what: "pipe read", "unlock-not-held", ... */
+	struct sched_result sched;
+};
+
+void mm_execute(const struct scenario *sc, const struct exec_options *opt,
+		struct exec_result *out);
+
+#endif

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page frames. The shared zero page is frame 0: never allocated by
+ * folio_alloc_anon(), never freed, never written. Frames are handed out
+ * lowest-first so that a freed frame is reused at once: a stale reference
+ * then points at someone else's data, which is what the oracles look for.
+ */
+#include "folio.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+
+struct folio *pfn_folio(int pfn)
+{
+	return &M.frame[pfn];
+}
+
+int folio_pfn(const struct folio *folio)
+{
+	return (int)(folio - M.frame);
+}
+
+void folio_check_live(const struct folio *folio, const char *what)
+{
+	if (folio_pfn(folio) != ZERO_PFN && !folio->allocated)
+		sched_fail("memory-safety", "use-after-free", "%s: frame %d is free", what,
+			   folio_pfn(folio));
+}
+
+int folio_alloc_anon(void)
+{
+	mm_point("alloc_page", "alloc_page");
+	/* Find and claim in one step: no scheduling point in between. */
+	for (int pfn = 1; pfn < NR_FRAMES; pfn++) {
+		struct folio *f = &M.frame[pfn];
+
+		if (f->allocated)
+			continue;
+		mm_trace("alloc_page -> frame %d", pfn);
+		f->allocated = true;
+		f->anon = true;
+		f->anon_exclusive = false;
+		f->refcount = 1;
+		f->mapcount = 0;
+		f->pincount = 0;
+		memset(f->data, 0, sizeof(f->data));
+		sched_trace_mix(0xa110c000u + (unsigned)pfn);
+		return pfn;
+	}
+	return -1;
+}
+
+static void folio_free(struct folio *f)
+{
+	if (f->mapcount != 0)
+		sched_fail("memory-safety", "freed-while-mapped",
+			   "frame %d freed with mapcount %d", folio_pfn(f), f->mapcount);
+	mm_trace("free_page: frame %d", folio_pfn(f));
+	f->allocated = false;
+	f->anon = false;
+	f->anon_exclusive = false;
+}
+
+void folio_get(struct folio *folio)
+{
+	if (folio_pfn(folio) == ZERO_PFN)
+		return;
+	folio_check_live(folio, "folio_get");
+	mm_point("folio_get", "folio_get frame %d: refcount %d -> %d", folio_pfn(folio),
+		 folio->refcount, folio->refcount + 1);
+	folio->refcount++;
+}
+
+void folio_put(struct folio *folio)
+{
+	if (folio_pfn(folio) == ZERO_PFN)
+		return;
+	folio_check_live(folio, "folio_put");
+	mm_point("folio_put", "folio_put frame %d: refcount %d -> %d", folio_pfn(folio),
+		 folio->refcount, folio->refcount - 1);
+	if (folio->refcount <= 0)
+		sched_fail("memory-safety", "refcount-underflow", "frame %d: put with refcount %d",
+			   folio_pfn(folio), folio->refcount);
+	if (--folio->refcount == 0)
+		folio_free(folio);
+}
+
+void folio_pin(struct folio *folio)
+{
+	folio_check_live(folio, "try_grab_folio(FOLL_PIN)");
+	mm_point("try_grab_folio:pin", "pin frame %d: refcount %d -> %d, pincount %d -> %d",
+		 folio_pfn(folio), folio->refcount, folio->refcount + GUP_PIN_COUNTING_BIAS,
+		 folio->pincount, folio->pincount + 1);
+	folio->refcount += GUP_PIN_COUNTING_BIAS;
+	folio->pincount++;
+}
+
+void folio_unpin(struct folio *folio)
+{
+	folio_check_live(folio, "unpin_user_page");
+	if (folio->pincount <= 0 || folio->refcount < GUP_PIN_COUNTING_BIAS)
+		sched_fail("memory-safety", "refcount-underflow", "frame %d: unpin without a pin",
+			   folio_pfn(folio));
+	mm_point("unpin_user_page", "unpin frame %d: pincount %d -> %d", folio_pfn(folio),
+		 folio->pincount, folio->pincount - 1);
+	folio->pincount--;
+	folio->refcount -= GUP_PIN_COUNTING_BIAS - 1;
+	folio_put(folio);
+}
+
+bool folio_maybe_dma_pinned(const struct folio *folio)
+{
+	return folio->refcount >= GUP_PIN_COUNTING_BIAS;
+}
+
+void page_add_new_anon_rmap(struct folio *folio)
+{
+	folio->mapcount = 1;
+	folio->anon = true;
+	/* Fresh anon pages start exclusive (PAE-3). */
+	folio->anon_exclusive = policy.anon_exclusive;
+	mm_trace("page_add_new_anon_rmap frame %d: mapcount 1%s", folio_pfn(folio),
+		 folio->anon_exclusive ? ", anon-exclusive" : "");
+}
+
+void page_dup_rmap(struct folio *folio)
+{
+	if (folio_pfn(folio) == ZERO_PFN)
+		return;
+	mm_point("page_dup_rmap", "page_dup_rmap frame %d: mapcount %d -> %d", folio_pfn(folio),
+		 folio->mapcount, folio->mapcount + 1);
+	folio->mapcount++;
+}
+
+void page_remove_rmap(struct folio *folio)
+{
+	if (folio_pfn(folio) == ZERO_PFN)
+		return;
+	mm_point("page_remove_rmap", "page_remove_rmap frame %d: mapcount %d -> %d",
+		 folio_pfn(folio), folio->mapcount, folio->mapcount - 1);
+	if (folio->mapcount <= 0)
+		sched_fail("memory-safety", "mapcount-underflow", "frame %d: mapcount %d",
+			   folio_pfn(folio), folio->mapcount);
+	folio->mapcount--;
+}
+
+void lock_page(struct folio *folio)
+{
+	mutex_lock(&folio->lock);
+}
+
+bool trylock_page(struct folio *folio)
+{
+	return mutex_trylock(&folio->lock);
+}
+
+void unlock_page(struct folio *folio)
+{
+	mutex_unlock(&folio->lock);
+}
+
+void copy_user_highpage(struct folio *dst, struct folio *src)
+{
+	for (int w = 0; w < PAGE_WORDS; w++) {
+		folio_check_live(src, "copy_user_highpage");
+		mm_point("copy_user_highpage", "copy frame %d word %d (#%u) -> frame %d",
+			 folio_pfn(src), w, src->data[w], folio_pfn(dst));
+		dst->data[w] = src->data[w];
+	}
+}
+
+bool folio_check_leaks(char *report, size_t len)
+{
+	for (int pfn = 1; pfn < NR_FRAMES; pfn++) {
+		const struct folio *f = &M.frame[pfn];
+
+		if (f->allocated) {
+			snprintf(report, len,
+				 "frame %d still allocated after every process exited: refcount %d, "
+				 "mapcount %d, pincount %d",
+				 pfn, f->refcount, f->mapcount, f->pincount);
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Page frames: allocation, references, pins, mapcount and the page lock. */
+#ifndef MMFUZZ_TARGET_FOLIO_H
+#define MMFUZZ_TARGET_FOLIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+struct folio *pfn_folio(int pfn);
+int folio_pfn(const struct folio *folio);
+
+/* A fresh anonymous page: refcount 1, zero-filled. -1 when out of memory. */
+int folio_alloc_anon(void);
+void folio_get(struct folio *folio);
+/* Drop a reference; the frame is freed at zero. Underflow is O9. */
+void folio_put(struct folio *folio);
+/* FOLL_PIN accounting: refcount += GUP_PIN_COUNTING_BIAS. */
+void folio_pin(struct folio *folio);
+void folio_unpin(struct folio *folio);
+/* The kernel's heuristic: page_maybe_dma_pinned(). */
+bool folio_maybe_dma_pinned(const struct folio *folio);
+
+/* rmap: a page table maps the page. */
+void page_add_new_anon_rmap(struct folio *folio);
+void page_dup_rmap(struct folio *folio);
+void page_remove_rmap(struct folio *folio);
+
+void lock_page(struct folio *folio);
+bool trylock_page(struct folio *folio);
+void unlock_page(struct folio *folio);
+
+/* Copy the content of src into dst (copy_user_highpage): one word at a
+ * time, each a scheduling point, so a concurrent store can tear it. */
+void copy_user_highpage(struct folio *dst, struct folio *src);
+
+/* O9: any access to a frame that is not allocated. */
+void folio_check_live(const struct folio *folio, const char *what);
+
+/* End-of-execution check, outside any thread: every frame freed (O9
+ * "leak"). Returns true with an explanation in report on a leak. */
+bool folio_check_leaks(char *report, size_t len);
+
+#endif

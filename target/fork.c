@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fork(): copying an address space, after kernel/fork.c and
+ * copy_page_range() in mm/memory.c. Private anon pages become COW-shared:
+ * both PTEs read-only, one more mapping and reference on the page. The
+ * exception, since 5.9, is a page that may be DMA-pinned: the child gets
+ * its own copy at once, so the parent's pinned page stays the parent's.
+ */
+#include "task.h"
+
+#include "folio.h"
+#include "oracle.h"
+#include "policy.h"
+#include "syscalls.h"
+#include "tlb.h"
+#include "vma.h"
+
+/* Give the child its own copy of a maybe-pinned page (early COW). Both
+ * PTLs held; the parent's PTE is left as it is. */
+static bool copy_present_page(struct mm_struct *child, int va, struct folio *src)
+{
+	int pfn = folio_alloc_anon();
+
+	if (pfn < 0)
+		return false;
+	mm_trace("copy_present_page: frame %d may be pinned (refcount %d): child gets frame %d",
+		 folio_pfn(src), src->refcount, pfn);
+	copy_user_highpage(pfn_folio(pfn), src);
+	page_add_new_anon_rmap(pfn_folio(pfn));
+	child->pte[va] = (struct pte){
+		.pfn = (uint16_t)pfn, .present = true, .write = true, .dirty = true, .young = true
+	};
+	return true;
+}
+
+/* Does this page need a copy for the child instead of sharing? */
+static bool fork_needs_copy(struct mm_struct *parent, struct folio *folio)
+{
+	if (policy.anon_exclusive)
+		/* 5.19 page_try_dup_anon_rmap(): an exclusive page that may be
+		 * pinned cannot be shared. */
+		return folio->anon_exclusive && folio_maybe_dma_pinned(folio);
+	return policy.fork_pinned == FORK_PINNED_COPY && parent->has_pinned &&
+	       folio_maybe_dma_pinned(folio);
+}
+
+static void copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
+			     struct vm_area_struct *vma, int va)
+{
+	struct pte pte = parent->pte[va];
+	struct folio *folio = pfn_folio(pte.pfn);
+
+	mm_point("copy_present_pte", "copy_present_pte P%d -> P%d va %d frame %d", parent->id,
+		 child->id, va, pte.pfn);
+	if (pte.pfn != ZERO_PFN) {
+		folio_check_live(folio, "copy_present_pte");
+		if (folio->anon && fork_needs_copy(parent, folio) &&
+		    copy_present_page(child, va, folio))
+			return;
+		folio_get(folio);
+		page_dup_rmap(folio);
+		if (folio->anon_exclusive)
+			mm_trace("page_try_dup_anon_rmap frame %d: clear anon-exclusive",
+				 pte.pfn);
+		folio->anon_exclusive = false;
+	}
+	if (is_cow_mapping(vma->vm_flags) && pte.write) {
+		/* ptep_set_wrprotect(): the parent stops writing in place.
+		 * Its TLBs are flushed once, at the end of dup_mmap. */
+		mm_point("ptep_set_wrprotect", "ptep_set_wrprotect P%d va %d", parent->id, va);
+		parent->pte[va].write = false;
+		pte.write = false;
+	}
+	pte.young = false;
+	child->pte[va] = pte;
+}
+
+static void copy_page_range(struct mm_struct *child, struct mm_struct *parent,
+			    struct vm_area_struct *vma)
+{
+	for (int va = vma->start; va < vma->end; va++) {
+		spin_lock(&child->ptl);
+		spin_lock(&parent->ptl);
+		if (parent->pte[va].present)
+			copy_present_pte(child, parent, vma, va);
+		spin_unlock(&parent->ptl);
+		spin_unlock(&child->ptl);
+	}
+}
+
+void dup_mmap(struct mm_struct *child, struct mm_struct *parent)
+{
+	down_write(&parent->mmap_lock);
+	mm_trace("dup_mmap P%d -> P%d", parent->id, child->id);
+	oracle_fork_begin(parent->id);
+	for (int i = 0; i < parent->nr_vmas; i++) {
+		child->vma[i] = parent->vma[i];
+		child->nr_vmas++;
+		copy_page_range(child, parent, &parent->vma[i]);
+	}
+	flush_tlb_mm(parent);
+	oracle_fork_end(parent->id, child->id);
+	up_write(&parent->mmap_lock);
+}
+
+int do_fork(void)
+{
+	int parent = current_pid();
+	int child = process_alloc(parent);
+
+	if (child < 0)
+		return -1;
+	dup_mmap(&M.proc[child].mm, &M.proc[parent].mm);
+	return child;
+}
+
+int sys_fork(void)
+{
+	return do_fork();
+}

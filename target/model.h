@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * State of the modelled MM: page frames (folios), address spaces (mm) with
+ * VMAs, a page table and its lock, processes, and one TLB per CPU.
+ *
+ * Sizes are small on purpose: a scenario touches a handful of pages, and
+ * every field is scheduler-visible state that the fuzzer interleaves over.
+ * Each simulated thread runs on its own CPU (cpu == thread id).
+ */
+#ifndef MMFUZZ_TARGET_MODEL_H
+#define MMFUZZ_TARGET_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "scheduler/sched.h"
+#include "scheduler/sync.h"
+
+#define MM_NR_PAGES 4    /* virtual pages per address space: va 0..3 */
+#define PAGE_WORDS 2     /* words of content per page */
+#define NR_FRAMES 32     /* physical frames; frame 0 is the shared zero page */
+#define ZERO_PFN 0
+#define MAX_PROCS 8
+#define MAX_VMAS 8
+#define MAX_PINS 4       /* pins (and pipe buffers) per process */
+#define NR_CPUS SCHED_MAX_THREADS
+#define GUP_PIN_COUNTING_BIAS 1024
+
+/* Content of a word: the sequence number of the write that produced it
+ * (0: never written, zero-filled). Provenance lives in the write log. */
+typedef uint32_t wseq_t;
+
+struct folio {
+	int refcount;
+	int mapcount;
+	int pincount;   /* FOLL_PIN pins (refcount also carries the bias) */
+	bool allocated;
+	bool anon;
+	bool anon_exclusive; /* PG_anon_exclusive (5.19+) */
+	struct mutex lock;   /* lock_page() */
+	wseq_t data[PAGE_WORDS];
+	char lock_name[16];
+};
+
+/* Software view of a page-table entry. */
+struct pte {
+	uint16_t pfn;
+	bool present;
+	bool write;
+	bool dirty;
+	bool young;
+};
+
+#define VM_READ 0x1u
+#define VM_WRITE 0x2u
+#define VM_MAYWRITE 0x4u
+#define VM_SHARED 0x8u
+
+struct vm_area_struct {
+	int start, end; /* [start, end) in pages */
+	unsigned vm_flags;
+	bool anon;
+};
+
+struct mm_struct {
+	int id;                /* the owning process */
+	bool live;
+	struct rw_semaphore mmap_lock;
+	spinlock_t ptl;        /* one page-table lock for the single PTE page */
+	struct vm_area_struct vma[MAX_VMAS];
+	int nr_vmas;
+	struct pte pte[MM_NR_PAGES];
+	bool has_pinned;       /* mm->has_pinned (5.9+), set by FOLL_PIN */
+	char lock_names[2][20];
+};
+
+/* A GUP reference held on behalf of a process: a FOLL_PIN pin (device
+ * buffer) or a FOLL_GET reference held by a pipe (vmsplice). */
+struct gup_ref {
+	bool used;
+	bool pin;          /* FOLL_PIN (else FOLL_GET) */
+	bool writable;     /* taken with FOLL_WRITE */
+	int pfn;
+	int va;
+	bool discarded;    /* the user unmapped/zapped va since: no coherency promise */
+};
+
+/* Per (process, va, word): what a read must return. */
+struct expectation {
+	wseq_t last;       /* last completed write (0: zero-filled) */
+	wseq_t at_fork;    /* value when the fork that created this process started */
+	wseq_t fork_lo;    /* writes by the parent in [fork_lo, fork_hi) may also be seen */
+	wseq_t fork_hi;
+	bool unmapped;     /* va not mapped: no promise */
+};
+
+struct process {
+	bool used;
+	bool exited;
+	int parent;        /* -1 for the initial process */
+	wseq_t fork_seq;   /* writes with seq < fork_seq by ancestors are inherited */
+	int nr_threads;    /* live threads */
+	struct mm_struct mm;
+	struct gup_ref pins[MAX_PINS];
+	struct gup_ref pipe[MAX_PINS];
+	struct expectation expect[MM_NR_PAGES][PAGE_WORDS];
+};
+
+struct tlb_entry {
+	bool valid;
+	int mm;            /* process id the entry belongs to */
+	int pfn;
+	bool writable;
+	bool dirty;
+};
+
+struct cpu {
+	struct tlb_entry tlb[MM_NR_PAGES];
+};
+
+/* One entry per completed write: the provenance of a value. */
+enum write_via { VIA_CPU, VIA_DMA };
+struct write_record {
+	int proc;
+	int thread;
+	int va;
+	int word;
+	enum write_via via;
+	uint64_t step;
+};
+
+#define MAX_WRITES 512
+
+struct machine {
+	struct folio frame[NR_FRAMES];
+	struct process proc[MAX_PROCS];
+	struct cpu cpu[NR_CPUS];
+	int thread_proc[NR_CPUS]; /* process of each thread */
+	struct write_record writes[MAX_WRITES];
+	wseq_t nr_writes;         /* last used seq */
+	int nr_procs;
+};
+
+extern struct machine M;
+
+/* Reset every piece of model state: the start of an execution. */
+void machine_reset(void);
+
+/* The running thread's process and mm. */
+struct process *current_proc(void);
+struct mm_struct *current_mm(void);
+int current_pid(void);
+
+/*
+ * A scheduling point in the model, with a trace line when tracing is on:
+ * the kernel function and what it is about to do. Every access to shared
+ * model state that can matter goes through one.
+ */
+#define mm_point(NAME, ...) mm_point_at(SITE(NAME), __VA_ARGS__)
+void mm_point_at(struct sched_site *site, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A trace line without a scheduling point (state already decided). */
+void mm_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

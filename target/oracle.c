@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+#include "oracle.h"
+
+#include <stdio.h>
+
+/* The parent's expectations when the running fork() started. */
+static wseq_t fork_window_lo;
+static wseq_t fork_start_last[MM_NR_PAGES][PAGE_WORDS];
+
+static struct write_record *write_log(wseq_t value)
+{
+	return value ? &M.writes[value] : NULL;
+}
+
+wseq_t oracle_record_write(int proc, int va, int word, enum write_via via,
+			   const struct gup_ref *pin)
+{
+	struct expectation *e = &M.proc[proc].expect[va][word];
+	wseq_t seq;
+
+	if (M.nr_writes + 1 >= MAX_WRITES)
+		sched_fail("memory-safety", "write-log-full", "more than %d writes", MAX_WRITES - 1);
+	seq = ++M.nr_writes;
+	M.writes[seq] = (struct write_record){ .proc = proc,
+					       .thread = sched_self(),
+					       .va = va,
+					       .word = word,
+					       .via = via,
+					       .step = sched_step() };
+	/* A device write lands in the user's buffer only while the user still
+	 * has it: after a discard the pin is a plain reference. */
+	if (via == VIA_CPU || (pin && !pin->discarded))
+		e->last = seq;
+	sched_trace_mix(seq * 31u + (unsigned)va);
+	return seq;
+}
+
+void provenance_describe(wseq_t value, char *buf, size_t len)
+{
+	const struct write_record *w = write_log(value);
+
+	if (!w) {
+		snprintf(buf, len, "#0 (zero-filled, never written)");
+		return;
+	}
+	snprintf(buf, len, "#%u (P%d/T%d %s write to va %d word %d at step %llu)", value, w->proc,
+		 w->thread, w->via == VIA_DMA ? "DMA" : "CPU", w->va, w->word,
+		 (unsigned long long)w->step);
+}
+
+bool provenance_visible(int reader, wseq_t value)
+{
+	const struct write_record *w = write_log(value);
+	wseq_t horizon = (wseq_t)-1;
+
+	if (!w)
+		return true;
+	/* Walk up from the reader: an ancestor's write is inherited if it
+	 * happened before the fork that separated the two. */
+	for (int p = reader; p >= 0; p = M.proc[p].parent) {
+		if (p == w->proc)
+			return value < horizon;
+		if (M.proc[p].fork_seq < horizon)
+			horizon = M.proc[p].fork_seq;
+	}
+	return false;
+}
+
+static bool value_expected(int proc, const struct expectation *e, wseq_t value)
+{
+	const struct write_record *w = write_log(value);
+
+	if (value == e->last || value == e->at_fork)
+		return true;
+	return w && w->proc == M.proc[proc].parent && value >= e->fork_lo && value < e->fork_hi;
+}
+
+static _Noreturn void fail_value(const char *oracle, const char *where, int proc, int va,
+				 int word, wseq_t value, wseq_t expected)
+{
+	char got[128], want[128];
+
+	provenance_describe(value, got, sizeof(got));
+	provenance_describe(expected, want, sizeof(want));
+	sched_report_append("P%d %s of va %d word %d returned %s\n", proc, where, va, word, got);
+	if (!provenance_visible(proc, value))
+		sched_report_append("  P%d must never see it: it was written by P%d after fork() "
+				    "separated them\n",
+				    proc, M.writes[value].proc);
+	else
+		sched_report_append("  expected the last completed write %s\n", want);
+	sched_fail(oracle, where, "%s", "");
+}
+
+static void check_visible(const char *where, int proc, int va, int word, wseq_t value)
+{
+	if (!provenance_visible(proc, value))
+		fail_value("fork-isolation", where, proc, va, word, value, 0);
+}
+
+void oracle_check_user_read(int proc, int va, int word, wseq_t value)
+{
+	const struct expectation *e = &M.proc[proc].expect[va][word];
+	const struct write_record *last = write_log(e->last);
+
+	check_visible("user-read", proc, va, word, value);
+	if (e->unmapped || value_expected(proc, e, value))
+		return;
+	/* The write the user missed came from a device through a pin, or
+	 * the stale value is one a device can no longer change: the pin and
+	 * the mapping have come apart. */
+	if (last && last->via == VIA_DMA)
+		fail_value("pin-coherency", "user-read", proc, va, word, value, e->last);
+	fail_value("lost-write", "user-read", proc, va, word, value, e->last);
+}
+
+void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t value)
+{
+	const struct expectation *e = &M.proc[proc].expect[pin->va][word];
+
+	check_visible("dma-read", proc, pin->va, word, value);
+	if (pin->discarded || e->unmapped || value_expected(proc, e, value))
+		return;
+	fail_value("pin-coherency", "dma-read", proc, pin->va, word, value, e->last);
+}
+
+void oracle_check_pipe_read(int proc, const struct gup_ref *buf, int word, wseq_t value)
+{
+	/* A pipe buffer references the page as it is now: later writes of the
+	 * same process may show, another process's never. */
+	check_visible("pipe-read", proc, buf->va, word, value);
+}
+
+void oracle_discard(int proc, int va, bool unmapped)
+{
+	struct process *p = &M.proc[proc];
+
+	for (int w = 0; w < PAGE_WORDS; w++)
+		p->expect[va][w] = (struct expectation){ .unmapped = unmapped };
+	for (int i = 0; i < MAX_PINS; i++) {
+		if (p->pins[i].used && p->pins[i].va == va)
+			p->pins[i].discarded = true;
+		if (p->pipe[i].used && p->pipe[i].va == va)
+			p->pipe[i].discarded = true;
+	}
+}
+
+void oracle_mapped(int proc, int va)
+{
+	for (int w = 0; w < PAGE_WORDS; w++)
+		M.proc[proc].expect[va][w] = (struct expectation){ 0 };
+}
+
+void oracle_fork_begin(int parent)
+{
+	fork_window_lo = M.nr_writes + 1;
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		for (int w = 0; w < PAGE_WORDS; w++)
+			fork_start_last[va][w] = M.proc[parent].expect[va][w].last;
+}
+
+void oracle_fork_end(int parent, int child)
+{
+	struct process *c = &M.proc[child];
+	const struct process *p = &M.proc[parent];
+
+	c->fork_seq = M.nr_writes + 1;
+	for (int va = 0; va < MM_NR_PAGES; va++) {
+		for (int w = 0; w < PAGE_WORDS; w++) {
+			struct expectation e = p->expect[va][w];
+
+			e.at_fork = fork_start_last[va][w];
+			e.fork_lo = fork_window_lo;
+			e.fork_hi = c->fork_seq;
+			c->expect[va][w] = e;
+		}
+	}
+}

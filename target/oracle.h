@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Oracles: the invariants a user can observe, checked when a value is
+ * read (by a CPU, a device through a pin, or a pipe) and at teardown.
+ *
+ * Every stored value is the sequence number of the write that produced it,
+ * and the write log gives its provenance (process, thread, VA, CPU or DMA,
+ * step). A read is judged against what the reading process may see:
+ *  - fork-isolation (O2): a value written by another process after the two
+ *    were separated by fork() must never be seen;
+ *  - pin-coherency (O3): a pinned buffer and the mapping stay one page:
+ *    the device sees the user's writes and the user sees the device's;
+ *  - lost-write (O4): a read returns the last completed write of the
+ *    process to that VA (or, for a child, its snapshot at fork);
+ *  - memory-safety (O9): no access to freed frames, no refcount underflow,
+ *    nothing left allocated at teardown.
+ */
+#ifndef MMFUZZ_TARGET_ORACLE_H
+#define MMFUZZ_TARGET_ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+
+/* A store completed: log it and update the writer's expectation. Returns
+ * the value to store. `pin` is the pin a DMA write went through (or NULL). */
+wseq_t oracle_record_write(int proc, int va, int word, enum write_via via,
+			   const struct gup_ref *pin);
+
+/* The value a user read returned. */
+void oracle_check_user_read(int proc, int va, int word, wseq_t value);
+/* The value a device read through a pin returned. */
+void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t value);
+/* The value read from a pipe buffer filled by vmsplice(). */
+void oracle_check_pipe_read(int proc, const struct gup_ref *buf, int word, wseq_t value);
+
+/* The user discarded va (zap): reads return zero, or fault if unmapped;
+ * pins and pipe buffers on va lose their coherency promise. */
+void oracle_discard(int proc, int va, bool unmapped);
+/* va was mapped afresh (reads return zero). */
+void oracle_mapped(int proc, int va);
+
+/* fork(): the child's expectations are the parent's, taken at completion;
+ * writes by the parent while fork ran may or may not be seen. */
+void oracle_fork_begin(int parent);
+void oracle_fork_end(int parent, int child);
+
+/* May process `reader` see the value at all? */
+bool provenance_visible(int reader, wseq_t value);
+/* "#7 (P0/T1 CPU write to va 0 word 1 at step 42)" */
+void provenance_describe(wseq_t value, char *buf, size_t len);
+
+#endif

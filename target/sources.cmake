@@ -1,0 +1,17 @@
+set(MMFUZZ_TARGET_SOURCES
+  target/access.c
+  target/device.c
+  target/execute.c
+  target/folio.c
+  target/fork.c
+  target/gup.c
+  target/machine.c
+  target/memory.c
+  target/mmap.c
+  target/oracle.c
+  target/pipe.c
+  target/policy.c
+  target/scenario.c
+  target/task.c
+  target/tlb.c
+  target/vma.c)

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+#include "task.h"
+
+#include <stdio.h>
+
+#include "fault.h"
+#include "folio.h"
+#include "gup.h"
+#include "oracle.h"
+#include "tlb.h"
+#include "vma.h"
+
+static void mm_init(struct mm_struct *mm, int id)
+{
+	mm->id = id;
+	mm->live = true;
+	snprintf(mm->lock_names[0], sizeof(mm->lock_names[0]), "mmap_lock[P%d]", id);
+	snprintf(mm->lock_names[1], sizeof(mm->lock_names[1]), "ptl[P%d]", id);
+	init_rwsem(&mm->mmap_lock, mm->lock_names[0]);
+	spin_lock_init(&mm->ptl, mm->lock_names[1]);
+}
+
+int process_alloc(int parent)
+{
+	int id = M.nr_procs;
+	struct process *p;
+
+	if (id >= MAX_PROCS)
+		return -1;
+	M.nr_procs++;
+	p = &M.proc[id];
+	p->used = true;
+	p->parent = parent;
+	mm_init(&p->mm, id);
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		for (int w = 0; w < PAGE_WORDS; w++)
+			p->expect[va][w].unmapped = true;
+	return id;
+}
+
+int process_create_init(void)
+{
+	int id = process_alloc(-1);
+
+	vma_insert_anon(&M.proc[id].mm, 0, MM_NR_PAGES);
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		oracle_mapped(id, va);
+	return id;
+}
+
+static void exit_mmap(struct mm_struct *mm)
+{
+	down_write(&mm->mmap_lock);
+	mm_trace("exit_mmap P%d", mm->id);
+	zap_page_range(mm, 0, MM_NR_PAGES, true);
+	mm->nr_vmas = 0;
+	flush_tlb_mm(mm);
+	up_write(&mm->mmap_lock);
+}
+
+/* Drop GUP references held for the process: pins (e.g. an io_uring fixed
+ * buffer) and pipe buffers, as closing their files does. */
+static void release_gup_refs(struct process *p)
+{
+	for (int i = 0; i < MAX_PINS; i++) {
+		if (p->pins[i].used) {
+			p->pins[i].used = false;
+			unpin_user_page(p->pins[i].pfn);
+		}
+		if (p->pipe[i].used) {
+			p->pipe[i].used = false;
+			folio_put(pfn_folio(p->pipe[i].pfn));
+		}
+	}
+}
+
+void exit_process(int proc)
+{
+	struct process *p = &M.proc[proc];
+
+	mm_trace("exit P%d", proc);
+	exit_mmap(&p->mm);
+	release_gup_refs(p);
+	p->mm.live = false;
+	p->exited = true;
+}

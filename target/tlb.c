@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+#include "tlb.h"
+
+struct tlb_entry *tlb_lookup(int cpu, int mm, int va)
+{
+	struct tlb_entry *e = &M.cpu[cpu].tlb[va];
+
+	return e->valid && e->mm == mm ? e : NULL;
+}
+
+void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool dirty)
+{
+	struct tlb_entry *e = &M.cpu[cpu].tlb[va];
+
+	e->valid = true;
+	e->mm = mm;
+	e->pfn = pfn;
+	e->writable = writable;
+	e->dirty = dirty;
+	mm_trace("tlb fill CPU%d: P%d va %d -> frame %d %s", cpu, mm, va, pfn,
+		 writable ? "RW" : "RO");
+}
+
+static void tlb_drop(int mm, int va)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct tlb_entry *e = &M.cpu[cpu].tlb[va];
+
+		if (e->valid && e->mm == mm)
+			e->valid = false;
+	}
+}
+
+void flush_tlb_page(struct mm_struct *mm, int va)
+{
+	mm_point("flush_tlb_page", "flush_tlb_page P%d va %d (all CPUs)", mm->id, va);
+	tlb_drop(mm->id, va);
+}
+
+void flush_tlb_mm(struct mm_struct *mm)
+{
+	mm_point("flush_tlb_mm", "flush_tlb_mm P%d (all CPUs)", mm->id);
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		tlb_drop(mm->id, va);
+}

@@ -1,0 +1,75 @@
+#!/bin/sh
+# The mmfuzz command line: exit statuses, error messages, replay output.
+#   cli.sh MMFUZZ CORPUS_DIR
+set -u
+MMFUZZ=$1
+CORPUS=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+# expect STATUS GREP-PATTERN -- COMMAND...
+expect() {
+	want=$1 pattern=$2
+	shift 3
+	"$@" >"$TMP/out" 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ] && grep -q -- "$pattern" "$TMP/out"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $* -> exit $got (want $want), output lacks '$pattern':"
+		sed 's/^/    /' "$TMP/out" | head -20
+	fi
+}
+
+CHILD=$CORPUS/regress/cve-2020-29374-child.mmf
+
+expect 0 "v5.9-rc" -- "$MMFUZZ" profiles
+expect 0 "wp.reuse" -- "$MMFUZZ" profiles
+expect 2 "usage" -- "$MMFUZZ"
+expect 2 "unknown command" -- "$MMFUZZ" frobnicate
+expect 2 "unknown profile 'v9.9'" -- "$MMFUZZ" run --profile v9.9 "$CHILD"
+expect 2 "unknown switch 'nope'" -- "$MMFUZZ" run --set nope=1 "$CHILD"
+expect 2 "has no value 'sometimes'" -- "$MMFUZZ" run --set wp.reuse=sometimes "$CHILD"
+expect 2 "unknown or incomplete option --frob" -- "$MMFUZZ" run --frob "$CHILD"
+expect 2 "cannot open" -- "$MMFUZZ" run "$TMP/missing"
+
+printf 'thread 0\n  write va=7\n' >"$TMP/corrupt.mmf"
+expect 2 "corrupt: line 2: va out of range" -- "$MMFUZZ" run "$TMP/corrupt.mmf"
+printf '\001\000\003\001' >"$TMP/truncated.bin"
+expect 2 "truncated" -- "$MMFUZZ" run "$TMP/truncated.bin"
+printf '\007\000\000' >"$TMP/version.bin"
+expect 2 "unknown input version 7" -- "$MMFUZZ" run "$TMP/version.bin"
+: >"$TMP/empty.bin"
+expect 2 "empty input" -- "$MMFUZZ" run "$TMP/empty.bin"
+
+expect 1 "mmfuzz: VIOLATION fork-isolation pipe-read profile=v5.7" -- \
+	"$MMFUZZ" run --profile v5.7 "$CHILD"
+expect 0 "mmfuzz: CLEAN profile=latest" -- "$MMFUZZ" run "$CHILD"
+expect 1 "profile=v5.9+wp.reuse=mapcount" -- \
+	"$MMFUZZ" run --profile v5.9 --set wp.reuse=mapcount "$CHILD"
+MMFUZZ_PROFILE=v5.7 expect 1 "VIOLATION fork-isolation" -- "$MMFUZZ" run "$CHILD"
+expect 1 "identical 100/100" -- "$MMFUZZ" run --profile v5.7 --repeat 100 "$CHILD"
+
+# The replay explains the leak in kernel terms.
+expect 1 "reuse_swap_page" -- "$MMFUZZ" replay --profile v5.7 "$CHILD"
+expect 1 "wp_page_reuse" -- "$MMFUZZ" replay --profile v5.7 "$CHILD"
+expect 1 "P1 must never see it" -- "$MMFUZZ" replay --profile v5.7 "$CHILD"
+expect 1 "what fork-isolation means" -- "$MMFUZZ" replay --profile v5.7 "$CHILD"
+expect 0 "wp_page_copy" -- "$MMFUZZ" replay --profile v5.9 "$CHILD"
+
+# Text -> binary -> text is the identity, and the binary runs the same.
+expect 0 "" -- "$MMFUZZ" compile "$CHILD" "$TMP/child.bin"
+expect 1 "VIOLATION fork-isolation" -- "$MMFUZZ" run --profile v5.7 "$TMP/child.bin"
+"$MMFUZZ" print "$CHILD" >"$TMP/a.txt"
+"$MMFUZZ" print "$TMP/child.bin" >"$TMP/b.txt"
+if cmp -s "$TMP/a.txt" "$TMP/b.txt"; then passed=$((passed + 1)); else
+	failed=$((failed + 1))
+	echo "FAIL: text and binary print differently"
+fi
+
+echo "cli: $passed passed, $failed failed"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The regression manifest: every reproducer on every listed profile (and
+ * with the fix's switch turned back) must give the expected verdict, and
+ * every seed scenario must be clean on latest. The whole corpus is run
+ * twice in this one process; both passes must give identical trace hashes.
+ *
+ *   test_regress CORPUS_DIR
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz/runner.h"
+
+#define MAX_RUNS 256
+
+struct run {
+	char file[512];
+	char profile[256];
+	char expect[64];
+	unsigned long long hash;
+};
+
+static struct run runs[MAX_RUNS];
+static int n_runs, passed, failed;
+
+static void check(bool ok, const struct run *r, const char *got)
+{
+	if (ok) {
+		passed++;
+		return;
+	}
+	failed++;
+	printf("FAIL %s on %s: expected %s, got %s\n", r->file, r->profile, r->expect, got);
+}
+
+/* "v5.9+wp.reuse=mapcount+..." -> profile and switches. */
+static bool select_profile(const char *spec)
+{
+	char buf[256], err[512];
+	const char *switches[16];
+	int n = 0;
+	char *save = NULL, *name;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	name = strtok_r(buf, "+", &save);
+	for (char *s = strtok_r(NULL, "+", &save); s && n < 16; s = strtok_r(NULL, "+", &save))
+		switches[n++] = s;
+	if (!runner_select(name, switches, n, err, sizeof(err))) {
+		printf("FAIL bad profile %s: %s\n", spec, err);
+		return false;
+	}
+	return true;
+}
+
+static bool execute(struct run *r, struct exec_result *res)
+{
+	struct input in;
+	uint8_t *storage = NULL;
+	char err[512];
+
+	if (!select_profile(r->profile))
+		return false;
+	if (input_load_file(r->file, &in, &storage, err, sizeof(err)) != INPUT_OK) {
+		printf("FAIL %s: %s\n", r->file, err);
+		free(storage);
+		return false;
+	}
+	runner_execute(&in, NULL, false, NULL, res);
+	free(storage);
+	return true;
+}
+
+static void add_run(const char *dir, const char *file, const char *profile, const char *expect)
+{
+	struct run *r;
+
+	if (n_runs >= MAX_RUNS)
+		return;
+	r = &runs[n_runs++];
+	snprintf(r->file, sizeof(r->file), "%s/%s", dir, file);
+	snprintf(r->profile, sizeof(r->profile), "%s", profile);
+	snprintf(r->expect, sizeof(r->expect), "%s", expect);
+}
+
+static void load_manifest(const char *corpus)
+{
+	char path[600], dir[600], line[512];
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s/regress", corpus);
+	snprintf(path, sizeof(path), "%s/manifest.txt", dir);
+	f = fopen(path, "r");
+	if (!f) {
+		printf("FAIL cannot open %s\n", path);
+		failed++;
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char file[256], profile[256], expect[64];
+
+		if (line[0] == '#' || sscanf(line, "%255s %255s %63s", file, profile, expect) != 3)
+			continue;
+		add_run(dir, file, profile, expect);
+	}
+	fclose(f);
+}
+
+static void load_seeds(const char *corpus)
+{
+	char dir[600];
+	struct dirent **names;
+	int n;
+
+	snprintf(dir, sizeof(dir), "%s/seeds", corpus);
+	n = scandir(dir, &names, NULL, alphasort); /* sorted: deterministic order */
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		size_t len = strlen(name);
+
+		if (len > 4 && strcmp(name + len - 4, ".mmf") == 0)
+			add_run(dir, name, "latest", "clean");
+		free(names[i]);
+	}
+	if (n > 0)
+		free(names);
+}
+
+static void run_pass(int pass)
+{
+	for (int i = 0; i < n_runs; i++) {
+		struct run *r = &runs[i];
+		struct exec_result res;
+		const char *got;
+
+		if (!execute(r, &res)) {
+			failed++;
+			continue;
+		}
+		got = res.violation ? res.oracle : "clean";
+		if (pass == 0) {
+			r->hash = res.sched.trace_hash;
+			check(strcmp(got, r->expect) == 0, r, got);
+			if (strcmp(got, r->expect) != 0 && res.violation)
+				runner_print_report(&res, stdout);
+		} else {
+			char what[64];
+
+			snprintf(what, sizeof(what), "a different trace (%016llx)",
+				 (unsigned long long)res.sched.trace_hash);
+			check(res.sched.trace_hash == r->hash, r, what);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: test_regress CORPUS_DIR\n");
+		return 2;
+	}
+	load_manifest(argv[1]);
+	load_seeds(argv[1]);
+	run_pass(0);
+	run_pass(1);
+	printf("regress: %d runs, each twice\n", n_runs);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+#include "programs.h"
+
+#include <string.h>
+
+#include "scheduler/sync.h"
+
+/* ---- (a) lost update: load, scheduling point, store --------------------- */
+
+static int lu_counter, lu_done;
+static struct wait_queue_head lu_wq;
+
+static void lu_increment(void *arg)
+{
+	int v = lu_counter;
+
+	sched_point(SITE("lost:load"));
+	lu_counter = v + 1;
+	sched_point(SITE("lost:store"));
+	lu_done++;
+	wake_up_all(&lu_wq);
+}
+
+static bool lu_all_done(void *arg)
+{
+	return lu_done == 2;
+}
+
+static void lu_check(void *arg)
+{
+	wait_event(&lu_wq, lu_all_done, NULL);
+	if (lu_counter != 2)
+		sched_fail("test", "lost-update", "counter is %d after 2 increments", lu_counter);
+}
+
+static void lu_setup(void)
+{
+	lu_counter = 0;
+	lu_done = 0;
+	init_waitqueue_head(&lu_wq, "lu_done");
+	sched_spawn(lu_increment, NULL, "inc0");
+	sched_spawn(lu_increment, NULL, "inc1");
+	sched_spawn(lu_check, NULL, "check");
+}
+
+static bool lu_ok(const struct sched_result *r)
+{
+	return !strcmp(r->kind, "lost-update") && r->fail_thread == 2;
+}
+
+const struct program prog_lost_update = {
+	.name = "lost-update",
+	.setup = lu_setup,
+	.n_threads = 3,
+	.bug = SCHED_VIOLATION,
+	.max_steps = 1000,
+	.bug_ok = lu_ok,
+};
+
+/* ---- (b) AB-BA deadlock ------------------------------------------------- */
+
+static struct mutex ab_a, ab_b;
+
+static void ab_forward(void *arg)
+{
+	mutex_lock(&ab_a);
+	mutex_lock(&ab_b);
+	mutex_unlock(&ab_b);
+	mutex_unlock(&ab_a);
+}
+
+static void ab_backward(void *arg)
+{
+	mutex_lock(&ab_b);
+	mutex_lock(&ab_a);
+	mutex_unlock(&ab_a);
+	mutex_unlock(&ab_b);
+}
+
+static void ab_setup(void)
+{
+	mutex_init(&ab_a, "lock_A");
+	mutex_init(&ab_b, "lock_B");
+	sched_spawn(ab_forward, NULL, "forward");
+	sched_spawn(ab_backward, NULL, "backward");
+}
+
+static bool ab_ok(const struct sched_result *r)
+{
+	return strstr(r->report, "T0 waits for lock_B held by T1") &&
+	       strstr(r->report, "T1 waits for lock_A held by T0") && !strcmp(r->kind, "deadlock");
+}
+
+const struct program prog_abba_deadlock = {
+	.name = "abba-deadlock",
+	.setup = ab_setup,
+	.n_threads = 2,
+	.bug = SCHED_DEADLOCK,
+	.max_steps = 1000,
+	.bug_ok = ab_ok,
+};
+
+/*
+ * ---- (c) writer starvation ----------------------------------------------
+ * The writer only ever trylocks; three readers re-take the read lock as
+ * long as the writer has not written. When the readers' critical sections
+ * keep overlapping, the writer never finds the lock free: starvation, seen
+ * as a spent step budget (about 15% of uniformly random schedules).
+ */
+
+#define RW_READER_CS_POINTS 6
+
+static struct rw_semaphore rw_sem;
+static bool rw_written;
+
+static void rw_reader(void *arg)
+{
+	while (!rw_written) {
+		down_read(&rw_sem);
+		for (int i = 0; i < RW_READER_CS_POINTS; i++)
+			sched_point(SITE("reader:critical"));
+		up_read(&rw_sem);
+	}
+}
+
+static void rw_writer(void *arg)
+{
+	while (!down_write_trylock(&rw_sem))
+		sched_spin(SITE("writer:retry"));
+	rw_written = true;
+	up_write(&rw_sem);
+}
+
+static void rw_setup(void)
+{
+	init_rwsem(&rw_sem, "rw_sem");
+	rw_written = false;
+	sched_spawn(rw_reader, NULL, "reader0");
+	sched_spawn(rw_reader, NULL, "reader1");
+	sched_spawn(rw_reader, NULL, "reader2");
+	sched_spawn(rw_writer, NULL, "writer");
+}
+
+static bool rw_ok(const struct sched_result *r)
+{
+	return !strcmp(r->kind, "livelock") && !strcmp(r->oracle, "lock-discipline");
+}
+
+const struct program prog_rw_starvation = {
+	.name = "rw-starvation",
+	.setup = rw_setup,
+	.n_threads = 4,
+	.bug = SCHED_LIVELOCK,
+	.max_steps = 1000,
+	.bug_ok = rw_ok,
+};
+
+/*
+ * ---- a correct program -------------------------------------------------
+ * Every kind of lock, a thread spawned by a thread, and a final check.
+ */
+
+static struct mutex cl_mutex;
+static spinlock_t cl_spin;
+static struct rw_semaphore cl_sem;
+static struct wait_queue_head cl_wq;
+static int cl_counter, cl_spin_counter, cl_version, cl_done;
+
+static void cl_finish(void)
+{
+	mutex_lock(&cl_mutex);
+	cl_done++;
+	mutex_unlock(&cl_mutex);
+	wake_up_all(&cl_wq);
+}
+
+static void cl_worker(void *arg)
+{
+	for (int i = 0; i < 3; i++) {
+		mutex_lock(&cl_mutex);
+		int v = cl_counter;
+		sched_point(SITE("clean:inside"));
+		cl_counter = v + 1;
+		mutex_unlock(&cl_mutex);
+
+		down_read(&cl_sem);
+		(void)cl_version;
+		up_read(&cl_sem);
+
+		spin_lock(&cl_spin);
+		cl_spin_counter++;
+		spin_unlock(&cl_spin);
+	}
+	cl_finish();
+}
+
+static void cl_writer(void *arg)
+{
+	down_write(&cl_sem);
+	cl_version++;
+	up_write(&cl_sem);
+	/* A thread started by a thread. */
+	sched_spawn(cl_worker, NULL, "late-worker");
+	cl_finish();
+}
+
+static bool cl_all_done(void *arg)
+{
+	return cl_done == 4;
+}
+
+static void cl_check(void *arg)
+{
+	wait_event(&cl_wq, cl_all_done, NULL);
+	if (cl_counter != 9 || cl_spin_counter != 9 || cl_version != 1)
+		sched_fail("test", "clean-broken", "counter %d spin %d version %d", cl_counter,
+			   cl_spin_counter, cl_version);
+}
+
+static void cl_setup(void)
+{
+	mutex_init(&cl_mutex, "cl_mutex");
+	spin_lock_init(&cl_spin, "cl_spin");
+	init_rwsem(&cl_sem, "cl_sem");
+	init_waitqueue_head(&cl_wq, "cl_done");
+	cl_counter = cl_spin_counter = cl_version = cl_done = 0;
+	sched_spawn(cl_worker, NULL, "worker0");
+	sched_spawn(cl_worker, NULL, "worker1");
+	sched_spawn(cl_writer, NULL, "writer");
+	sched_spawn(cl_check, NULL, "check");
+}
+
+const struct program prog_clean = {
+	.name = "clean",
+	.setup = cl_setup,
+	.n_threads = 5,
+	.bug = SCHED_PASS,
+	.max_steps = 5000,
+};

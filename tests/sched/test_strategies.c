@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Every strategy finds every classic bug within a bounded number of
+ * executions; the finding replays exactly (same verdict, same trace hash);
+ * a tampered record is reported as drift; a correct program passes;
+ * campaigns are deterministic.
+ */
+#include <stdlib.h>
+
+#include "programs.h"
+#include "test.h"
+
+#define HUNT_BUDGET 2000
+#define BYTES_LEN   24
+
+enum strategy_kind { S_RANDOM, S_PCT2, S_PCT3, S_BYTES, S_COUNT };
+
+static const char *const kind_name[S_COUNT] = {"random", "pct(2)", "pct(3)", "bytes"};
+
+/* A strategy of each kind, re-armed for every execution of a campaign. */
+struct campaign {
+	enum strategy_kind kind;
+	struct strategy_random random;
+	struct strategy_pct pct;
+	struct strategy_bytes bytes;
+	uint64_t byte_rng;
+	uint8_t buf[BYTES_LEN];
+};
+
+static void campaign_init(struct campaign *c, enum strategy_kind kind, uint64_t seed)
+{
+	c->kind = kind;
+	strategy_random_init(&c->random, seed);
+	strategy_pct_init(&c->pct, kind == S_PCT3 ? 3 : 2, seed);
+	c->byte_rng = seed;
+}
+
+/*
+ * A pseudo-random byte with the skew of fuzzer mutations, which favour
+ * small values: a uniform byte shifted right by 0..7 bits. Uniform bytes
+ * would make nearly every gap longer than these short programs.
+ */
+static uint8_t fuzzlike_byte(uint64_t *rng)
+{
+	uint64_t x = sched_rng_next(rng);
+
+	return (uint8_t)((x & 0xff) >> ((x >> 8) & 7));
+}
+
+/* The strategy for the next execution; bytes get a fresh pseudo-random string. */
+static struct strategy *campaign_next(struct campaign *c)
+{
+	switch (c->kind) {
+	case S_RANDOM:
+		return &c->random.base;
+	case S_PCT2:
+	case S_PCT3:
+		return &c->pct.base;
+	default:
+		for (int i = 0; i < BYTES_LEN; i++)
+			c->buf[i] = fuzzlike_byte(&c->byte_rng);
+		strategy_bytes_init(&c->bytes, c->buf, sizeof(c->buf));
+		return &c->bytes.base;
+	}
+}
+
+static struct sched_result res, res2;
+static struct sched_decision rec[8192];
+
+static void run_program(const struct program *p, struct strategy *s, bool record,
+			struct sched_result *r)
+{
+	p->setup();
+	run_exec(s, p->max_steps, record, r);
+}
+
+static void hunt(const struct program *p, enum strategy_kind kind)
+{
+	struct campaign c;
+	struct strategy_replay replay;
+	int found = -1;
+	size_t n;
+
+	campaign_init(&c, kind, 0x5eed);
+	for (int i = 0; i < HUNT_BUDGET && found < 0; i++) {
+		run_program(p, campaign_next(&c), true, &res);
+		if (res.verdict == p->bug)
+			found = i;
+	}
+	if (!test_check(found >= 0, __FILE__, __LINE__, "bug found within budget")) {
+		fprintf(stderr, "    %s not found by %s\n", p->name, kind_name[kind]);
+		return;
+	}
+	printf("     %-14s %-7s found at execution %4d (%llu steps, %zu decisions)\n", p->name,
+	       kind_name[kind], found, (unsigned long long)res.steps, res.n_decisions);
+	CHECK_R(!p->bug_ok || p->bug_ok(&res), &res);
+	CHECK(res.n_decisions <= sizeof(rec) / sizeof(rec[0]));
+	n = res.n_decisions;
+	memcpy(rec, res.decisions, n * sizeof(rec[0]));
+
+	/* The record replays exactly. */
+	strategy_replay_init(&replay, rec, n);
+	run_program(p, &replay.base, true, &res2);
+	CHECK_R(res2.verdict == res.verdict, &res2);
+	CHECK(res2.trace_hash == res.trace_hash);
+	CHECK(res2.steps == res.steps);
+	CHECK(!strcmp(res2.report, res.report));
+
+	/* A changed decision is drift, never silently followed. */
+	rec[n / 2].chosen = (uint8_t)((rec[n / 2].chosen + 1) % p->n_threads);
+	strategy_replay_init(&replay, rec, n);
+	run_program(p, &replay.base, false, &res2);
+	CHECK_R(res2.verdict == SCHED_DRIFT, &res2);
+	CHECK(strstr(res2.report, "drift at step") != NULL);
+}
+
+void test_bugs_found_and_replayed(void)
+{
+	const struct program *progs[] = {&prog_lost_update, &prog_abba_deadlock,
+					 &prog_rw_starvation};
+
+	for (size_t p = 0; p < 3; p++) {
+		for (int k = 0; k < S_COUNT; k++)
+			hunt(progs[p], (enum strategy_kind)k);
+	}
+}
+
+void test_clean_program_passes(void)
+{
+	for (int k = 0; k < S_COUNT; k++) {
+		struct campaign c;
+
+		campaign_init(&c, (enum strategy_kind)k, 77);
+		for (int i = 0; i < 300; i++) {
+			run_program(&prog_clean, campaign_next(&c), false, &res);
+			CHECK_R(res.verdict == SCHED_PASS, &res);
+		}
+	}
+	run_program(&prog_clean, NULL, false, &res);
+	CHECK_R(res.verdict == SCHED_PASS, &res);
+}
+
+/* Hashes of a short campaign over two programs. */
+static void campaign_hashes(enum strategy_kind kind, uint64_t seed, uint64_t *out, int n)
+{
+	struct campaign c;
+
+	campaign_init(&c, kind, seed);
+	for (int i = 0; i < n; i++) {
+		run_program(i % 2 ? &prog_clean : &prog_lost_update, campaign_next(&c), false,
+			    &res);
+		out[i] = res.trace_hash ^ res.verdict;
+	}
+}
+
+void test_determinism(void)
+{
+	for (int k = 0; k < S_COUNT; k++) {
+		uint64_t a[40], b[40];
+		int differing = 0;
+
+		campaign_hashes((enum strategy_kind)k, 1234, a, 40);
+		/* Other executions in between must not matter. */
+		run_program(&prog_abba_deadlock, NULL, false, &res);
+		run_program(&prog_rw_starvation, NULL, false, &res);
+		campaign_hashes((enum strategy_kind)k, 1234, b, 40);
+		CHECK(!memcmp(a, b, sizeof(a)));
+		for (int i = 2; i < 40; i += 2)
+			differing += a[i] != a[0];
+		CHECK(differing > 0); /* the campaign explores, it does not repeat */
+	}
+}
+
+/* Execution i of a random or PCT campaign is the first execution of seed + i. */
+void test_seed_plus_i(void)
+{
+	struct strategy_random r, single;
+	uint64_t h[8];
+
+	strategy_random_init(&r, 99);
+	for (int i = 0; i < 8; i++) {
+		run_program(&prog_lost_update, &r.base, false, &res);
+		h[i] = res.trace_hash;
+	}
+	strategy_random_init(&single, 99 + 5);
+	run_program(&prog_lost_update, &single.base, false, &res);
+	CHECK(res.trace_hash == h[5]);
+}
+
+void test_replay_drift_messages(void)
+{
+	struct strategy_random r;
+	struct strategy_replay replay;
+	size_t n;
+
+	strategy_random_init(&r, 3);
+	run_program(&prog_abba_deadlock, &r.base, true, &res);
+	n = res.n_decisions;
+	CHECK(n > 2);
+	memcpy(rec, res.decisions, n * sizeof(rec[0]));
+
+	/* Wrong site: the message names the step, the expected thread and site. */
+	rec[1].site_id ^= 0x100;
+	strategy_replay_init(&replay, rec, n);
+	run_program(&prog_abba_deadlock, &replay.base, false, &res2);
+	CHECK_R(res2.verdict == SCHED_DRIFT, &res2);
+	CHECK_R(strstr(res2.report, "drift at step 2: expected T") != NULL, &res2);
+	CHECK_R(strstr(res2.report, ", got T") != NULL, &res2);
+	rec[1].site_id ^= 0x100;
+
+	/* Record ends early. */
+	strategy_replay_init(&replay, rec, 1);
+	run_program(&prog_abba_deadlock, &replay.base, false, &res2);
+	CHECK_R(res2.verdict == SCHED_DRIFT, &res2);
+	CHECK_R(strstr(res2.report, "record ends") != NULL, &res2);
+
+	/* Execution ends before the record does. */
+	rec[n] = rec[n - 1];
+	strategy_replay_init(&replay, rec, n + 1);
+	run_program(&prog_abba_deadlock, &replay.base, false, &res2);
+	CHECK_R(res2.verdict == SCHED_DRIFT, &res2);
+	CHECK_R(strstr(res2.report, "not replayed") != NULL, &res2);
+
+	/* The untouched record still replays. */
+	strategy_replay_init(&replay, rec, n);
+	run_program(&prog_abba_deadlock, &replay.base, false, &res2);
+	CHECK_R(res2.verdict == res.verdict && res2.trace_hash == res.trace_hash, &res2);
+}
+
+/* Bytes: gap points kept, then a switch to enabled[target % n]; no input on
+ * points with one choice; the fallback when input runs out. */
+void test_bytes_strategy_semantics(void)
+{
+	struct strategy_bytes b;
+	struct sched_site site = {"unit", 0};
+	struct sched_choice c = {
+		.current = 0,
+		.current_enabled = true,
+		.n_enabled = 3,
+		.enabled = {0, 1, 2},
+		.site = &site,
+	};
+	const uint8_t data[] = {1, 5, 0, 1};
+
+	strategy_bytes_init(&b, data, sizeof(data));
+	b.base.begin(&b.base);
+	CHECK(b.base.pick(&b.base, &c) == 0); /* gap 1: keep */
+	CHECK(b.base.pick(&b.base, &c) == 2); /* then enabled[5 % 3] */
+	c.current = 2;
+	c.current_enabled = false; /* blocked: fallback, no input spent */
+	CHECK(b.base.pick(&b.base, &c) == 0);
+	CHECK(b.pos == 2);
+	c.current_enabled = true;
+	CHECK(b.base.pick(&b.base, &c) == 1); /* gap 0, enabled[1 % 3] */
+	CHECK(b.base.pick(&b.base, &c) == 2); /* out of input: keep current */
+}

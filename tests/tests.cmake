@@ -1,0 +1,15 @@
+include(tests/sched.cmake OPTIONAL)
+
+add_executable(test_input tests/model/test_input.c)
+target_link_libraries(test_input PRIVATE mmfuzz_core)
+add_test(NAME input COMMAND test_input)
+set_tests_properties(input PROPERTIES LABELS unit)
+
+add_executable(test_regress tests/model/test_regress.c)
+target_link_libraries(test_regress PRIVATE mmfuzz_core)
+add_test(NAME regress COMMAND test_regress ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(regress PROPERTIES LABELS regress)
+
+add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tests/cli.sh $<TARGET_FILE:mmfuzz>
+         ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(cli PROPERTIES LABELS unit)
