@@ -52,23 +52,6 @@ static bool parse_uint(const char *s, long max, long *out)
 	return true;
 }
 
-static const char *arg_key(enum op_kind kind)
-{
-	switch (kind) {
-	case OP_PIN:
-		return "rw";
-	case OP_UNPIN:
-	case OP_DMA_WRITE:
-	case OP_DMA_READ:
-		return "slot";
-	case OP_SIGNAL:
-	case OP_WAIT:
-		return "event";
-	default:
-		return NULL;
-	}
-}
-
 static long arg_max(enum op_kind kind)
 {
 	switch (kind) {
@@ -86,7 +69,7 @@ static enum input_error parse_field(struct parser *p, struct op *op, char *tok)
 {
 	enum op_kind kind = (enum op_kind)op->kind;
 	char *eq = strchr(tok, '=');
-	const char *key = arg_key(kind);
+	const char *key = op_arg_name(kind);
 	long v;
 
 	if (!eq)
@@ -234,16 +217,10 @@ enum input_error input_parse_text(const char *text, struct input *in, char *err,
 
 static void print_op(const struct op *op, FILE *out)
 {
-	enum op_kind kind = (enum op_kind)op->kind;
+	char text[64];
 
-	fprintf(out, "  %s", op_name(kind));
-	if (op_uses_va(kind))
-		fprintf(out, " va=%d", op->va);
-	if (op_uses_arg(kind))
-		fprintf(out, " %s=%d", arg_key(kind), op->arg);
-	if (op_uses_word(kind))
-		fprintf(out, " word=%d", op->word);
-	fputc('\n', out);
+	op_describe(op, text, sizeof(text));
+	fprintf(out, "  %s\n", text);
 }
 
 void input_print_text(const struct input *in, FILE *out)

@@ -6,6 +6,7 @@
 
 #include "sanitizer.h"
 #include "sched.h"
+#include "sync.h"
 
 SCHED_TSAN_IGNORE_BEGIN
 
@@ -23,7 +24,7 @@ bool trace_enabled(void)
 
 void trace_printf(const char *fmt, ...)
 {
-	char text[512];
+	char text[512], held[256];
 	va_list ap;
 	int tid;
 
@@ -34,8 +35,10 @@ void trace_printf(const char *fmt, ...)
 	va_end(ap);
 	/* Each simulated thread runs on its own CPU, so CPU number = tid. */
 	tid = sched_self();
-	fprintf(trace_out, "[step %5llu] T%d/CPU%d %s\n", (unsigned long long)sched_step(), tid,
-		tid, text);
+	lockdep_print_held(tid, held, sizeof(held));
+	fprintf(trace_out, "[step %5llu] %s/CPU%d %s%s%s%s\n", (unsigned long long)sched_step(),
+		tid >= 0 ? sched_thread_name(tid) : "main", tid, text, held[0] ? "  {" : "", held,
+		held[0] ? "}" : "");
 }
 
 SCHED_TSAN_IGNORE_END

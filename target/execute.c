@@ -7,6 +7,7 @@
 #include "folio.h"
 #include "model.h"
 #include "scheduler/sync.h"
+#include "scheduler/trace.h"
 #include "syscalls.h"
 #include "task.h"
 
@@ -82,7 +83,12 @@ static void op_wait(int event)
 
 static void run_op(const struct thread_ctx *ctx, const struct op *op)
 {
-	mm_trace("op %s va %d word %d arg %d", op_name(op->kind), op->va, op->word, op->arg);
+	if (trace_enabled()) {
+		char text[64];
+
+		op_describe(op, text, sizeof(text));
+		mm_trace("op %s", text);
+	}
 	switch ((enum op_kind)op->kind) {
 	case OP_READ:
 		user_read(op->va, op->word);

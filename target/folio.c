@@ -67,9 +67,9 @@ void folio_get(struct folio *folio)
 {
 	if (folio_pfn(folio) == ZERO_PFN)
 		return;
-	folio_check_live(folio, "folio_get");
 	mm_point("folio_get", "folio_get frame %d: refcount %d -> %d", folio_pfn(folio),
 		 folio->refcount, folio->refcount + 1);
+	folio_check_live(folio, "folio_get");
 	folio->refcount++;
 }
 
@@ -77,9 +77,9 @@ void folio_put(struct folio *folio)
 {
 	if (folio_pfn(folio) == ZERO_PFN)
 		return;
-	folio_check_live(folio, "folio_put");
 	mm_point("folio_put", "folio_put frame %d: refcount %d -> %d", folio_pfn(folio),
 		 folio->refcount, folio->refcount - 1);
+	folio_check_live(folio, "folio_put");
 	if (folio->refcount <= 0)
 		sched_fail("memory-safety", "refcount-underflow", "frame %d: put with refcount %d",
 			   folio_pfn(folio), folio->refcount);
@@ -89,25 +89,40 @@ void folio_put(struct folio *folio)
 
 void folio_pin(struct folio *folio)
 {
-	folio_check_live(folio, "try_grab_folio(FOLL_PIN)");
 	mm_point("try_grab_folio:pin", "pin frame %d: refcount %d -> %d, pincount %d -> %d",
 		 folio_pfn(folio), folio->refcount, folio->refcount + GUP_PIN_COUNTING_BIAS,
 		 folio->pincount, folio->pincount + 1);
+	folio_check_live(folio, "try_grab_folio(FOLL_PIN)");
 	folio->refcount += GUP_PIN_COUNTING_BIAS;
 	folio->pincount++;
 }
 
 void folio_unpin(struct folio *folio)
 {
+	mm_point("unpin_user_page", "unpin frame %d: pincount %d -> %d", folio_pfn(folio),
+		 folio->pincount, folio->pincount - 1);
 	folio_check_live(folio, "unpin_user_page");
 	if (folio->pincount <= 0 || folio->refcount < GUP_PIN_COUNTING_BIAS)
 		sched_fail("memory-safety", "refcount-underflow", "frame %d: unpin without a pin",
 			   folio_pfn(folio));
-	mm_point("unpin_user_page", "unpin frame %d: pincount %d -> %d", folio_pfn(folio),
-		 folio->pincount, folio->pincount - 1);
 	folio->pincount--;
 	folio->refcount -= GUP_PIN_COUNTING_BIAS - 1;
 	folio_put(folio);
+}
+
+bool folio_try_get(struct folio *folio, bool pin)
+{
+	mm_point("folio_try_get", "folio_try_get frame %d%s: refcount %d", folio_pfn(folio),
+		 pin ? " (pin)" : "", folio->refcount);
+	if (folio_pfn(folio) == ZERO_PFN)
+		return true;
+	/* A page being freed (or free) can't be grabbed: get_page_unless_zero. */
+	if (!folio->allocated || folio->refcount == 0)
+		return false;
+	folio->refcount += pin ? GUP_PIN_COUNTING_BIAS : 1;
+	if (pin)
+		folio->pincount++;
+	return true;
 }
 
 bool folio_maybe_dma_pinned(const struct folio *folio)
@@ -164,9 +179,9 @@ void unlock_page(struct folio *folio)
 void copy_user_highpage(struct folio *dst, struct folio *src)
 {
 	for (int w = 0; w < PAGE_WORDS; w++) {
-		folio_check_live(src, "copy_user_highpage");
 		mm_point("copy_user_highpage", "copy frame %d word %d (#%u) -> frame %d",
 			 folio_pfn(src), w, src->data[w], folio_pfn(dst));
+		folio_check_live(src, "copy_user_highpage");
 		dst->data[w] = src->data[w];
 	}
 }

@@ -19,6 +19,9 @@ void folio_put(struct folio *folio);
 /* FOLL_PIN accounting: refcount += GUP_PIN_COUNTING_BIAS. */
 void folio_pin(struct folio *folio);
 void folio_unpin(struct folio *folio);
+/* GUP-fast's grab: no reference is taken on a frame whose refcount has
+ * already dropped to zero (it may be freed and reused under us). */
+bool folio_try_get(struct folio *folio, bool pin);
 /* The kernel's heuristic: page_maybe_dma_pinned(). */
 bool folio_maybe_dma_pinned(const struct folio *folio);
 

@@ -47,11 +47,13 @@ static bool fork_needs_copy(struct mm_struct *parent, struct folio *folio)
 static void copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 			     struct vm_area_struct *vma, int va)
 {
-	struct pte pte = parent->pte[va];
-	struct folio *folio = pfn_folio(pte.pfn);
+	struct pte pte;
+	struct folio *folio;
 
 	mm_point("copy_present_pte", "copy_present_pte P%d -> P%d va %d frame %d", parent->id,
-		 child->id, va, pte.pfn);
+		 child->id, va, parent->pte[va].pfn);
+	pte = parent->pte[va];
+	folio = pfn_folio(pte.pfn);
 	if (pte.pfn != ZERO_PFN) {
 		folio_check_live(folio, "copy_present_pte");
 		if (folio->anon && fork_needs_copy(parent, folio) &&

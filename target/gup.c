@@ -25,6 +25,16 @@ static void try_grab_folio(struct mm_struct *mm, struct folio *folio, unsigned g
 	}
 }
 
+static void gup_put_folio(struct folio *folio, unsigned gup_flags)
+{
+	if (folio_pfn(folio) == ZERO_PFN)
+		return;
+	if (gup_flags & FOLL_PIN)
+		folio_unpin(folio);
+	else
+		folio_put(folio);
+}
+
 enum follow_result { FOLLOW_OK, FOLLOW_FAULT, FOLLOW_UNSHARE };
 
 /* Look the page up under the PTL and grab it if the PTE allows the
@@ -119,17 +129,16 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 	if (policy.gup_read_breaks_cow && !pte.write)
 		return gup_slow(mm, va, gup_flags);
 	folio = pfn_folio(pte.pfn);
-	if (gup_must_unshare(gup_flags, pte.pfn == ZERO_PFN ? NULL : folio))
+	if (!folio_try_get(folio, gup_flags & FOLL_PIN))
 		return gup_slow(mm, va, gup_flags);
-	folio_check_live(folio, "get_user_pages_fast");
-	try_grab_folio(mm, folio, gup_flags);
+	if (gup_must_unshare(gup_flags, pte.pfn == ZERO_PFN ? NULL : folio)) {
+		gup_put_folio(folio, gup_flags);
+		return gup_slow(mm, va, gup_flags);
+	}
 	/* Recheck: the PTE may have changed under us (no locks held). */
 	mm_point("gup_fast:recheck", "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
 	if (mm->pte[va].present != pte.present || mm->pte[va].pfn != pte.pfn) {
-		if (gup_flags & FOLL_PIN)
-			folio_unpin(folio);
-		else
-			folio_put(folio);
+		gup_put_folio(folio, gup_flags);
 		return gup_slow(mm, va, gup_flags);
 	}
 	return pte.pfn;

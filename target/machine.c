@@ -47,18 +47,6 @@ static void mm_vtrace(const char *fmt, va_list ap)
 	trace_printf("%s", line);
 }
 
-void mm_point_at(struct sched_site *site, const char *fmt, ...)
-{
-	va_list ap;
-
-	sched_point(site);
-	if (!trace_enabled())
-		return;
-	va_start(ap, fmt);
-	mm_vtrace(fmt, ap);
-	va_end(ap);
-}
-
 void mm_trace(const char *fmt, ...)
 {
 	va_list ap;

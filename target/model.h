@@ -15,6 +15,7 @@
 
 #include "scheduler/sched.h"
 #include "scheduler/sync.h"
+#include "scheduler/trace.h"
 
 #define MM_NR_PAGES 4    /* virtual pages per address space: va 0..3 */
 #define PAGE_WORDS 2     /* words of content per page */
@@ -101,8 +102,11 @@ struct process {
 	wseq_t fork_seq;   /* writes with seq < fork_seq by ancestors are inherited */
 	int nr_threads;    /* live threads */
 	struct mm_struct mm;
+	struct mutex dev_mutex;   /* the device's buffer table (io_uring's uring_lock) */
 	struct gup_ref pins[MAX_PINS];
+	struct mutex pipe_mutex;  /* pipe_lock(): vmsplice and read are serialised */
 	struct gup_ref pipe[MAX_PINS];
+	char lock_names[2][24];
 	struct expectation expect[MM_NR_PAGES][PAGE_WORDS];
 };
 
@@ -152,13 +156,17 @@ struct mm_struct *current_mm(void);
 int current_pid(void);
 
 /*
- * A scheduling point in the model, with a trace line when tracing is on:
- * the kernel function and what it is about to do. Every access to shared
- * model state that can matter goes through one.
+ * A scheduling point in the model, then a trace line when tracing is on:
+ * the kernel function and what it does. The arguments are evaluated after
+ * the point, so the line shows the state the step acts on. Every access to
+ * shared model state that can matter goes through one.
  */
-#define mm_point(NAME, ...) mm_point_at(SITE(NAME), __VA_ARGS__)
-void mm_point_at(struct sched_site *site, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#define mm_point(NAME, ...)                                                                        \
+	do {                                                                                       \
+		sched_point(SITE(NAME));                                                           \
+		if (trace_enabled())                                                               \
+			mm_trace(__VA_ARGS__);                                                     \
+	} while (0)
 /* A trace line without a scheduling point (state already decided). */
 void mm_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -4,7 +4,8 @@
  * pipe buffer holds a FOLL_GET reference taken by get_user_pages_fast;
  * what a later read() shows is the page as it is then. This is Jann
  * Horn's CVE-2020-29374 probe: the page must still be one that only the
- * vmsplicing process could have written.
+ * vmsplicing process could have written. Both sides hold pipe_lock(), as
+ * the kernel does (vmsplice takes the page references under it).
  */
 #include "folio.h"
 #include "gup.h"
@@ -22,38 +23,43 @@ static struct gup_ref *free_slot(struct gup_ref *refs)
 bool sys_vmsplice(int va)
 {
 	struct process *p = current_proc();
-	struct gup_ref *buf = free_slot(p->pipe);
-	int pfn;
+	struct gup_ref *buf;
+	int pfn = -1;
 
-	if (!buf)
-		return false;
-	pfn = get_user_pages_fast(&p->mm, va, FOLL_GET);
-	if (pfn < 0)
-		return false;
-	*buf = (struct gup_ref){ .used = true, .pfn = pfn, .va = va };
-	mm_trace("vmsplice P%d va %d: pipe holds frame %d", current_pid(), va, pfn);
-	return true;
+	mutex_lock(&p->pipe_mutex);
+	buf = free_slot(p->pipe);
+	if (buf)
+		pfn = get_user_pages_fast(&p->mm, va, FOLL_GET);
+	if (pfn >= 0) {
+		*buf = (struct gup_ref){ .used = true, .pfn = pfn, .va = va };
+		mm_trace("vmsplice P%d va %d: pipe holds frame %d", current_pid(), va, pfn);
+	}
+	mutex_unlock(&p->pipe_mutex);
+	return pfn >= 0;
+}
+
+static void pipe_buf_read(struct gup_ref *buf)
+{
+	struct folio *folio = pfn_folio(buf->pfn);
+
+	for (int w = 0; w < PAGE_WORDS; w++) {
+		mm_point("pipe_read", "pipe_read P%d: buffer frame %d word %d", current_pid(),
+			 buf->pfn, w);
+		folio_check_live(folio, "pipe_read");
+		mm_trace("pipe_read returns #%u", folio->data[w]);
+		oracle_check_pipe_read(current_pid(), buf, w, folio->data[w]);
+	}
+	buf->used = false;
+	folio_put(folio);
 }
 
 void sys_pipe_read(void)
 {
 	struct process *p = current_proc();
 
-	for (int i = 0; i < MAX_PINS; i++) {
-		struct gup_ref *buf = &p->pipe[i];
-		struct folio *folio;
-
-		if (!buf->used)
-			continue;
-		folio = pfn_folio(buf->pfn);
-		for (int w = 0; w < PAGE_WORDS; w++) {
-			mm_point("pipe_read", "pipe_read P%d: buffer frame %d word %d", current_pid(),
-				 buf->pfn, w);
-			folio_check_live(folio, "pipe_read");
-			mm_trace("pipe_read returns #%u", folio->data[w]);
-			oracle_check_pipe_read(current_pid(), buf, w, folio->data[w]);
-		}
-		buf->used = false;
-		folio_put(folio);
-	}
+	mutex_lock(&p->pipe_mutex);
+	for (int i = 0; i < MAX_PINS; i++)
+		if (p->pipe[i].used)
+			pipe_buf_read(&p->pipe[i]);
+	mutex_unlock(&p->pipe_mutex);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "scenario.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "model.h"
@@ -60,6 +61,36 @@ bool op_uses_arg(enum op_kind kind)
 	default:
 		return false;
 	}
+}
+
+const char *op_arg_name(enum op_kind kind)
+{
+	switch (kind) {
+	case OP_PIN:
+		return "rw";
+	case OP_UNPIN:
+	case OP_DMA_WRITE:
+	case OP_DMA_READ:
+		return "slot";
+	case OP_SIGNAL:
+	case OP_WAIT:
+		return "event";
+	default:
+		return NULL;
+	}
+}
+
+void op_describe(const struct op *op, char *buf, size_t len)
+{
+	enum op_kind kind = (enum op_kind)op->kind;
+	int n = snprintf(buf, len, "%s", op_name(kind));
+
+	if (op_uses_va(kind) && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " va=%d", op->va);
+	if (op_uses_arg(kind) && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " %s=%d", op_arg_name(kind), op->arg);
+	if (op_uses_word(kind) && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " word=%d", op->word);
 }
 
 static uint8_t arg_limit(enum op_kind kind)

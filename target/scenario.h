@@ -11,6 +11,7 @@
 #define MMFUZZ_TARGET_SCENARIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SCN_MAX_THREADS 4
@@ -65,6 +66,12 @@ enum op_kind op_from_name(const char *name);
 bool op_uses_va(enum op_kind kind);
 bool op_uses_word(enum op_kind kind);
 bool op_uses_arg(enum op_kind kind);
+
+/* The name of the arg field in the text format ("rw", "slot", "event"),
+ * NULL if the op has none. */
+const char *op_arg_name(enum op_kind kind);
+/* "write va=0 word=1": the op as the text format writes it. */
+void op_describe(const struct op *op, char *buf, size_t len);
 
 /* Clamp every field into range, so that any bytes make a valid program. */
 void scenario_normalize(struct scenario *sc);

@@ -32,6 +32,10 @@ int process_alloc(int parent)
 	p->used = true;
 	p->parent = parent;
 	mm_init(&p->mm, id);
+	snprintf(p->lock_names[0], sizeof(p->lock_names[0]), "dev_mutex[P%d]", id);
+	snprintf(p->lock_names[1], sizeof(p->lock_names[1]), "pipe_mutex[P%d]", id);
+	mutex_init(&p->dev_mutex, p->lock_names[0]);
+	mutex_init(&p->pipe_mutex, p->lock_names[1]);
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		for (int w = 0; w < PAGE_WORDS; w++)
 			p->expect[va][w].unmapped = true;

@@ -15,7 +15,7 @@ expect() {
 	shift 3
 	"$@" >"$TMP/out" 2>&1
 	got=$?
-	if [ "$got" -eq "$want" ] && grep -q -- "$pattern" "$TMP/out"; then
+	if [ "$got" -eq "$want" ] && { [ -z "$pattern" ] || grep -q -- "$pattern" "$TMP/out"; }; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
