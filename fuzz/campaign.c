@@ -26,8 +26,16 @@ struct campaign {
 	int time;
 	int jobs;
 	uint64_t seed;
-	time_t start;
+	double start;
 };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static volatile pid_t fuzzer_pid;
 
@@ -149,15 +157,21 @@ static void show_progress(const struct campaign *c, const char *line)
 	const char *execs = line[0] == '#' ? line + 1 : NULL;
 	const char *corp = field(line, "corp: ");
 	const char *ft = field(line, "ft: ");
-	const char *rate = field(line, "exec/s: ");
-	const char *crash = field(line, "crash: ");
+	/* "exec/s: N" in a plain run, "exec/s N" in fork mode. */
+	const char *rate = field(line, "exec/s: ") ? field(line, "exec/s: ") : field(line, "exec/s ");
+	const char *crash = field(line, "oom/timeout/crash: ");
 
 	if (!execs || !rate)
 		return;
-	fprintf(stderr, "[%4lds] execs %-10lld %6lld exec/s  corpus %-5d features %-6d%s%s\n",
-		(long)(time(NULL) - c->start), atoll(execs), atoll(rate), corp ? atoi(corp) : 0,
-		ft ? atoi(ft) : 0, crash ? "  crashes " : "", crash ? crash : "");
+	fprintf(stderr, "[%6.1fs] execs %-10lld %6lld exec/s  corpus %-5d features %-6d",
+		now() - c->start, atoll(execs), atoll(rate), corp ? atoi(corp) : 0,
+		ft ? atoi(ft) : 0);
+	if (crash) /* oom/timeout/crash counts, e.g. "0/0/3" */
+		fprintf(stderr, "  crashes %d", atoi(strrchr(crash, '/') ? strrchr(crash, '/') + 1 : crash));
+	fputc('\n', stderr);
 }
+
+static void scan_findings(const struct campaign *c);
 
 static void watch_output(const struct campaign *c, FILE *out)
 {
@@ -166,18 +180,10 @@ static void watch_output(const struct campaign *c, FILE *out)
 
 	while (fgets(line, sizeof(line), out)) {
 		line[strcspn(line, "\n")] = 0;
-		if (strncmp(line, "mmfuzz: VIOLATION", 17) == 0) {
-			fprintf(stderr, "[%4lds] FINDING %s\n", (long)(time(NULL) - c->start), line);
-			continue;
-		}
-		if (strstr(line, "Test unit written to")) {
-			fprintf(stderr, "[%4lds]   saved: %s\n", (long)(time(NULL) - c->start),
-				strstr(line, "to ") + 3);
-			continue;
-		}
 		if (line[0] == '#' && time(NULL) != last) {
 			last = time(NULL);
 			show_progress(c, line);
+			scan_findings(c);
 		}
 	}
 }
@@ -243,41 +249,106 @@ static int run_fuzzer(const struct campaign *c, const struct cli_options *o)
 	return status;
 }
 
-/* Replay each saved input to name it by its signature. */
-static int summarize(const struct campaign *c)
+/* Replay a saved input in this process to name it by its signature. */
+static bool finding_signature(const char *path, char *sig, size_t len)
+{
+	struct input in;
+	struct exec_result r;
+	uint8_t *storage = NULL;
+	char err[256];
+	bool ok = input_load_file(path, &in, &storage, err, sizeof(err)) == INPUT_OK;
+
+	if (ok) {
+		runner_execute(&in, NULL, false, NULL, &r);
+		runner_signature(&r, sig, len);
+	} else {
+		snprintf(sig, len, "unreadable: %s", err);
+	}
+	free(storage);
+	return ok;
+}
+
+/* Findings seen so far, grouped by signature. */
+struct finding_group {
+	char sig[256];
+	char first[PATH_LEN];
+	int count;
+};
+
+#define MAX_GROUPS 64
+#define MAX_SEEN 4096
+
+static struct finding_group groups[MAX_GROUPS];
+static int n_groups;
+static char *seen[MAX_SEEN];
+static int n_seen;
+
+static bool seen_before(const char *name)
+{
+	for (int i = 0; i < n_seen; i++)
+		if (strcmp(seen[i], name) == 0)
+			return true;
+	if (n_seen < MAX_SEEN)
+		seen[n_seen++] = strdup(name);
+	return false;
+}
+
+static void add_finding(const struct campaign *c, const char *path)
+{
+	char sig[256];
+	int i;
+
+	finding_signature(path, sig, sizeof(sig));
+	for (i = 0; i < n_groups; i++)
+		if (strcmp(groups[i].sig, sig) == 0)
+			break;
+	if (i == n_groups && n_groups < MAX_GROUPS) {
+		snprintf(groups[i].sig, sizeof(groups[i].sig), "%s", sig);
+		snprintf(groups[i].first, sizeof(groups[i].first), "%s", path);
+		n_groups++;
+		fprintf(stderr, "[%6.1fs] FINDING %s\n           saved as %s\n", now() - c->start,
+			sig, path);
+	}
+	if (i < n_groups)
+		groups[i].count++;
+}
+
+/* libFuzzer's fork mode does not echo its workers' reports: look for new
+ * crash files instead, and name each by replaying it. */
+static void scan_findings(const struct campaign *c)
 {
 	DIR *d = opendir(c->findings);
 	struct dirent *e;
-	int n = 0;
 
 	if (!d)
-		return 0;
+		return;
 	while ((e = readdir(d))) {
-		char path[PATH_LEN * 2], err[256], sig[256];
-		struct input in;
-		struct exec_result r;
-		uint8_t *storage = NULL;
+		char path[PATH_LEN * 2];
 
-		if (strncmp(e->d_name, "crash-", 6) != 0)
+		if (strncmp(e->d_name, "crash-", 6) != 0 || seen_before(e->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", c->findings, e->d_name);
-		if (input_load_file(path, &in, &storage, err, sizeof(err)) != INPUT_OK) {
-			fprintf(stderr, "  %s: %s\n", path, err);
-			free(storage);
-			continue;
-		}
-		runner_execute(&in, NULL, false, NULL, &r);
-		runner_signature(&r, sig, sizeof(sig));
-		free(storage);
-		if (n++ == 0)
-			fprintf(stderr, "findings (replay with: mmfuzz replay --profile %s FILE):\n",
-				runner_profile_name());
-		fprintf(stderr, "  %s  %s\n", path, sig);
+		add_finding(c, path);
 	}
 	closedir(d);
-	if (n == 0)
-		fprintf(stderr, "no findings in %s\n", c->findings);
-	return n;
+}
+
+static int summarize(const struct campaign *c)
+{
+	int total = 0;
+
+	scan_findings(c);
+	for (int i = 0; i < n_groups; i++) {
+		if (i == 0)
+			fprintf(stderr, "findings, by signature (replay: mmfuzz replay --profile %s FILE):\n",
+				runner_profile_name());
+		fprintf(stderr, "  %s\n    %d input(s), first %s\n", groups[i].sig, groups[i].count,
+			groups[i].first);
+		total += groups[i].count;
+	}
+	if (total == 0)
+		fprintf(stderr, "no findings (%s is empty)\n", c->findings);
+	return total;
 }
 
 static int locate_fuzzer(struct campaign *c)
@@ -324,12 +395,12 @@ int campaign_run(const struct cli_options *o, const char *argv0)
 		"        corpus %s (%d seed scenarios added), findings %s\n",
 		runner_profile_name(), c.time, (unsigned long long)c.seed, c.jobs, c.corpus, seeds,
 		c.findings);
-	c.start = time(NULL);
+	c.start = now();
 	status = run_fuzzer(&c, o);
 	if (status < 0) {
 		fprintf(stderr, "mmfuzz: cannot start the fuzzer\n");
 		return 2;
 	}
-	fprintf(stderr, "mmfuzz: campaign ended after %lds\n", (long)(time(NULL) - c.start));
+	fprintf(stderr, "mmfuzz: campaign ended after %.1fs\n", now() - c.start);
 	return summarize(&c) ? 1 : 0;
 }

@@ -4,7 +4,8 @@
  * (MMFUZZ_PROFILE, default "latest"; MMFUZZ_SET="switch=value,...") — the
  * input never chooses it. Interleaving feedback goes into libFuzzer's
  * extra counters: one counter per (site, switch, previous site) feature
- * the scheduler reports. A violation prints its report, whose first line
+ * the scheduler reports (and reads-from pairs the oracles report). A
+ * violation (of the oracles in MMFUZZ_ONLY, if set) prints its report, whose first line
  * is the signature, and aborts so that libFuzzer saves the input.
  */
 #include <stdint.h>
@@ -12,10 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mutate.h"
 #include "runner.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2,
+				 size_t size2, uint8_t *out, size_t max_out_size, unsigned int seed);
 
 #define COVERAGE_SIZE (1u << 16)
 
@@ -31,8 +37,28 @@ static void record_feature(uint32_t feature)
 		(*c)++;
 }
 
+/* MMFUZZ_ONLY="oracle[:kind],...": report only these (hunting one bug
+ * while others, already known, would stop every run). */
+static char only_oracles[256];
+
+static bool reported(const struct exec_result *r)
+{
+	char list[sizeof(only_oracles) + 2];
+	char item[160];
+
+	if (!only_oracles[0])
+		return true;
+	snprintf(list, sizeof(list), ",%s,", only_oracles);
+	snprintf(item, sizeof(item), ",%s,", r->oracle);
+	if (strstr(list, item))
+		return true;
+	snprintf(item, sizeof(item), ",%s:%s,", r->oracle, r->kind);
+	return strstr(list, item) != NULL;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char *only = getenv("MMFUZZ_ONLY");
 	const char *profile = getenv("MMFUZZ_PROFILE");
 	const char *set = getenv("MMFUZZ_SET");
 	const char *switches[16];
@@ -51,7 +77,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "mmfuzz: %s\n", err);
 		exit(2);
 	}
-	fprintf(stderr, "mmfuzz: fuzzing profile %s\n", runner_profile_name());
+	if (only)
+		snprintf(only_oracles, sizeof(only_oracles), "%s", only);
+	fprintf(stderr, "mmfuzz: fuzzing profile %s%s%s\n", runner_profile_name(),
+		only_oracles[0] ? ", reporting only " : "", only_oracles);
 	return 0;
 }
 
@@ -66,10 +95,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (input_decode(data, size, &in, err, sizeof(err)) != INPUT_OK)
 		return 0;
 	runner_execute(&in, NULL, false, record_feature, &r);
-	if (r.violation) {
+	if (r.violation && reported(&r)) {
 		runner_print_report(&r, stderr);
 		fflush(stderr);
 		abort();
 	}
 	return 0;
+}
+
+/* Mostly structure-aware mutations; now and then libFuzzer's own byte
+ * mutations over the whole input, which find encodings ours would not. */
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	if (seed % 8 == 0 && size > 0) {
+		size = LLVMFuzzerMutate(data, size, max_size);
+		if (size > 0)
+			data[0] = INPUT_VERSION;
+		return size;
+	}
+	return input_mutate(data, size, max_size, seed, LLVMFuzzerMutate);
+}
+
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2,
+				 size_t size2, uint8_t *out, size_t max_out_size, unsigned int seed)
+{
+	return input_crossover(data1, size1, data2, size2, out, max_out_size, seed);
 }

@@ -476,6 +476,12 @@ static uint32_t switch_feature(uint32_t site, uint32_t resumed_site, bool switch
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+void sched_feature(uint32_t feature)
+{
+	if (S.feature_hook)
+		S.feature_hook(feature);
+}
+
 static void record_decision(uint32_t site_id, int cur, int chosen)
 {
 	if (!S.record)

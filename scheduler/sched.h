@@ -97,6 +97,10 @@ int sched_self(void);
 const char *sched_thread_name(int tid);
 uint64_t sched_step(void);
 
+/* Report a coverage feature of the model (e.g. a reads-from pair) to the
+ * fuzzer's feedback, through the run's feature_hook. */
+void sched_feature(uint32_t feature);
+
 /* Mix a model event into the trace hash (for determinism checks). */
 void sched_trace_mix(uint64_t value);
 

@@ -36,9 +36,14 @@ bool dev_pin(int va, bool writable)
 	if (pin)
 		pfn = pin_user_pages(&p->mm, va, FOLL_LONGTERM | (writable ? FOLL_WRITE : 0));
 	if (pfn >= 0) {
-		*pin = (struct gup_ref){
-			.used = true, .pin = true, .writable = writable, .pfn = pfn, .va = va
-		};
+		/* A zap while GUP ran may have come after the pin was taken:
+		 * then the user discarded the pinned page already. */
+		*pin = (struct gup_ref){ .used = true,
+					 .pin = true,
+					 .writable = writable,
+					 .pfn = pfn,
+					 .va = va,
+					 .discarded = oracle_zapped_since_grab(p->mm.id, va) };
 		mm_trace("pin P%d va %d %s: frame %d", current_pid(), va, writable ? "R/W" : "R/O",
 			 pfn);
 	}

@@ -3,6 +3,7 @@
 
 #include "fault.h"
 #include "folio.h"
+#include "oracle.h"
 #include "policy.h"
 #include "vma.h"
 
@@ -61,6 +62,7 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, int va, unsigned
 		return FOLLOW_UNSHARE;
 	}
 	try_grab_folio(mm, folio, gup_flags);
+	oracle_gup_grabbed(mm->id, va);
 	if (gup_flags & FOLL_WRITE)
 		mm->pte[va].dirty = true;
 	spin_unlock(&mm->ptl);
@@ -141,6 +143,7 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 		gup_put_folio(folio, gup_flags);
 		return gup_slow(mm, va, gup_flags);
 	}
+	oracle_gup_grabbed(mm->id, va);
 	return pte.pfn;
 }
 

@@ -284,12 +284,15 @@ void zap_page_range(struct mm_struct *mm, int start, int end, bool unmap)
 		struct pte old;
 
 		spin_lock(&mm->ptl);
-		oracle_discard(mm->id, va, unmap);
 		if (!mm->pte[va].present) {
+			oracle_discard(mm->id, va, unmap);
 			spin_unlock(&mm->ptl);
 			continue;
 		}
 		old = ptep_clear_flush(mm, va);
+		/* The discard takes effect with the clear: no CPU can reach
+		 * the old page any more, and none could miss it before. */
+		oracle_discard(mm->id, va, unmap);
 		if (old.pfn != ZERO_PFN) {
 			struct folio *folio = pfn_folio(old.pfn);
 

@@ -108,6 +108,7 @@ struct process {
 	struct gup_ref pipe[MAX_PINS];
 	char lock_names[2][24];
 	struct expectation expect[MM_NR_PAGES][PAGE_WORDS];
+	unsigned discards[MM_NR_PAGES]; /* how often each va was zapped */
 };
 
 struct tlb_entry {
@@ -142,6 +143,8 @@ struct machine {
 	int thread_proc[NR_CPUS]; /* process of each thread */
 	struct write_record writes[MAX_WRITES];
 	wseq_t nr_writes;         /* last used seq */
+	/* Per CPU: the zap count of the page its last GUP grabbed (oracle). */
+	unsigned grab_discards[NR_CPUS];
 	int nr_procs;
 };
 

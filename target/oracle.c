@@ -66,6 +66,30 @@ bool provenance_visible(int reader, wseq_t value)
 	return false;
 }
 
+/*
+ * Reads-from feedback: who wrote what a read saw, relative to the reader
+ * (same process, ancestor, descendant, other), by which path, and
+ * whether it was the expected value. New pairs are new fuzzer features,
+ * which steers the search toward reads across fork boundaries.
+ */
+static void reads_from_feature(int reader, wseq_t value, int path, bool expected)
+{
+	const struct write_record *w = write_log(value);
+	unsigned relation = 0, via = 0;
+
+	if (w) {
+		via = 1 + (unsigned)w->via;
+		if (w->proc == reader)
+			relation = 1;
+		else if (provenance_visible(reader, value))
+			relation = 2;
+		else
+			relation = 3 + (M.proc[w->proc].parent == reader);
+	}
+	sched_feature(0x5eadf000u | (relation << 8) | (via << 5) | ((unsigned)path << 1) |
+		      expected);
+}
+
 static bool value_expected(int proc, const struct expectation *e, wseq_t value)
 {
 	const struct write_record *w = write_log(value);
@@ -103,6 +127,7 @@ void oracle_check_user_read(int proc, int va, int word, wseq_t value)
 	const struct expectation *e = &M.proc[proc].expect[va][word];
 	const struct write_record *last = write_log(e->last);
 
+	reads_from_feature(proc, value, 0, value_expected(proc, e, value));
 	check_visible("user-read", proc, va, word, value);
 	if (e->unmapped || value_expected(proc, e, value))
 		return;
@@ -118,6 +143,7 @@ void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t
 {
 	const struct expectation *e = &M.proc[proc].expect[pin->va][word];
 
+	reads_from_feature(proc, value, 1, value_expected(proc, e, value));
 	check_visible("dma-read", proc, pin->va, word, value);
 	if (pin->discarded || e->unmapped || value_expected(proc, e, value))
 		return;
@@ -128,6 +154,7 @@ void oracle_check_pipe_read(int proc, const struct gup_ref *buf, int word, wseq_
 {
 	/* A pipe buffer references the page as it is now: later writes of the
 	 * same process may show, another process's never. */
+	reads_from_feature(proc, value, 2, true);
 	check_visible("pipe-read", proc, buf->va, word, value);
 }
 
@@ -137,12 +164,23 @@ void oracle_discard(int proc, int va, bool unmapped)
 
 	for (int w = 0; w < PAGE_WORDS; w++)
 		p->expect[va][w] = (struct expectation){ .unmapped = unmapped };
+	p->discards[va]++;
 	for (int i = 0; i < MAX_PINS; i++) {
 		if (p->pins[i].used && p->pins[i].va == va)
 			p->pins[i].discarded = true;
 		if (p->pipe[i].used && p->pipe[i].va == va)
 			p->pipe[i].discarded = true;
 	}
+}
+
+void oracle_gup_grabbed(int proc, int va)
+{
+	M.grab_discards[sched_self()] = M.proc[proc].discards[va];
+}
+
+bool oracle_zapped_since_grab(int proc, int va)
+{
+	return M.grab_discards[sched_self()] != M.proc[proc].discards[va];
 }
 
 void oracle_mapped(int proc, int va)

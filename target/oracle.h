@@ -38,6 +38,11 @@ void oracle_check_pipe_read(int proc, const struct gup_ref *buf, int word, wseq_
 /* The user discarded va (zap): reads return zero, or fault if unmapped;
  * pins and pipe buffers on va lose their coherency promise. */
 void oracle_discard(int proc, int va, bool unmapped);
+/* GUP took a reference on the page at va: remember which generation of
+ * the mapping it holds, so a zap racing with the caller is not missed. */
+void oracle_gup_grabbed(int proc, int va);
+/* Was va zapped since this CPU's last GUP grab? */
+bool oracle_zapped_since_grab(int proc, int va);
 /* va was mapped afresh (reads return zero). */
 void oracle_mapped(int proc, int va);
 

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Time from an empty corpus to the first finding of one oracle, per seed,
+# with libFuzzer on one core, and the median. Other oracles are not
+# reported (MMFUZZ_ONLY), so the run stops at the bug being timed.
+#   bench/time_to_bug.sh BUILD_DIR PROFILE ORACLE[:KIND] [SEEDS] [BUDGET_SECONDS]
+set -eu
+B=$1 PROFILE=$2 ORACLE=$3
+SEEDS=${4:-"1 2 3 4 5"}
+BUDGET=${5:-300}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+times=""
+for s in $SEEDS; do
+	rm -rf "$WORK/corpus" "$WORK/findings"
+	mkdir -p "$WORK/corpus" "$WORK/findings"
+	start=$(date +%s.%N)
+	MMFUZZ_PROFILE=$PROFILE MMFUZZ_ONLY=$ORACLE "$B/mmfuzz-fuzzer" -seed="$s" \
+		-max_total_time="$BUDGET" -artifact_prefix="$WORK/findings/" "$WORK/corpus" \
+		>"$WORK/log" 2>&1 || true
+	end=$(date +%s.%N)
+	grep -m1 "^mmfuzz: VIOLATION $(echo "$ORACLE" | tr : ' ') " "$WORK/log" >"$WORK/hit" || true
+	if [ -s "$WORK/hit" ]; then
+		t=$(echo "$end - $start" | bc)
+		printf 'seed %s: %.1fs  %s  (%s)\n' "$s" "$t" "$(cat "$WORK/hit")" \
+			"$(grep -o 'exec/s: [0-9]*' "$WORK/log" | tail -1)"
+		times="$times $t"
+	else
+		printf 'seed %s: not found within %ss\n' "$s" "$BUDGET"
+		times="$times $BUDGET"
+	fi
+	rm -f "$WORK/hit"
+done
+median=$(echo "$times" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+echo "median time to first $ORACLE on $PROFILE: ${median}s (seeds: $SEEDS)"

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+#include "mutate.h"
+
+#include <string.h>
+
+#include "scheduler/strategy.h"
+
+struct mutation {
+	struct input in;
+	uint64_t rng;
+	uint8_t schedule[INPUT_MAX_SCHEDULE];
+};
+
+static unsigned below(struct mutation *m, unsigned n)
+{
+	return n ? (unsigned)(sched_rng_next(&m->rng) % n) : 0;
+}
+
+static struct op random_op(struct mutation *m)
+{
+	return (struct op){ .kind = (uint8_t)below(m, OP_NR),
+			    .va = (uint8_t)below(m, 256),
+			    .word = (uint8_t)below(m, 256),
+			    .arg = (uint8_t)below(m, 256) };
+}
+
+static struct scenario_thread *random_thread(struct mutation *m)
+{
+	return &m->in.scenario.thread[below(m, m->in.scenario.n_threads)];
+}
+
+static void insert_op(struct mutation *m, struct scenario_thread *th, struct op op)
+{
+	unsigned at = below(m, th->n_ops + 1u);
+
+	if (th->n_ops >= SCN_MAX_OPS)
+		return;
+	memmove(&th->ops[at + 1], &th->ops[at], sizeof(th->ops[0]) * (th->n_ops - at));
+	th->ops[at] = op;
+	th->n_ops++;
+}
+
+static void delete_op(struct mutation *m, struct scenario_thread *th)
+{
+	unsigned at = below(m, th->n_ops);
+
+	if (!th->n_ops)
+		return;
+	memmove(&th->ops[at], &th->ops[at + 1], sizeof(th->ops[0]) * (th->n_ops - at - 1));
+	th->n_ops--;
+}
+
+static void tweak_op(struct mutation *m, struct scenario_thread *th)
+{
+	struct op *op;
+
+	if (!th->n_ops)
+		return;
+	op = &th->ops[below(m, th->n_ops)];
+	switch (below(m, 4)) {
+	case 0:
+		op->kind = (uint8_t)below(m, OP_NR);
+		break;
+	case 1:
+		op->va = (uint8_t)below(m, 256);
+		break;
+	case 2:
+		op->word = (uint8_t)below(m, 256);
+		break;
+	default:
+		op->arg = (uint8_t)below(m, 256);
+		break;
+	}
+}
+
+static void move_op(struct mutation *m)
+{
+	struct scenario_thread *from = random_thread(m), *to = random_thread(m);
+	unsigned at = below(m, from->n_ops);
+	struct op op;
+
+	if (!from->n_ops || to->n_ops >= SCN_MAX_OPS)
+		return;
+	op = from->ops[at];
+	memmove(&from->ops[at], &from->ops[at + 1], sizeof(op) * (from->n_ops - at - 1));
+	from->n_ops--;
+	insert_op(m, to, op);
+}
+
+static void reshape_threads(struct mutation *m)
+{
+	struct scenario *sc = &m->in.scenario;
+
+	if (below(m, 2) && sc->n_threads < SCN_MAX_THREADS) {
+		struct scenario_thread *th = &sc->thread[sc->n_threads];
+
+		memset(th, 0, sizeof(*th));
+		th->spawn = (uint8_t)below(m, sc->n_threads + 1u);
+		sc->n_threads++;
+		insert_op(m, th, random_op(m));
+	} else {
+		unsigned t = 1 + below(m, SCN_MAX_THREADS - 1);
+
+		/* Re-parent: initial, or the child of an earlier thread. */
+		if (t < sc->n_threads)
+			sc->thread[t].spawn = (uint8_t)below(m, t + 1);
+	}
+}
+
+static void mutate_schedule(struct mutation *m,
+			    size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max))
+{
+	size_t len = m->in.schedule_len;
+
+	memcpy(m->schedule, m->in.schedule, len);
+	if (mutate_bytes && below(m, 2)) {
+		len = mutate_bytes(m->schedule, len, sizeof(m->schedule) / 4);
+	} else if (len + 2 <= sizeof(m->schedule) && below(m, 2)) {
+		/* One more switch, anywhere. */
+		unsigned at = below(m, (unsigned)len / 2 + 1) * 2;
+
+		memmove(&m->schedule[at + 2], &m->schedule[at], len - at);
+		m->schedule[at] = (uint8_t)below(m, 32);
+		m->schedule[at + 1] = (uint8_t)below(m, 8);
+		len += 2;
+	} else if (len) {
+		m->schedule[below(m, (unsigned)len)] = (uint8_t)below(m, 32);
+	}
+	m->in.schedule = m->schedule;
+	m->in.schedule_len = len;
+}
+
+static void mutate_once(struct mutation *m,
+			size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max))
+{
+	switch (below(m, 8)) {
+	case 0:
+	case 1:
+		insert_op(m, random_thread(m), random_op(m));
+		break;
+	case 2:
+		delete_op(m, random_thread(m));
+		break;
+	case 3:
+	case 4:
+		tweak_op(m, random_thread(m));
+		break;
+	case 5:
+		move_op(m);
+		break;
+	case 6:
+		reshape_threads(m);
+		break;
+	default:
+		mutate_schedule(m, mutate_bytes);
+		break;
+	}
+}
+
+static bool decode(const uint8_t *data, size_t size, struct input *in)
+{
+	char err[128];
+	static const uint8_t empty[] = { INPUT_VERSION, 0, 0 };
+
+	if (input_decode(data, size, in, err, sizeof(err)) == INPUT_OK)
+		return true;
+	return input_decode(empty, sizeof(empty), in, err, sizeof(err)) == INPUT_OK;
+}
+
+size_t input_mutate(uint8_t *data, size_t size, size_t max, uint32_t seed,
+		    size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max))
+{
+	static struct mutation m;
+	static uint8_t out[8192];
+	size_t n;
+
+	m.rng = seed;
+	if (!decode(data, size, &m.in))
+		return size;
+	/* The schedule points into data: copy it before data is rewritten. */
+	memcpy(m.schedule, m.in.schedule, m.in.schedule_len);
+	m.in.schedule = m.schedule;
+	for (unsigned k = 1 + below(&m, 3); k > 0; k--)
+		mutate_once(&m, mutate_bytes);
+	scenario_normalize(&m.in.scenario);
+	n = input_encode(&m.in, out, sizeof(out));
+	if (n > max)
+		n = max; /* cut the schedule short: still a valid input */
+	memcpy(data, out, n);
+	return n;
+}
+
+size_t input_crossover(const uint8_t *a, size_t a_size, const uint8_t *b, size_t b_size,
+		       uint8_t *out, size_t max, uint32_t seed)
+{
+	static struct input x, y;
+	static uint8_t buf[8192];
+	uint64_t rng = seed;
+	size_t n;
+
+	if (!decode(a, a_size, &x) || !decode(b, b_size, &y))
+		return 0;
+	if (sched_rng_next(&rng) % 2) {
+		/* One thread of b replaces the same thread of a. */
+		unsigned t = (unsigned)(sched_rng_next(&rng) % SCN_MAX_THREADS);
+
+		if (t < y.scenario.n_threads) {
+			x.scenario.thread[t] = y.scenario.thread[t];
+			if (t >= x.scenario.n_threads)
+				x.scenario.n_threads = (uint8_t)(t + 1);
+		}
+	} else {
+		x.schedule = y.schedule;
+		x.schedule_len = y.schedule_len;
+	}
+	scenario_normalize(&x.scenario);
+	n = input_encode(&x, buf, sizeof(buf));
+	if (n > max)
+		n = max;
+	memcpy(out, buf, n);
+	return n;
+}
