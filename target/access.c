@@ -32,7 +32,7 @@ static bool do_user_addr_fault(int va, bool write)
 
 /* The hardware walker: fill the TLB from a PTE that allows the access,
  * setting the accessed and dirty bits as x86 does. */
-static bool page_walk_fill(int va, bool write)
+static MM_ATOMIC bool page_walk_fill(int va, bool write)
 {
 	struct mm_struct *mm = current_mm();
 	struct pte *pte = &mm->pte[va];
@@ -68,12 +68,13 @@ static bool user_access(int va, int word, bool write)
 				if (e->pfn == ZERO_PFN)
 					sched_fail("memory-safety", "zero-page-write",
 						   "P%d wrote into the shared zero page", pid);
-				folio->data[word] = v;
+				page_word_store(folio, word, v);
 				mm_trace("store #%u to frame %d word %d (TLB hit)", v, e->pfn, word);
 			} else {
-				mm_trace("load #%u from frame %d word %d (TLB hit)",
-					 folio->data[word], e->pfn, word);
-				oracle_check_user_read(pid, va, word, folio->data[word]);
+				wseq_t v = page_word_load(folio, word);
+
+				mm_trace("load #%u from frame %d word %d (TLB hit)", v, e->pfn, word);
+				oracle_check_user_read(pid, va, word, v);
 			}
 			return true;
 		}

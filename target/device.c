@@ -81,7 +81,7 @@ void dev_dma_write(int slot, int word)
 			 current_pid(), pin->va, pin->pfn, word);
 		folio_check_live(folio, "dma write");
 		v = oracle_record_write(current_pid(), pin->va, word, VIA_DMA, pin);
-		folio->data[word] = v;
+		page_word_store(folio, word, v);
 		mm_trace("DMA stored #%u", v);
 	}
 	mutex_unlock(&p->dev_mutex);
@@ -100,8 +100,10 @@ void dev_dma_read(int slot, int word)
 		mm_point("dma_read", "device DMA read P%d pin va %d <- frame %d word %d",
 			 current_pid(), pin->va, pin->pfn, word);
 		folio_check_live(folio, "dma read");
-		mm_trace("DMA read returns #%u", folio->data[word]);
-		oracle_check_pin_read(current_pid(), pin, word, folio->data[word]);
+		wseq_t v = page_word_load(folio, word);
+
+		mm_trace("DMA read returns #%u", v);
+		oracle_check_pin_read(current_pid(), pin, word, v);
 	}
 	mutex_unlock(&p->dev_mutex);
 }

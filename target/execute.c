@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "execute.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,8 +23,11 @@ struct thread_ctx {
 
 static struct thread_ctx contexts[SCHED_MAX_THREADS];
 static int nr_contexts;
-static bool started[SCN_MAX_THREADS];
-static bool event_signalled[SCN_MAX_EVENTS];
+/* Which scenario threads have started; read by whichever thread forks. */
+static atomic_bool started[SCN_MAX_THREADS];
+/* User-space events (a pipe or futex between the test's threads): a
+ * release/acquire pair, as the real ones are. */
+static atomic_bool event_signalled[SCN_MAX_EVENTS];
 static struct sched_waitq event_waiters[SCN_MAX_EVENTS];
 
 static void thread_main(void *arg);
@@ -41,14 +45,17 @@ static int start_thread(const struct scenario *sc, int index, int proc)
 		snprintf(ctx->name, sizeof(ctx->name), "T%d", index);
 	else
 		snprintf(ctx->name, sizeof(ctx->name), "X%d", proc);
+	/* Everything the thread reads is written before it is spawned:
+	 * spawning orders it, as clone() does. */
+	atomic_fetch_add_explicit(&M.proc[proc].nr_threads, 1, memory_order_relaxed);
 	tid = sched_spawn(thread_main, ctx, ctx->name);
-	if (tid < 0)
+	if (tid < 0) {
+		atomic_fetch_sub_explicit(&M.proc[proc].nr_threads, 1, memory_order_relaxed);
 		return -1;
+	}
 	nr_contexts++;
-	M.thread_proc[tid] = proc;
-	M.proc[proc].nr_threads++;
 	if (index >= 0)
-		started[index] = true;
+		atomic_store_explicit(&started[index], true, memory_order_relaxed);
 	return tid;
 }
 
@@ -61,7 +68,8 @@ static void op_fork(const struct thread_ctx *ctx)
 	if (child < 0)
 		return;
 	for (int t = 0; t < ctx->sc->n_threads; t++) {
-		if (!started[t] && ctx->sc->thread[t].spawn == SPAWN_CHILD_OF(ctx->index)) {
+		if (!atomic_load_explicit(&started[t], memory_order_relaxed) &&
+		    ctx->sc->thread[t].spawn == SPAWN_CHILD_OF(ctx->index)) {
 			if (start_thread(ctx->sc, t, child) >= 0)
 				return;
 			break;
@@ -76,7 +84,7 @@ static void op_wait(int event)
 	/* A user-space wait (a pipe or futex between the test's threads).
 	 * If nothing else can run, nobody will signal: give up, as a test
 	 * with a timeout would, rather than calling it a deadlock. */
-	while (!event_signalled[event])
+	while (!atomic_load_explicit(&event_signalled[event], memory_order_acquire))
 		if (!sched_block_timeout(&event_waiters[event], SITE("user wait")))
 			break;
 }
@@ -127,7 +135,7 @@ static void run_op(const struct thread_ctx *ctx, const struct op *op)
 		sys_pipe_read();
 		break;
 	case OP_SIGNAL:
-		event_signalled[op->arg] = true;
+		atomic_store_explicit(&event_signalled[op->arg], true, memory_order_release);
 		sched_wake_all(&event_waiters[op->arg]);
 		break;
 	case OP_WAIT:
@@ -143,13 +151,15 @@ static void thread_main(void *arg)
 	const struct thread_ctx *ctx = arg;
 	struct process *p = &M.proc[ctx->proc];
 
+	M.thread_proc[sched_self()] = ctx->proc;
 	if (ctx->index >= 0) {
 		const struct scenario_thread *th = &ctx->sc->thread[ctx->index];
 
 		for (int i = 0; i < th->n_ops; i++)
 			run_op(ctx, &th->ops[i]);
 	}
-	if (--p->nr_threads == 0)
+	/* The last thread out tears the process down. */
+	if (atomic_fetch_sub_explicit(&p->nr_threads, 1, memory_order_acq_rel) == 1)
 		exit_process(ctx->proc);
 }
 
@@ -157,8 +167,10 @@ static void execution_reset(void)
 {
 	machine_reset();
 	nr_contexts = 0;
-	memset(started, 0, sizeof(started));
-	memset(event_signalled, 0, sizeof(event_signalled));
+	for (int t = 0; t < SCN_MAX_THREADS; t++)
+		atomic_init(&started[t], false);
+	for (int e = 0; e < SCN_MAX_EVENTS; e++)
+		atomic_init(&event_signalled[e], false);
 	memset(event_waiters, 0, sizeof(event_waiters));
 }
 

@@ -22,14 +22,14 @@ int folio_pfn(const struct folio *folio)
 	return (int)(folio - M.frame);
 }
 
-void folio_check_live(const struct folio *folio, const char *what)
+MM_ATOMIC void folio_check_live(const struct folio *folio, const char *what)
 {
 	if (folio_pfn(folio) != ZERO_PFN && !folio->allocated)
 		sched_fail("memory-safety", "use-after-free", "%s: frame %d is free", what,
 			   folio_pfn(folio));
 }
 
-int folio_alloc_anon(void)
+MM_ATOMIC int folio_alloc_anon(void)
 {
 	mm_point("alloc_page", "alloc_page");
 	/* Find and claim in one step: no scheduling point in between. */
@@ -52,7 +52,7 @@ int folio_alloc_anon(void)
 	return -1;
 }
 
-static void folio_free(struct folio *f)
+static MM_ATOMIC void folio_free(struct folio *f)
 {
 	if (f->mapcount != 0)
 		sched_fail("memory-safety", "freed-while-mapped",
@@ -63,7 +63,7 @@ static void folio_free(struct folio *f)
 	f->anon_exclusive = false;
 }
 
-void folio_get(struct folio *folio)
+MM_ATOMIC void folio_get(struct folio *folio)
 {
 	if (folio_pfn(folio) == ZERO_PFN)
 		return;
@@ -73,7 +73,7 @@ void folio_get(struct folio *folio)
 	folio->refcount++;
 }
 
-void folio_put(struct folio *folio)
+MM_ATOMIC void folio_put(struct folio *folio)
 {
 	if (folio_pfn(folio) == ZERO_PFN)
 		return;
@@ -87,7 +87,7 @@ void folio_put(struct folio *folio)
 		folio_free(folio);
 }
 
-void folio_pin(struct folio *folio)
+MM_ATOMIC void folio_pin(struct folio *folio)
 {
 	mm_point("try_grab_folio:pin", "pin frame %d: refcount %d -> %d, pincount %d -> %d",
 		 folio_pfn(folio), folio->refcount, folio->refcount + GUP_PIN_COUNTING_BIAS,
@@ -97,7 +97,7 @@ void folio_pin(struct folio *folio)
 	folio->pincount++;
 }
 
-void folio_unpin(struct folio *folio)
+MM_ATOMIC void folio_unpin(struct folio *folio)
 {
 	mm_point("unpin_user_page", "unpin frame %d: pincount %d -> %d", folio_pfn(folio),
 		 folio->pincount, folio->pincount - 1);
@@ -110,7 +110,7 @@ void folio_unpin(struct folio *folio)
 	folio_put(folio);
 }
 
-bool folio_try_get(struct folio *folio, bool pin)
+MM_ATOMIC bool folio_try_get(struct folio *folio, bool pin)
 {
 	mm_point("folio_try_get", "folio_try_get frame %d%s: refcount %d", folio_pfn(folio),
 		 pin ? " (pin)" : "", folio->refcount);
@@ -125,22 +125,37 @@ bool folio_try_get(struct folio *folio, bool pin)
 	return true;
 }
 
-bool folio_maybe_dma_pinned(const struct folio *folio)
+MM_ATOMIC bool folio_maybe_dma_pinned(const struct folio *folio)
 {
 	return folio->refcount >= GUP_PIN_COUNTING_BIAS;
 }
 
-void page_add_new_anon_rmap(struct folio *folio)
+MM_ATOMIC bool PageAnonExclusive(const struct folio *folio)
+{
+	return folio->anon_exclusive;
+}
+
+MM_ATOMIC void SetPageAnonExclusive(struct folio *folio)
+{
+	folio->anon_exclusive = true;
+}
+
+MM_ATOMIC void ClearPageAnonExclusive(struct folio *folio)
+{
+	folio->anon_exclusive = false;
+}
+
+MM_ATOMIC void page_add_new_anon_rmap(struct folio *folio)
 {
 	folio->mapcount = 1;
 	folio->anon = true;
 	/* Fresh anon pages start exclusive (PAE-3). */
 	folio->anon_exclusive = policy.anon_exclusive;
 	mm_trace("page_add_new_anon_rmap frame %d: mapcount 1%s", folio_pfn(folio),
-		 folio->anon_exclusive ? ", anon-exclusive" : "");
+		 PageAnonExclusive(folio) ? ", anon-exclusive" : "");
 }
 
-void page_dup_rmap(struct folio *folio)
+MM_ATOMIC void page_dup_rmap(struct folio *folio)
 {
 	if (folio_pfn(folio) == ZERO_PFN)
 		return;
@@ -149,7 +164,7 @@ void page_dup_rmap(struct folio *folio)
 	folio->mapcount++;
 }
 
-void page_remove_rmap(struct folio *folio)
+MM_ATOMIC void page_remove_rmap(struct folio *folio)
 {
 	if (folio_pfn(folio) == ZERO_PFN)
 		return;
@@ -176,13 +191,23 @@ void unlock_page(struct folio *folio)
 	mutex_unlock(&folio->lock);
 }
 
+MM_ATOMIC wseq_t page_word_load(const struct folio *folio, int word)
+{
+	return folio->data[word];
+}
+
+MM_ATOMIC void page_word_store(struct folio *folio, int word, wseq_t value)
+{
+	folio->data[word] = value;
+}
+
 void copy_user_highpage(struct folio *dst, struct folio *src)
 {
 	for (int w = 0; w < PAGE_WORDS; w++) {
 		mm_point("copy_user_highpage", "copy frame %d word %d (#%u) -> frame %d",
-			 folio_pfn(src), w, src->data[w], folio_pfn(dst));
+			 folio_pfn(src), w, page_word_load(src, w), folio_pfn(dst));
 		folio_check_live(src, "copy_user_highpage");
-		dst->data[w] = src->data[w];
+		page_word_store(dst, w, page_word_load(src, w));
 	}
 }
 

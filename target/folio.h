@@ -25,6 +25,11 @@ bool folio_try_get(struct folio *folio, bool pin);
 /* The kernel's heuristic: page_maybe_dma_pinned(). */
 bool folio_maybe_dma_pinned(const struct folio *folio);
 
+/* PG_anon_exclusive, with the kernel's atomic bit operations. */
+bool PageAnonExclusive(const struct folio *folio);
+void SetPageAnonExclusive(struct folio *folio);
+void ClearPageAnonExclusive(struct folio *folio);
+
 /* rmap: a page table maps the page. */
 void page_add_new_anon_rmap(struct folio *folio);
 void page_dup_rmap(struct folio *folio);
@@ -33,6 +38,11 @@ void page_remove_rmap(struct folio *folio);
 void lock_page(struct folio *folio);
 bool trylock_page(struct folio *folio);
 void unlock_page(struct folio *folio);
+
+/* A word of page content, as a CPU, a device or the kernel's copy loop
+ * reads and writes it: one access, never torn. */
+wseq_t page_word_load(const struct folio *folio, int word);
+void page_word_store(struct folio *folio, int word, wseq_t value);
 
 /* Copy the content of src into dst (copy_user_highpage): one word at a
  * time, each a scheduling point, so a concurrent store can tear it. */

@@ -39,7 +39,7 @@ static bool fork_needs_copy(struct mm_struct *parent, struct folio *folio)
 	if (policy.anon_exclusive)
 		/* 5.19 page_try_dup_anon_rmap(): an exclusive page that may be
 		 * pinned cannot be shared. */
-		return folio->anon_exclusive && folio_maybe_dma_pinned(folio);
+		return PageAnonExclusive(folio) && folio_maybe_dma_pinned(folio);
 	return policy.fork_pinned == FORK_PINNED_COPY && parent->has_pinned &&
 	       folio_maybe_dma_pinned(folio);
 }
@@ -61,10 +61,10 @@ static void copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 			return;
 		folio_get(folio);
 		page_dup_rmap(folio);
-		if (folio->anon_exclusive)
+		if (PageAnonExclusive(folio))
 			mm_trace("page_try_dup_anon_rmap frame %d: clear anon-exclusive",
 				 pte.pfn);
-		folio->anon_exclusive = false;
+		ClearPageAnonExclusive(folio);
 	}
 	if (is_cow_mapping(vma->vm_flags) && pte.write) {
 		/* ptep_set_wrprotect(): the parent stops writing in place.
@@ -94,7 +94,7 @@ void dup_mmap(struct mm_struct *child, struct mm_struct *parent)
 {
 	down_write(&parent->mmap_lock);
 	mm_trace("dup_mmap P%d -> P%d", parent->id, child->id);
-	oracle_fork_begin(parent->id);
+	oracle_fork_begin(parent->id, child->id);
 	for (int i = 0; i < parent->nr_vmas; i++) {
 		child->vma[i] = parent->vma[i];
 		child->nr_vmas++;

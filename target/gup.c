@@ -13,7 +13,7 @@ static bool gup_must_unshare(unsigned gup_flags, const struct folio *folio)
 {
 	if (!policy.ro_pin_unshare || (gup_flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
 		return false;
-	return folio && folio->anon && !folio->anon_exclusive;
+	return folio && folio->anon && !PageAnonExclusive(folio);
 }
 
 static void try_grab_folio(struct mm_struct *mm, struct folio *folio, unsigned gup_flags)

@@ -42,9 +42,7 @@ static struct pte ptep_clear_flush(struct mm_struct *mm, int va)
 
 	mm_point("ptep_clear_flush", "ptep_clear_flush P%d va %d (frame %d)", mm->id, va, old.pfn);
 	mm->pte[va] = (struct pte){ 0 };
-	for (int cpu = 0; cpu < NR_CPUS; cpu++)
-		if (M.cpu[cpu].tlb[va].valid && M.cpu[cpu].tlb[va].mm == mm->id)
-			M.cpu[cpu].tlb[va].valid = false;
+	tlb_invalidate(mm->id, va);
 	return old;
 }
 
@@ -99,7 +97,7 @@ static int wp_page_reuse(struct vm_fault *vmf, struct folio *folio)
 	}
 	mm_trace("wp_page_reuse: frame %d refcount %d mapcount %d%s", folio_pfn(folio),
 		 folio->refcount, folio->mapcount,
-		 folio->anon_exclusive ? " anon-exclusive" : "");
+		 PageAnonExclusive(folio) ? " anon-exclusive" : "");
 	pte.write = true;
 	pte.dirty = true;
 	pte.young = true;
@@ -193,7 +191,7 @@ static bool wp_can_reuse_anon_folio(struct vm_fault *vmf, struct folio *folio, b
 		unlock_page(folio);
 		return reuse;
 	case REUSE_ANON_EXCLUSIVE:
-		if (folio->anon_exclusive)
+		if (PageAnonExclusive(folio))
 			return true;
 		/* fall through: not known exclusive, try the refcount rule */
 	case REUSE_REFCOUNT:
@@ -206,11 +204,11 @@ static bool wp_can_reuse_anon_folio(struct vm_fault *vmf, struct folio *folio, b
 		if (!trylock_page(folio))
 			return false;
 		reuse = folio->mapcount == 1 && folio->refcount == 1;
-		unlock_page(folio);
 		if (reuse && policy.wp_reuse == REUSE_ANON_EXCLUSIVE) {
-			/* page_move_anon_rmap(): we own it now. */
-			folio->anon_exclusive = true;
+			/* page_move_anon_rmap(), under the page lock: ours now. */
+			SetPageAnonExclusive(folio);
 		}
+		unlock_page(folio);
 		return reuse;
 	}
 	return false;

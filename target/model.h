@@ -10,6 +10,7 @@
 #ifndef MMFUZZ_TARGET_MODEL_H
 #define MMFUZZ_TARGET_MODEL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -100,7 +101,7 @@ struct process {
 	bool exited;
 	int parent;        /* -1 for the initial process */
 	wseq_t fork_seq;   /* writes with seq < fork_seq by ancestors are inherited */
-	int nr_threads;    /* live threads */
+	atomic_int nr_threads; /* live threads (signal->live) */
 	struct mm_struct mm;
 	struct mutex dev_mutex;   /* the device's buffer table (io_uring's uring_lock) */
 	struct gup_ref pins[MAX_PINS];
@@ -149,6 +150,19 @@ struct machine {
 };
 
 extern struct machine M;
+
+/*
+ * What the kernel does with atomics or READ_ONCE (refcounts, mapcounts,
+ * lockless PTE reads) and what the hardware does (TLB, page walker, user
+ * loads and stores, DMA) is not a data race. Functions doing only that are
+ * hidden from ThreadSanitizer, so that in the TSan build it reports plain
+ * model state touched without the lock that should order it.
+ */
+#if defined(__SANITIZE_THREAD__) || defined(MMFUZZ_TSAN)
+#define MM_ATOMIC __attribute__((no_sanitize("thread"), noinline))
+#else
+#define MM_ATOMIC
+#endif
 
 /* Reset every piece of model state: the start of an execution. */
 void machine_reset(void);

@@ -3,9 +3,11 @@
 
 #include <stdio.h>
 
-/* The parent's expectations when the running fork() started. */
-static wseq_t fork_window_lo;
-static wseq_t fork_start_last[MM_NR_PAGES][PAGE_WORDS];
+#include "scheduler/sanitizer.h"
+
+/* The oracles observe the model from outside it: their bookkeeping is not
+ * model state, and TSan must not report it (see MM_ATOMIC). */
+SCHED_TSAN_IGNORE_BEGIN
 
 static struct write_record *write_log(wseq_t value)
 {
@@ -189,12 +191,36 @@ void oracle_mapped(int proc, int va)
 		M.proc[proc].expect[va][w] = (struct expectation){ 0 };
 }
 
-void oracle_fork_begin(int parent)
+void oracle_fork_begin(int parent, int child)
 {
-	fork_window_lo = M.nr_writes + 1;
+	/* Kept in the child: forks of other processes may run meanwhile. */
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		for (int w = 0; w < PAGE_WORDS; w++)
-			fork_start_last[va][w] = M.proc[parent].expect[va][w].last;
+			M.proc[child].expect[va][w] = (struct expectation){
+				.at_fork = M.proc[parent].expect[va][w].last,
+				.fork_lo = M.nr_writes + 1,
+			};
+}
+
+/*
+ * A child's snapshot may or may not hold writes its parent made while
+ * fork ran. Once fork is done, what the child holds is settled: if the
+ * page its PTE maps holds an acceptable value, that value is the child's
+ * last write from now on (its own children inherit one answer, not a
+ * window over a window). A value outside the window stays unsettled and is
+ * reported at the child's first read.
+ */
+static void settle_snapshot(int child, int va, int w)
+{
+	struct expectation *e = &M.proc[child].expect[va][w];
+	const struct pte *pte = &M.proc[child].mm.pte[va];
+	wseq_t v;
+
+	if (!pte->present)
+		return;
+	v = M.frame[pte->pfn].data[w];
+	if (value_expected(child, e, v))
+		*e = (struct expectation){ .last = v, .at_fork = v };
 }
 
 void oracle_fork_end(int parent, int child)
@@ -207,10 +233,13 @@ void oracle_fork_end(int parent, int child)
 		for (int w = 0; w < PAGE_WORDS; w++) {
 			struct expectation e = p->expect[va][w];
 
-			e.at_fork = fork_start_last[va][w];
-			e.fork_lo = fork_window_lo;
+			e.at_fork = c->expect[va][w].at_fork;
+			e.fork_lo = c->expect[va][w].fork_lo;
 			e.fork_hi = c->fork_seq;
 			c->expect[va][w] = e;
+			settle_snapshot(child, va, w);
 		}
 	}
 }
+
+SCHED_TSAN_IGNORE_END

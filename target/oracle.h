@@ -48,7 +48,7 @@ void oracle_mapped(int proc, int va);
 
 /* fork(): the child's expectations are the parent's, taken at completion;
  * writes by the parent while fork ran may or may not be seen. */
-void oracle_fork_begin(int parent);
+void oracle_fork_begin(int parent, int child);
 void oracle_fork_end(int parent, int child);
 
 /* May process `reader` see the value at all? */

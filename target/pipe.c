@@ -46,8 +46,8 @@ static void pipe_buf_read(struct gup_ref *buf)
 		mm_point("pipe_read", "pipe_read P%d: buffer frame %d word %d", current_pid(),
 			 buf->pfn, w);
 		folio_check_live(folio, "pipe_read");
-		mm_trace("pipe_read returns #%u", folio->data[w]);
-		oracle_check_pipe_read(current_pid(), buf, w, folio->data[w]);
+		mm_trace("pipe_read returns #%u", page_word_load(folio, w));
+		oracle_check_pipe_read(current_pid(), buf, w, page_word_load(folio, w));
 	}
 	buf->used = false;
 	folio_put(folio);

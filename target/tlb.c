@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 #include "tlb.h"
 
-struct tlb_entry *tlb_lookup(int cpu, int mm, int va)
+MM_ATOMIC struct tlb_entry *tlb_lookup(int cpu, int mm, int va)
 {
 	struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 
 	return e->valid && e->mm == mm ? e : NULL;
 }
 
-void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool dirty)
+MM_ATOMIC void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool dirty)
 {
 	struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 
@@ -21,7 +21,7 @@ void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool dirty)
 		 writable ? "RW" : "RO");
 }
 
-static void tlb_drop(int mm, int va)
+MM_ATOMIC void tlb_invalidate(int mm, int va)
 {
 	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct tlb_entry *e = &M.cpu[cpu].tlb[va];
@@ -34,12 +34,12 @@ static void tlb_drop(int mm, int va)
 void flush_tlb_page(struct mm_struct *mm, int va)
 {
 	mm_point("flush_tlb_page", "flush_tlb_page P%d va %d (all CPUs)", mm->id, va);
-	tlb_drop(mm->id, va);
+	tlb_invalidate(mm->id, va);
 }
 
 void flush_tlb_mm(struct mm_struct *mm)
 {
 	mm_point("flush_tlb_mm", "flush_tlb_mm P%d (all CPUs)", mm->id);
 	for (int va = 0; va < MM_NR_PAGES; va++)
-		tlb_drop(mm->id, va);
+		tlb_invalidate(mm->id, va);
 }

@@ -12,6 +12,9 @@
 
 struct tlb_entry *tlb_lookup(int cpu, int mm, int va);
 void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool dirty);
+/* Drop (mm, va) from every TLB now, without a scheduling point: the flush
+ * inside ptep_clear_flush(). */
+void tlb_invalidate(int mm, int va);
 /* flush_tlb_page(): drop the entries for (mm, va) on every CPU. */
 void flush_tlb_page(struct mm_struct *mm, int va);
 /* flush_tlb_mm(): drop every entry of mm on every CPU. */

@@ -13,3 +13,8 @@ set_tests_properties(regress PROPERTIES LABELS regress)
 add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tests/cli.sh $<TARGET_FILE:mmfuzz>
          ${CMAKE_SOURCE_DIR}/corpus)
 set_tests_properties(cli PROPERTIES LABELS unit)
+
+if(TARGET mmfuzz-fuzzer)
+  add_test(NAME smoke COMMAND ${CMAKE_SOURCE_DIR}/tests/smoke.sh ${CMAKE_BINARY_DIR})
+  set_tests_properties(smoke PROPERTIES LABELS smoke TIMEOUT 900)
+endif()
