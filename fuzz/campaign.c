@@ -158,16 +158,18 @@ static void show_progress(const struct campaign *c, const char *line)
 	const char *corp = field(line, "corp: ");
 	const char *ft = field(line, "ft: ");
 	/* "exec/s: N" in a plain run, "exec/s N" in fork mode. */
-	const char *rate = field(line, "exec/s: ") ? field(line, "exec/s: ") : field(line, "exec/s ");
+	const char *rate =
+		field(line, "exec/s: ") ? field(line, "exec/s: ") : field(line, "exec/s ");
 	const char *crash = field(line, "oom/timeout/crash: ");
+	int ooms, timeouts, crashes;
 
 	if (!execs || !rate)
 		return;
 	fprintf(stderr, "[%6.1fs] execs %-10lld %6lld exec/s  corpus %-5d features %-6d",
 		now() - c->start, atoll(execs), atoll(rate), corp ? atoi(corp) : 0,
 		ft ? atoi(ft) : 0);
-	if (crash) /* oom/timeout/crash counts, e.g. "0/0/3" */
-		fprintf(stderr, "  crashes %d", atoi(strrchr(crash, '/') ? strrchr(crash, '/') + 1 : crash));
+	if (crash && sscanf(crash, "%d/%d/%d", &ooms, &timeouts, &crashes) == 3)
+		fprintf(stderr, "  crashes %d", crashes);
 	fputc('\n', stderr);
 }
 
@@ -276,7 +278,7 @@ struct finding_group {
 };
 
 #define MAX_GROUPS 64
-#define MAX_SEEN 4096
+#define MAX_SEEN   4096
 
 static struct finding_group groups[MAX_GROUPS];
 static int n_groups;
@@ -340,7 +342,9 @@ static int summarize(const struct campaign *c)
 	scan_findings(c);
 	for (int i = 0; i < n_groups; i++) {
 		if (i == 0)
-			fprintf(stderr, "findings, by signature (replay: mmfuzz replay --profile %s FILE):\n",
+			fprintf(stderr,
+				"findings, by signature (replay: mmfuzz replay --profile %s "
+				"FILE):\n",
 				runner_profile_name());
 		fprintf(stderr, "  %s\n    %d input(s), first %s\n", groups[i].sig, groups[i].count,
 			groups[i].first);
@@ -367,9 +371,9 @@ static int locate_fuzzer(struct campaign *c)
 
 int campaign_run(const struct cli_options *o, const char *argv0)
 {
-	struct campaign c = { .time = o->time > 0 ? o->time : 60,
-			      .jobs = o->jobs > 0 ? o->jobs : 1,
-			      .seed = o->seed ? o->seed : (uint64_t)time(NULL) };
+	struct campaign c = {.time = o->time > 0 ? o->time : 60,
+			     .jobs = o->jobs > 0 ? o->jobs : 1,
+			     .seed = o->seed ? o->seed : (uint64_t)time(NULL)};
 	const char *profile = o->profile ? o->profile : "latest";
 	int status, seeds = 0;
 

@@ -31,7 +31,8 @@ static int usage(const char *msg)
 	fprintf(stderr,
 		"usage: mmfuzz COMMAND [--profile NAME] [--set SWITCH=VALUE]... ARGS\n"
 		"  fuzz [--time SECONDS] [--seed N] [--jobs N] [--no-seeds] [DIR]\n"
-		"                      fuzz campaign (libFuzzer); findings go to findings/<profile>/\n"
+		"                      fuzz campaign (libFuzzer); findings go to "
+		"findings/<profile>/\n"
 		"  run [--repeat N] FILE...   run inputs; --repeat checks they replay identically\n"
 		"  replay FILE         run one input with the full kernel-level trace\n"
 		"  profiles            list profiles, their switches and the bugs they recreate\n"

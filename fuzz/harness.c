@@ -21,13 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
 size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2,
-				 size_t size2, uint8_t *out, size_t max_out_size, unsigned int seed);
+				 size_t size2, uint8_t *out, size_t max_out_size,
+				 unsigned int seed);
 
 #define COVERAGE_SIZE (1u << 16)
 
 /* Must be a multiple of 8 bytes: libFuzzer clears it word by word. */
-__attribute__((used, section("__libfuzzer_extra_counters"), aligned(64))) static uint8_t
-	interleaving_coverage[COVERAGE_SIZE];
+__attribute__((used, section("__libfuzzer_extra_counters"),
+	       aligned(64))) static uint8_t interleaving_coverage[COVERAGE_SIZE];
 
 static void record_feature(uint32_t feature)
 {
@@ -69,7 +70,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		char *save = NULL;
 
 		snprintf(buf, sizeof(buf), "%s", set);
-		for (char *s = strtok_r(buf, ",", &save); s && n < 16; s = strtok_r(NULL, ",", &save))
+		for (char *s = strtok_r(buf, ",", &save); s && n < 16;
+		     s = strtok_r(NULL, ",", &save))
 			switches[n++] = s;
 	}
 	if (!runner_select(profile && *profile ? profile : "latest", switches, n, err,

@@ -58,7 +58,7 @@ static bool decode_thread(struct reader *r, int t, struct scenario_thread *th, c
 enum input_error input_decode(const uint8_t *data, size_t size, struct input *in, char *err,
 			      size_t errlen)
 {
-	struct reader r = { data, size, 0 };
+	struct reader r = {data, size, 0};
 	uint8_t version, nthreads;
 
 	memset(&in->scenario, 0, sizeof(in->scenario));
@@ -164,8 +164,8 @@ static uint8_t *read_whole_file(const char *path, size_t *size, char *err, size_
 	return buf;
 }
 
-enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage,
-				 char *err, size_t errlen)
+enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage, char *err,
+				 size_t errlen)
 {
 	size_t size = 0;
 	uint8_t *buf = read_whole_file(path, &size, err, errlen);

@@ -28,7 +28,7 @@
 
 #include "target/scenario.h"
 
-#define INPUT_VERSION 1
+#define INPUT_VERSION	   1
 #define INPUT_MAX_SCHEDULE 4096
 
 struct input {
@@ -63,7 +63,7 @@ bool input_is_text(const uint8_t *data, size_t size);
 
 /* Load a file in either format. Returns INPUT_OK or an error with err set
  * (also for I/O errors). `storage` receives the file's bytes. */
-enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage,
-				 char *err, size_t errlen);
+enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage, char *err,
+				 size_t errlen);
 
 #endif

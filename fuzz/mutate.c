@@ -18,10 +18,10 @@ static unsigned below(struct mutation *m, unsigned n)
 
 static struct op random_op(struct mutation *m)
 {
-	return (struct op){ .kind = (uint8_t)below(m, OP_NR),
-			    .va = (uint8_t)below(m, 256),
-			    .word = (uint8_t)below(m, 256),
-			    .arg = (uint8_t)below(m, 256) };
+	return (struct op){.kind = (uint8_t)below(m, OP_NR),
+			   .va = (uint8_t)below(m, 256),
+			   .word = (uint8_t)below(m, 256),
+			   .arg = (uint8_t)below(m, 256)};
 }
 
 static struct scenario_thread *random_thread(struct mutation *m)
@@ -160,7 +160,7 @@ static void mutate_once(struct mutation *m,
 static bool decode(const uint8_t *data, size_t size, struct input *in)
 {
 	char err[128];
-	static const uint8_t empty[] = { INPUT_VERSION, 0, 0 };
+	static const uint8_t empty[] = {INPUT_VERSION, 0, 0};
 
 	if (input_decode(data, size, in, err, sizeof(err)) == INPUT_OK)
 		return true;

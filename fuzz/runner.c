@@ -43,7 +43,7 @@ void runner_execute(const struct input *in, struct strategy *strategy, bool reco
 		    void (*feature_hook)(uint32_t), struct exec_result *out)
 {
 	struct strategy_bytes bytes;
-	struct exec_options opt = { .record_decisions = record, .feature_hook = feature_hook };
+	struct exec_options opt = {.record_decisions = record, .feature_hook = feature_hook};
 
 	if (!selected)
 		runner_select("latest", NULL, 0, NULL, 0);

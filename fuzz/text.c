@@ -96,7 +96,7 @@ static enum input_error parse_field(struct parser *p, struct op *op, char *tok)
 static enum input_error parse_op(struct parser *p, char *name, char **save)
 {
 	struct scenario_thread *th;
-	struct op op = { 0 };
+	struct op op = {0};
 	char *tok;
 
 	if (p->thread < 0)
@@ -155,8 +155,8 @@ static enum input_error parse_schedule(struct parser *p, char **save)
 		if (!colon) {
 			/* A lone gap: keep running, no further switch. */
 			if (!parse_uint(tok, 255, &gap) || strtok_r(NULL, " \t", save))
-				return corrupt(p, "only the last schedule entry may lack a target:",
-					       tok);
+				return corrupt(
+					p, "only the last schedule entry may lack a target:", tok);
 			in->owned[in->schedule_len++] = (uint8_t)gap;
 			break;
 		}
@@ -189,7 +189,7 @@ static enum input_error parse_line(struct parser *p, char *line)
 
 enum input_error input_parse_text(const char *text, struct input *in, char *err, size_t errlen)
 {
-	struct parser p = { .in = in, .thread = -1, .err = err, .errlen = errlen };
+	struct parser p = {.in = in, .thread = -1, .err = err, .errlen = errlen};
 	char *copy = strdup(text);
 	char *line, *save = NULL;
 	enum input_error e = INPUT_OK;

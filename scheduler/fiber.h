@@ -18,8 +18,8 @@
 #include <stddef.h>
 
 struct fiber {
-	void *sp;          /* saved stack pointer (asm) or ucontext_t * */
-	void *stack;       /* lowest usable address (guard page below it) */
+	void *sp;    /* saved stack pointer (asm) or ucontext_t * */
+	void *stack; /* lowest usable address (guard page below it) */
 	size_t stack_size;
 	void (*entry)(void *);
 	void *arg;

@@ -23,23 +23,23 @@
 #include "site.h"
 
 #define SCHED_MAX_THREADS 8
-#define SCHED_REPORT_MAX 4096
+#define SCHED_REPORT_MAX  4096
 
 struct strategy;
 struct sched_decision;
 
 enum sched_verdict {
-	SCHED_PASS,      /* every thread exited, no check failed */
+	SCHED_PASS,	 /* every thread exited, no check failed */
 	SCHED_VIOLATION, /* sched_fail() was called (by a primitive or the model) */
-	SCHED_DEADLOCK,  /* live threads, none enabled: report has the wait-for cycle */
-	SCHED_LIVELOCK,  /* step budget spent */
-	SCHED_DRIFT,     /* replay did not match the recorded execution */
+	SCHED_DEADLOCK,	 /* live threads, none enabled: report has the wait-for cycle */
+	SCHED_LIVELOCK,	 /* step budget spent */
+	SCHED_DRIFT,	 /* replay did not match the recorded execution */
 };
 
 struct sched_config {
 	struct strategy *strategy;
-	uint64_t max_steps;     /* 0: default budget */
-	bool record_decisions;  /* keep every step for replay (struct sched_result) */
+	uint64_t max_steps;    /* 0: default budget */
+	bool record_decisions; /* keep every step for replay (struct sched_result) */
 	/* Called once per scheduling point, for coverage feedback; may be NULL. */
 	void (*feature_hook)(uint32_t feature);
 };
@@ -47,12 +47,12 @@ struct sched_config {
 struct sched_result {
 	enum sched_verdict verdict;
 	uint64_t steps;
-	uint64_t switches;       /* decisions that changed the running thread */
-	uint64_t trace_hash;     /* hash of (step, thread, site) and sched_trace_mix() values */
-	const char *oracle;      /* violation: stable oracle id, e.g. "lock-discipline" */
-	const char *kind;        /* violation: sub-kind, e.g. "double-unlock"; may be "" */
-	int fail_thread;         /* thread that failed, -1 if none */
-	const char *fail_site;   /* site name of the last point of the failing thread */
+	uint64_t switches;     /* decisions that changed the running thread */
+	uint64_t trace_hash;   /* hash of (step, thread, site) and sched_trace_mix() values */
+	const char *oracle;    /* violation: stable oracle id, e.g. "lock-discipline" */
+	const char *kind;      /* violation: sub-kind, e.g. "double-unlock"; may be "" */
+	int fail_thread;       /* thread that failed, -1 if none */
+	const char *fail_site; /* site name of the last point of the failing thread */
 	char report[SCHED_REPORT_MAX]; /* human-readable explanation */
 	/* Recorded steps (valid until the next sched_run), if record_decisions. */
 	const struct sched_decision *decisions;
@@ -128,8 +128,7 @@ struct sched_waitq {
 	uint8_t n;
 };
 struct lockdep_map;
-void sched_block(struct sched_waitq *q, const struct lockdep_map *lock,
-		 struct sched_site *site);
+void sched_block(struct sched_waitq *q, const struct lockdep_map *lock, struct sched_site *site);
 /* The same, waiting for an event rather than a lock (wait queues): `event`
  * names it in deadlock reports. */
 void sched_block_event(struct sched_waitq *q, const char *event, struct sched_site *site);

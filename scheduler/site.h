@@ -22,10 +22,10 @@ uint32_t sched_site_id(struct sched_site *site);
 const char *sched_site_name(uint32_t id);
 
 /* A pointer to a function-local static site for the string literal NAME. */
-#define SITE(NAME)                                                             \
-	__extension__({                                                        \
-		static struct sched_site site_ = { (NAME), 0 };                \
-		&site_;                                                        \
+#define SITE(NAME)                                                                                 \
+	__extension__({                                                                            \
+		static struct sched_site site_ = {(NAME), 0};                                      \
+		&site_;                                                                            \
 	})
 
 #endif

@@ -18,9 +18,9 @@
 
 struct sched_choice {
 	uint64_t step;
-	int current;           /* thread that reached the point */
-	bool current_enabled;  /* false if it blocked or exited */
-	int n_enabled;         /* >= 1 */
+	int current;			/* thread that reached the point */
+	bool current_enabled;		/* false if it blocked or exited */
+	int n_enabled;			/* >= 1 */
 	int enabled[SCHED_MAX_THREADS]; /* ascending thread ids */
 	const struct sched_site *site;
 	/* The running thread is spinning (sched_spin): it stays enabled, but
@@ -30,7 +30,7 @@ struct sched_choice {
 
 struct strategy {
 	const char *name;
-	void (*begin)(struct strategy *s);   /* start of an execution */
+	void (*begin)(struct strategy *s); /* start of an execution */
 	/* Return the thread to run next: one of choice->enabled[]. A return
 	 * of -1 means "drift" (replay only): the run ends with SCHED_DRIFT. */
 	int (*pick)(struct strategy *s, const struct sched_choice *choice);
@@ -58,7 +58,7 @@ struct strategy_bytes {
 	const uint8_t *data;
 	size_t size;
 	size_t pos;
-	unsigned gap;       /* points left before the next switch */
+	unsigned gap; /* points left before the next switch */
 	bool have_gap;
 };
 void strategy_bytes_init(struct strategy_bytes *s, const uint8_t *data, size_t size);
@@ -66,7 +66,7 @@ void strategy_bytes_init(struct strategy_bytes *s, const uint8_t *data, size_t s
 /* Uniform random walk: every point picks uniformly among enabled threads. */
 struct strategy_random {
 	struct strategy base;
-	uint64_t seed;  /* execution i of a campaign uses seed + i */
+	uint64_t seed; /* execution i of a campaign uses seed + i */
 	uint64_t rng;
 	uint64_t executions;
 };
@@ -87,9 +87,9 @@ struct strategy_pct {
 	int priority[SCHED_MAX_THREADS];
 	uint64_t change_at[16];
 	unsigned n_changes;
-	unsigned next_low; /* next priority given at a change point */
+	unsigned next_low;    /* next priority given at a change point */
 	unsigned next_change; /* index of the next change point in change_at[] */
-	int yield_low;        /* next (lowest yet) priority given to a yielding thread */
+	int yield_low;	      /* next (lowest yet) priority given to a yielding thread */
 };
 /*
  * Details: priorities depth..depth+SCHED_MAX_THREADS-1 are a random
@@ -111,8 +111,7 @@ struct strategy_replay {
 	size_t n;
 	size_t pos;
 };
-void strategy_replay_init(struct strategy_replay *s, const struct sched_decision *rec,
-			  size_t n);
+void strategy_replay_init(struct strategy_replay *s, const struct sched_decision *rec, size_t n);
 /* Drift is also reported when the recorded chosen thread is not enabled,
  * and (through end()) when the execution ends with recorded steps left. */
 

@@ -25,8 +25,8 @@ enum lock_kind { LOCK_SPIN, LOCK_MUTEX, LOCK_RWSEM };
 struct lockdep_map {
 	const char *name;
 	enum lock_kind kind;
-	uint8_t writer;       /* exclusive owner tid + 1, 0 if none */
-	uint8_t readers;      /* bitmask of reader tids (rwsem) */
+	uint8_t writer;	 /* exclusive owner tid + 1, 0 if none */
+	uint8_t readers; /* bitmask of reader tids (rwsem) */
 };
 
 typedef struct {

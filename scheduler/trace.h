@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-void trace_enable(FILE *out);   /* NULL disables */
+void trace_enable(FILE *out); /* NULL disables */
 bool trace_enabled(void);
 /* One line: "[step N] T<tid>/CPU<tid> <text>" */
 void trace_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

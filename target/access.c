@@ -55,8 +55,8 @@ static bool user_access(int va, int word, bool write)
 	for (;;) {
 		struct tlb_entry *e;
 
-		mm_point("tlb_lookup", "user %s P%d va %d word %d", write ? "store" : "load", pid, va,
-			 word);
+		mm_point("tlb_lookup", "user %s P%d va %d word %d", write ? "store" : "load", pid,
+			 va, word);
 		e = tlb_lookup(cpu, pid, va);
 		if (e && (!write || (e->writable && e->dirty))) {
 			struct folio *folio = pfn_folio(e->pfn);
@@ -69,11 +69,13 @@ static bool user_access(int va, int word, bool write)
 					sched_fail("memory-safety", "zero-page-write",
 						   "P%d wrote into the shared zero page", pid);
 				page_word_store(folio, word, v);
-				mm_trace("store #%u to frame %d word %d (TLB hit)", v, e->pfn, word);
+				mm_trace("store #%u to frame %d word %d (TLB hit)", v, e->pfn,
+					 word);
 			} else {
 				wseq_t v = page_word_load(folio, word);
 
-				mm_trace("load #%u from frame %d word %d (TLB hit)", v, e->pfn, word);
+				mm_trace("load #%u from frame %d word %d (TLB hit)", v, e->pfn,
+					 word);
 				oracle_check_user_read(pid, va, word, v);
 			}
 			return true;

@@ -38,12 +38,12 @@ bool dev_pin(int va, bool writable)
 	if (pfn >= 0) {
 		/* A zap while GUP ran may have come after the pin was taken:
 		 * then the user discarded the pinned page already. */
-		*pin = (struct gup_ref){ .used = true,
-					 .pin = true,
-					 .writable = writable,
-					 .pfn = pfn,
-					 .va = va,
-					 .discarded = oracle_zapped_since_grab(p->mm.id, va) };
+		*pin = (struct gup_ref){.used = true,
+					.pin = true,
+					.writable = writable,
+					.pfn = pfn,
+					.va = va,
+					.discarded = oracle_zapped_since_grab(p->mm.id, va)};
 		mm_trace("pin P%d va %d %s: frame %d", current_pid(), va, writable ? "R/W" : "R/O",
 			 pfn);
 	}

@@ -40,7 +40,7 @@ static int start_thread(const struct scenario *sc, int index, int proc)
 	if (nr_contexts >= SCHED_MAX_THREADS)
 		return -1;
 	ctx = &contexts[nr_contexts];
-	*ctx = (struct thread_ctx){ .sc = sc, .index = index, .proc = proc };
+	*ctx = (struct thread_ctx){.sc = sc, .index = index, .proc = proc};
 	if (index >= 0)
 		snprintf(ctx->name, sizeof(ctx->name), "T%d", index);
 	else
@@ -184,13 +184,12 @@ static void check_teardown(struct exec_result *out)
 	}
 }
 
-void mm_execute(const struct scenario *sc, const struct exec_options *opt,
-		struct exec_result *out)
+void mm_execute(const struct scenario *sc, const struct exec_options *opt, struct exec_result *out)
 {
-	struct sched_config cfg = { .strategy = opt->strategy,
-				    .max_steps = opt->max_steps,
-				    .record_decisions = opt->record_decisions,
-				    .feature_hook = opt->feature_hook };
+	struct sched_config cfg = {.strategy = opt->strategy,
+				   .max_steps = opt->max_steps,
+				   .record_decisions = opt->record_decisions,
+				   .feature_hook = opt->feature_hook};
 	int init;
 
 	sched_init();

@@ -21,13 +21,12 @@ struct exec_options {
 };
 
 struct exec_result {
-	bool violation;      /* any verdict but a clean pass */
-	const char *oracle;  /* stable oracle id */
-	const char *kind;    /* where/what: "pipe read", "unlock-not-held", ... */
+	bool violation;	    /* any verdict but a clean pass */
+	const char *oracle; /* stable oracle id */
+	const char *kind;   /* where/what: "pipe read", "unlock-not-held", ... */
 	struct sched_result sched;
 };
 
-void mm_execute(const struct scenario *sc, const struct exec_options *opt,
-		struct exec_result *out);
+void mm_execute(const struct scenario *sc, const struct exec_options *opt, struct exec_result *out);
 
 #endif

@@ -8,10 +8,10 @@
 
 #include "model.h"
 
-#define FAULT_FLAG_WRITE 0x1u
+#define FAULT_FLAG_WRITE   0x1u
 #define FAULT_FLAG_UNSHARE 0x2u /* 5.19: break COW for a R/O pin, map R/O */
 
-#define VM_FAULT_OOM 0x1
+#define VM_FAULT_OOM	 0x1
 #define VM_FAULT_SIGSEGV 0x2
 
 /* Caller holds mmap_lock for read. Returns 0 or VM_FAULT_* bits; 0 may

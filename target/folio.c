@@ -55,8 +55,8 @@ MM_ATOMIC int folio_alloc_anon(void)
 static MM_ATOMIC void folio_free(struct folio *f)
 {
 	if (f->mapcount != 0)
-		sched_fail("memory-safety", "freed-while-mapped",
-			   "frame %d freed with mapcount %d", folio_pfn(f), f->mapcount);
+		sched_fail("memory-safety", "freed-while-mapped", "frame %d freed with mapcount %d",
+			   folio_pfn(f), f->mapcount);
 	mm_trace("free_page: frame %d", folio_pfn(f));
 	f->allocated = false;
 	f->anon = false;
@@ -217,10 +217,11 @@ bool folio_check_leaks(char *report, size_t len)
 		const struct folio *f = &M.frame[pfn];
 
 		if (f->allocated) {
-			snprintf(report, len,
-				 "frame %d still allocated after every process exited: refcount %d, "
-				 "mapcount %d, pincount %d",
-				 pfn, f->refcount, f->mapcount, f->pincount);
+			snprintf(
+				report, len,
+				"frame %d still allocated after every process exited: refcount %d, "
+				"mapcount %d, pincount %d",
+				pfn, f->refcount, f->mapcount, f->pincount);
 			return true;
 		}
 	}

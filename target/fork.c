@@ -28,8 +28,7 @@ static bool copy_present_page(struct mm_struct *child, int va, struct folio *src
 	copy_user_highpage(pfn_folio(pfn), src);
 	page_add_new_anon_rmap(pfn_folio(pfn));
 	child->pte[va] = (struct pte){
-		.pfn = (uint16_t)pfn, .present = true, .write = true, .dirty = true, .young = true
-	};
+		.pfn = (uint16_t)pfn, .present = true, .write = true, .dirty = true, .young = true};
 	return true;
 }
 
@@ -62,8 +61,7 @@ static void copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 		folio_get(folio);
 		page_dup_rmap(folio);
 		if (PageAnonExclusive(folio))
-			mm_trace("page_try_dup_anon_rmap frame %d: clear anon-exclusive",
-				 pte.pfn);
+			mm_trace("page_try_dup_anon_rmap frame %d: clear anon-exclusive", pte.pfn);
 		ClearPageAnonExclusive(folio);
 	}
 	if (is_cow_mapping(vma->vm_flags) && pte.write) {

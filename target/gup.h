@@ -9,9 +9,9 @@
 
 #include "model.h"
 
-#define FOLL_WRITE 0x01u
-#define FOLL_GET 0x02u
-#define FOLL_PIN 0x04u
+#define FOLL_WRITE    0x01u
+#define FOLL_GET      0x02u
+#define FOLL_PIN      0x04u
 #define FOLL_LONGTERM 0x08u
 
 /* Slow path; caller holds mmap_lock for read. Returns the frame with a

@@ -41,7 +41,7 @@ static struct pte ptep_clear_flush(struct mm_struct *mm, int va)
 	struct pte old = mm->pte[va];
 
 	mm_point("ptep_clear_flush", "ptep_clear_flush P%d va %d (frame %d)", mm->id, va, old.pfn);
-	mm->pte[va] = (struct pte){ 0 };
+	mm->pte[va] = (struct pte){0};
 	tlb_invalidate(mm->id, va);
 	return old;
 }
@@ -56,7 +56,7 @@ static int do_anonymous_page(struct vm_fault *vmf)
 		spin_lock(&mm->ptl);
 		if (!mm->pte[vmf->va].present)
 			set_pte_at(mm, vmf->va,
-				   (struct pte){ .pfn = ZERO_PFN, .present = true, .young = true });
+				   (struct pte){.pfn = ZERO_PFN, .present = true, .young = true});
 		spin_unlock(&mm->ptl);
 		return 0;
 	}
@@ -74,11 +74,11 @@ static int do_anonymous_page(struct vm_fault *vmf)
 	}
 	page_add_new_anon_rmap(pfn_folio(pfn));
 	set_pte_at(mm, vmf->va,
-		   (struct pte){ .pfn = (uint16_t)pfn,
-				 .present = true,
-				 .write = true,
-				 .dirty = true,
-				 .young = true });
+		   (struct pte){.pfn = (uint16_t)pfn,
+				.present = true,
+				.write = true,
+				.dirty = true,
+				.young = true});
 	spin_unlock(&mm->ptl);
 	return 0;
 }
@@ -136,11 +136,11 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 		ptep_clear_flush(mm, vmf->va);
 		page_add_new_anon_rmap(new);
 		set_pte_at(mm, vmf->va,
-			   (struct pte){ .pfn = (uint16_t)pfn,
-					 .present = true,
-					 .write = !unshare,
-					 .dirty = !unshare,
-					 .young = true });
+			   (struct pte){.pfn = (uint16_t)pfn,
+					.present = true,
+					.write = !unshare,
+					.dirty = !unshare,
+					.young = true});
 		if (old) {
 			page_remove_rmap(old);
 			/* Drop the reference the old mapping held. */
@@ -271,7 +271,7 @@ static int handle_pte_fault(struct vm_fault *vmf)
 
 int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, int va, unsigned flags)
 {
-	struct vm_fault vmf = { .mm = mm, .vma = vma, .va = va, .flags = flags };
+	struct vm_fault vmf = {.mm = mm, .vma = vma, .va = va, .flags = flags};
 
 	return handle_pte_fault(&vmf);
 }

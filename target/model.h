@@ -18,14 +18,14 @@
 #include "scheduler/sync.h"
 #include "scheduler/trace.h"
 
-#define MM_NR_PAGES 4    /* virtual pages per address space: va 0..3 */
-#define PAGE_WORDS 2     /* words of content per page */
-#define NR_FRAMES 32     /* physical frames; frame 0 is the shared zero page */
-#define ZERO_PFN 0
-#define MAX_PROCS 8
-#define MAX_VMAS 8
-#define MAX_PINS 4       /* pins (and pipe buffers) per process */
-#define NR_CPUS SCHED_MAX_THREADS
+#define MM_NR_PAGES	      4	 /* virtual pages per address space: va 0..3 */
+#define PAGE_WORDS	      2	 /* words of content per page */
+#define NR_FRAMES	      32 /* physical frames; frame 0 is the shared zero page */
+#define ZERO_PFN	      0
+#define MAX_PROCS	      8
+#define MAX_VMAS	      8
+#define MAX_PINS	      4 /* pins (and pipe buffers) per process */
+#define NR_CPUS		      SCHED_MAX_THREADS
 #define GUP_PIN_COUNTING_BIAS 1024
 
 /* Content of a word: the sequence number of the write that produced it
@@ -35,7 +35,7 @@ typedef uint32_t wseq_t;
 struct folio {
 	int refcount;
 	int mapcount;
-	int pincount;   /* FOLL_PIN pins (refcount also carries the bias) */
+	int pincount; /* FOLL_PIN pins (refcount also carries the bias) */
 	bool allocated;
 	bool anon;
 	bool anon_exclusive; /* PG_anon_exclusive (5.19+) */
@@ -53,10 +53,10 @@ struct pte {
 	bool young;
 };
 
-#define VM_READ 0x1u
-#define VM_WRITE 0x2u
+#define VM_READ	    0x1u
+#define VM_WRITE    0x2u
 #define VM_MAYWRITE 0x4u
-#define VM_SHARED 0x8u
+#define VM_SHARED   0x8u
 
 struct vm_area_struct {
 	int start, end; /* [start, end) in pages */
@@ -65,14 +65,14 @@ struct vm_area_struct {
 };
 
 struct mm_struct {
-	int id;                /* the owning process */
+	int id; /* the owning process */
 	bool live;
 	struct rw_semaphore mmap_lock;
-	spinlock_t ptl;        /* one page-table lock for the single PTE page */
+	spinlock_t ptl; /* one page-table lock for the single PTE page */
 	struct vm_area_struct vma[MAX_VMAS];
 	int nr_vmas;
 	struct pte pte[MM_NR_PAGES];
-	bool has_pinned;       /* mm->has_pinned (5.9+), set by FOLL_PIN */
+	bool has_pinned; /* mm->has_pinned (5.9+), set by FOLL_PIN */
 	char lock_names[2][20];
 };
 
@@ -80,32 +80,32 @@ struct mm_struct {
  * buffer) or a FOLL_GET reference held by a pipe (vmsplice). */
 struct gup_ref {
 	bool used;
-	bool pin;          /* FOLL_PIN (else FOLL_GET) */
-	bool writable;     /* taken with FOLL_WRITE */
+	bool pin;      /* FOLL_PIN (else FOLL_GET) */
+	bool writable; /* taken with FOLL_WRITE */
 	int pfn;
 	int va;
-	bool discarded;    /* the user unmapped/zapped va since: no coherency promise */
+	bool discarded; /* the user unmapped/zapped va since: no coherency promise */
 };
 
 /* Per (process, va, word): what a read must return. */
 struct expectation {
-	wseq_t last;       /* last completed write (0: zero-filled) */
-	wseq_t at_fork;    /* value when the fork that created this process started */
-	wseq_t fork_lo;    /* writes by the parent in [fork_lo, fork_hi) may also be seen */
+	wseq_t last;	/* last completed write (0: zero-filled) */
+	wseq_t at_fork; /* value when the fork that created this process started */
+	wseq_t fork_lo; /* writes by the parent in [fork_lo, fork_hi) may also be seen */
 	wseq_t fork_hi;
-	bool unmapped;     /* va not mapped: no promise */
+	bool unmapped; /* va not mapped: no promise */
 };
 
 struct process {
 	bool used;
 	bool exited;
-	int parent;        /* -1 for the initial process */
-	wseq_t fork_seq;   /* writes with seq < fork_seq by ancestors are inherited */
+	int parent;	       /* -1 for the initial process */
+	wseq_t fork_seq;       /* writes with seq < fork_seq by ancestors are inherited */
 	atomic_int nr_threads; /* live threads (signal->live) */
 	struct mm_struct mm;
-	struct mutex dev_mutex;   /* the device's buffer table (io_uring's uring_lock) */
+	struct mutex dev_mutex; /* the device's buffer table (io_uring's uring_lock) */
 	struct gup_ref pins[MAX_PINS];
-	struct mutex pipe_mutex;  /* pipe_lock(): vmsplice and read are serialised */
+	struct mutex pipe_mutex; /* pipe_lock(): vmsplice and read are serialised */
 	struct gup_ref pipe[MAX_PINS];
 	char lock_names[2][24];
 	struct expectation expect[MM_NR_PAGES][PAGE_WORDS];
@@ -114,7 +114,7 @@ struct process {
 
 struct tlb_entry {
 	bool valid;
-	int mm;            /* process id the entry belongs to */
+	int mm; /* process id the entry belongs to */
 	int pfn;
 	bool writable;
 	bool dirty;
@@ -143,7 +143,7 @@ struct machine {
 	struct cpu cpu[NR_CPUS];
 	int thread_proc[NR_CPUS]; /* process of each thread */
 	struct write_record writes[MAX_WRITES];
-	wseq_t nr_writes;         /* last used seq */
+	wseq_t nr_writes; /* last used seq */
 	/* Per CPU: the zap count of the page its last GUP grabbed (oracle). */
 	unsigned grab_discards[NR_CPUS];
 	int nr_procs;

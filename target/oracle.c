@@ -21,14 +21,15 @@ wseq_t oracle_record_write(int proc, int va, int word, enum write_via via,
 	wseq_t seq;
 
 	if (M.nr_writes + 1 >= MAX_WRITES)
-		sched_fail("memory-safety", "write-log-full", "more than %d writes", MAX_WRITES - 1);
+		sched_fail("memory-safety", "write-log-full", "more than %d writes",
+			   MAX_WRITES - 1);
 	seq = ++M.nr_writes;
-	M.writes[seq] = (struct write_record){ .proc = proc,
-					       .thread = sched_self(),
-					       .va = va,
-					       .word = word,
-					       .via = via,
-					       .step = sched_step() };
+	M.writes[seq] = (struct write_record){.proc = proc,
+					      .thread = sched_self(),
+					      .va = va,
+					      .word = word,
+					      .via = via,
+					      .step = sched_step()};
 	/* A device write lands in the user's buffer only while the user still
 	 * has it: after a discard the pin is a plain reference. */
 	if (via == VIA_CPU || (pin && !pin->discarded))
@@ -101,8 +102,8 @@ static bool value_expected(int proc, const struct expectation *e, wseq_t value)
 	return w && w->proc == M.proc[proc].parent && value >= e->fork_lo && value < e->fork_hi;
 }
 
-static _Noreturn void fail_value(const char *oracle, const char *where, int proc, int va,
-				 int word, wseq_t value, wseq_t expected)
+static _Noreturn void fail_value(const char *oracle, const char *where, int proc, int va, int word,
+				 wseq_t value, wseq_t expected)
 {
 	char got[128], want[128];
 
@@ -165,7 +166,7 @@ void oracle_discard(int proc, int va, bool unmapped)
 	struct process *p = &M.proc[proc];
 
 	for (int w = 0; w < PAGE_WORDS; w++)
-		p->expect[va][w] = (struct expectation){ .unmapped = unmapped };
+		p->expect[va][w] = (struct expectation){.unmapped = unmapped};
 	p->discards[va]++;
 	for (int i = 0; i < MAX_PINS; i++) {
 		if (p->pins[i].used && p->pins[i].va == va)
@@ -188,7 +189,7 @@ bool oracle_zapped_since_grab(int proc, int va)
 void oracle_mapped(int proc, int va)
 {
 	for (int w = 0; w < PAGE_WORDS; w++)
-		M.proc[proc].expect[va][w] = (struct expectation){ 0 };
+		M.proc[proc].expect[va][w] = (struct expectation){0};
 }
 
 void oracle_fork_begin(int parent, int child)
@@ -220,7 +221,7 @@ static void settle_snapshot(int child, int va, int w)
 		return;
 	v = M.frame[pte->pfn].data[w];
 	if (value_expected(child, e, v))
-		*e = (struct expectation){ .last = v, .at_fork = v };
+		*e = (struct expectation){.last = v, .at_fork = v};
 }
 
 void oracle_fork_end(int parent, int child)

@@ -31,7 +31,7 @@ bool sys_vmsplice(int va)
 	if (buf)
 		pfn = get_user_pages_fast(&p->mm, va, FOLL_GET);
 	if (pfn >= 0) {
-		*buf = (struct gup_ref){ .used = true, .pfn = pfn, .va = va };
+		*buf = (struct gup_ref){.used = true, .pfn = pfn, .va = va};
 		mm_trace("vmsplice P%d va %d: pipe holds frame %d", current_pid(), va, pfn);
 	}
 	mutex_unlock(&p->pipe_mutex);

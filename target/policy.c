@@ -13,24 +13,32 @@
 struct mm_policy policy;
 
 static const struct profile profiles[] = {
-	{ "v5.7", "Linux 5.7: COW reuse by mapcount; fork shares pinned pages",
-	  "CVE-2020-29374 (vmsplice after fork, both directions); R/O pin on a shared page",
-	  { .wp_reuse = REUSE_MAPCOUNT, .fork_pinned = FORK_PINNED_SHARE } },
-	{ "v5.8", "Linux 5.8: + read GUP breaks COW (17839856fd58)",
-	  "CVE-2020-29374 reverse direction (vmsplice before fork, child reuses)",
-	  { .wp_reuse = REUSE_MAPCOUNT, .gup_read_breaks_cow = true,
-	    .fork_pinned = FORK_PINNED_SHARE } },
-	{ "v5.9-rc", "5.9-rc4..rc6: COW reuse by page_count (09854ba94c6a), enforced COW removed, "
-		     "no early COW at fork yet",
-	  "fork + FOLL_PIN RDMA regression; R/O pin on a shared page",
-	  { .wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_SHARE } },
-	{ "v5.9", "Linux 5.9: + fork copies maybe-pinned pages for the child (70e806e4e645)",
-	  "R/O pin on a shared page",
-	  { .wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_COPY } },
-	{ "latest", "Linux >= 5.19: PageAnonExclusive, R/O pins unshare (6c287605fd56, a7f226604170)",
-	  "none: the reference, clean for every scenario",
-	  { .wp_reuse = REUSE_ANON_EXCLUSIVE, .fork_pinned = FORK_PINNED_COPY,
-	    .ro_pin_unshare = true, .anon_exclusive = true } },
+	{"v5.7",
+	 "Linux 5.7: COW reuse by mapcount; fork shares pinned pages",
+	 "CVE-2020-29374 (vmsplice after fork, both directions); R/O pin on a shared page",
+	 {.wp_reuse = REUSE_MAPCOUNT, .fork_pinned = FORK_PINNED_SHARE}},
+	{"v5.8",
+	 "Linux 5.8: + read GUP breaks COW (17839856fd58)",
+	 "CVE-2020-29374 reverse direction (vmsplice before fork, child reuses)",
+	 {.wp_reuse = REUSE_MAPCOUNT,
+	  .gup_read_breaks_cow = true,
+	  .fork_pinned = FORK_PINNED_SHARE}},
+	{"v5.9-rc",
+	 "5.9-rc4..rc6: COW reuse by page_count (09854ba94c6a), enforced COW removed, "
+	 "no early COW at fork yet",
+	 "fork + FOLL_PIN RDMA regression; R/O pin on a shared page",
+	 {.wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_SHARE}},
+	{"v5.9",
+	 "Linux 5.9: + fork copies maybe-pinned pages for the child (70e806e4e645)",
+	 "R/O pin on a shared page",
+	 {.wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_COPY}},
+	{"latest",
+	 "Linux >= 5.19: PageAnonExclusive, R/O pins unshare (6c287605fd56, a7f226604170)",
+	 "none: the reference, clean for every scenario",
+	 {.wp_reuse = REUSE_ANON_EXCLUSIVE,
+	  .fork_pinned = FORK_PINNED_COPY,
+	  .ro_pin_unshare = true,
+	  .anon_exclusive = true}},
 };
 
 #define NR_PROFILES ((int)(sizeof(profiles) / sizeof(profiles[0])))
@@ -63,25 +71,30 @@ struct switch_desc {
 };
 
 #define SWITCH_ENUM(field, ...) offsetof(struct mm_policy, field), false
-#define SWITCH_BOOL(field) offsetof(struct mm_policy, field), true
+#define SWITCH_BOOL(field)	offsetof(struct mm_policy, field), true
 
 static const struct switch_desc switches[] = {
-	{ "wp.reuse", { "mapcount", "refcount", "anon-exclusive" },
-	  "do_wp_page: reuse a R/O anon page if mapcount==1 (<=5.8), refcount==1 (5.9-5.18), "
-	  "or PageAnonExclusive (>=5.19)",
-	  SWITCH_ENUM(wp_reuse) },
-	{ "gup.read_breaks_cow", { "no", "yes" },
-	  "a read GUP reference in a COW mapping breaks COW first (5.8 only)",
-	  SWITCH_BOOL(gup_read_breaks_cow) },
-	{ "fork.pinned", { "share", "copy" },
-	  "fork: write-protect and share a maybe-pinned page, or copy it for the child (>=5.9)",
-	  SWITCH_ENUM(fork_pinned) },
-	{ "gup.ro_pin_unshare", { "no", "yes" },
-	  "a R/O FOLL_PIN on a maybe-shared anon page unshares it first (>=5.19)",
-	  SWITCH_BOOL(ro_pin_unshare) },
-	{ "anon.exclusive", { "no", "yes" },
-	  "track PG_anon_exclusive; fork refuses to share exclusive maybe-pinned pages (>=5.19)",
-	  SWITCH_BOOL(anon_exclusive) },
+	{"wp.reuse",
+	 {"mapcount", "refcount", "anon-exclusive"},
+	 "do_wp_page: reuse a R/O anon page if mapcount==1 (<=5.8), refcount==1 (5.9-5.18), "
+	 "or PageAnonExclusive (>=5.19)",
+	 SWITCH_ENUM(wp_reuse)},
+	{"gup.read_breaks_cow",
+	 {"no", "yes"},
+	 "a read GUP reference in a COW mapping breaks COW first (5.8 only)",
+	 SWITCH_BOOL(gup_read_breaks_cow)},
+	{"fork.pinned",
+	 {"share", "copy"},
+	 "fork: write-protect and share a maybe-pinned page, or copy it for the child (>=5.9)",
+	 SWITCH_ENUM(fork_pinned)},
+	{"gup.ro_pin_unshare",
+	 {"no", "yes"},
+	 "a R/O FOLL_PIN on a maybe-shared anon page unshares it first (>=5.19)",
+	 SWITCH_BOOL(ro_pin_unshare)},
+	{"anon.exclusive",
+	 {"no", "yes"},
+	 "track PG_anon_exclusive; fork refuses to share exclusive maybe-pinned pages (>=5.19)",
+	 SWITCH_BOOL(anon_exclusive)},
 };
 
 #define NR_SWITCHES ((int)(sizeof(switches) / sizeof(switches[0])))

@@ -14,8 +14,8 @@
 
 /* do_wp_page(): when may a write fault reuse a R/O-mapped anon page? */
 enum wp_reuse_rule {
-	REUSE_MAPCOUNT,       /* <= 5.8: reuse_swap_page(): mapcount == 1 */
-	REUSE_REFCOUNT,       /* 5.9-5.18: page_count == 1 (09854ba94c6a) */
+	REUSE_MAPCOUNT,	      /* <= 5.8: reuse_swap_page(): mapcount == 1 */
+	REUSE_REFCOUNT,	      /* 5.9-5.18: page_count == 1 (09854ba94c6a) */
 	REUSE_ANON_EXCLUSIVE, /* >= 5.19: PageAnonExclusive, else refcount (6c287605fd56) */
 };
 

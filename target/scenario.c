@@ -7,11 +7,11 @@
 #include "model.h"
 
 static const char *const op_names[OP_NR] = {
-	[OP_READ] = "read",         [OP_WRITE] = "write",       [OP_FORK] = "fork",
-	[OP_MUNMAP] = "munmap",     [OP_MMAP] = "mmap",         [OP_DONTNEED] = "dontneed",
-	[OP_PIN] = "pin",           [OP_UNPIN] = "unpin",       [OP_DMA_WRITE] = "dma-write",
+	[OP_READ] = "read",	    [OP_WRITE] = "write",	[OP_FORK] = "fork",
+	[OP_MUNMAP] = "munmap",	    [OP_MMAP] = "mmap",		[OP_DONTNEED] = "dontneed",
+	[OP_PIN] = "pin",	    [OP_UNPIN] = "unpin",	[OP_DMA_WRITE] = "dma-write",
 	[OP_DMA_READ] = "dma-read", [OP_VMSPLICE] = "vmsplice", [OP_PIPE_READ] = "pipe-read",
-	[OP_SIGNAL] = "signal",     [OP_WAIT] = "wait",
+	[OP_SIGNAL] = "signal",	    [OP_WAIT] = "wait",
 };
 
 const char *op_name(enum op_kind kind)
@@ -129,7 +129,7 @@ void scenario_normalize(struct scenario *sc)
 			struct op *op = &th->ops[i];
 
 			if (i >= th->n_ops || t >= sc->n_threads) {
-				*op = (struct op){ 0 };
+				*op = (struct op){0};
 				continue;
 			}
 			op->kind %= OP_NR;

@@ -15,24 +15,24 @@
 #include <stdint.h>
 
 #define SCN_MAX_THREADS 4
-#define SCN_MAX_OPS 16
-#define SCN_MAX_EVENTS 4
+#define SCN_MAX_OPS	16
+#define SCN_MAX_EVENTS	4
 
 enum op_kind {
-	OP_READ,        /* va word: CPU load */
-	OP_WRITE,       /* va word: CPU store */
-	OP_FORK,        /* fork(); the child runs the next thread spawned by this one */
-	OP_MUNMAP,      /* va */
-	OP_MMAP,        /* va: map a fresh anon page if nothing is mapped there */
-	OP_DONTNEED,    /* va: madvise(MADV_DONTNEED) */
-	OP_PIN,         /* va arg: long-term pin, arg 1: R/W, 0: R/O */
-	OP_UNPIN,       /* arg: pin slot */
-	OP_DMA_WRITE,   /* arg word: the device writes the pinned page */
-	OP_DMA_READ,    /* arg word: the device reads the pinned page */
-	OP_VMSPLICE,    /* va */
-	OP_PIPE_READ,   /* read every pipe buffer */
-	OP_SIGNAL,      /* arg: event: wake threads waiting for it */
-	OP_WAIT,        /* arg: event: wait until signalled (gives up if nobody can) */
+	OP_READ,      /* va word: CPU load */
+	OP_WRITE,     /* va word: CPU store */
+	OP_FORK,      /* fork(); the child runs the next thread spawned by this one */
+	OP_MUNMAP,    /* va */
+	OP_MMAP,      /* va: map a fresh anon page if nothing is mapped there */
+	OP_DONTNEED,  /* va: madvise(MADV_DONTNEED) */
+	OP_PIN,	      /* va arg: long-term pin, arg 1: R/W, 0: R/O */
+	OP_UNPIN,     /* arg: pin slot */
+	OP_DMA_WRITE, /* arg word: the device writes the pinned page */
+	OP_DMA_READ,  /* arg word: the device reads the pinned page */
+	OP_VMSPLICE,  /* va */
+	OP_PIPE_READ, /* read every pipe buffer */
+	OP_SIGNAL,    /* arg: event: wake threads waiting for it */
+	OP_WAIT,      /* arg: event: wait until signalled (gives up if nobody can) */
 	OP_NR
 };
 

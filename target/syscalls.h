@@ -15,9 +15,9 @@
 bool user_read(int va, int word);
 bool user_write(int va, int word);
 
-int sys_fork(void);                  /* child process id, or -1 */
-bool sys_munmap(int va);             /* one page */
-bool sys_mmap(int va);               /* a fresh private anon RW page at va */
+int sys_fork(void);	 /* child process id, or -1 */
+bool sys_munmap(int va); /* one page */
+bool sys_mmap(int va);	 /* a fresh private anon RW page at va */
 bool sys_madvise_dontneed(int va);
 
 /* vmsplice(pipe, va): the pipe holds a FOLL_GET reference to the page. */

@@ -41,10 +41,10 @@ bool vma_insert_anon(struct mm_struct *mm, int start, int end)
 	while (index < mm->nr_vmas && mm->vma[index].start < start)
 		index++;
 	vma_insert_at(mm, index,
-		      (struct vm_area_struct){ .start = start,
-					       .end = end,
-					       .vm_flags = VM_READ | VM_WRITE | VM_MAYWRITE,
-					       .anon = true });
+		      (struct vm_area_struct){.start = start,
+					      .end = end,
+					      .vm_flags = VM_READ | VM_WRITE | VM_MAYWRITE,
+					      .anon = true});
 	return true;
 }
 

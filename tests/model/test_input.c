@@ -65,17 +65,15 @@ static void test_errors(void)
 {
 	struct input in;
 	char err[256];
-	const uint8_t version2[] = { 2, 0, 1, 0, 0 };
-	const uint8_t truncated[] = { 1, 0, 3, 1, 0 }; /* 3 ops declared, half of one given */
-	const uint8_t newline[] = { '\n' };
+	const uint8_t version2[] = {2, 0, 1, 0, 0};
+	const uint8_t truncated[] = {1, 0, 3, 1, 0}; /* 3 ops declared, half of one given */
+	const uint8_t newline[] = {'\n'};
 
 	CHECK(input_decode(NULL, 0, &in, err, sizeof(err)) == INPUT_EMPTY, "empty: %s", err);
-	CHECK(input_decode(version2, sizeof(version2), &in, err, sizeof(err)) ==
-		      INPUT_BAD_VERSION,
+	CHECK(input_decode(version2, sizeof(version2), &in, err, sizeof(err)) == INPUT_BAD_VERSION,
 	      "version 2 accepted");
 	CHECK(strstr(err, "unknown input version 2") != NULL, "message: %s", err);
-	CHECK(input_decode(truncated, sizeof(truncated), &in, err, sizeof(err)) ==
-		      INPUT_TRUNCATED,
+	CHECK(input_decode(truncated, sizeof(truncated), &in, err, sizeof(err)) == INPUT_TRUNCATED,
 	      "truncated accepted");
 	CHECK(strstr(err, "truncated") != NULL, "message: %s", err);
 	CHECK(input_decode(newline, 1, &in, err, sizeof(err)) == INPUT_BAD_VERSION,
@@ -84,8 +82,7 @@ static void test_errors(void)
 		      INPUT_CORRUPT,
 	      "unknown op accepted");
 	CHECK(strstr(err, "line 2") != NULL, "message lacks the line: %s", err);
-	CHECK(input_parse_text("thread 0\n  write va=9\n", &in, err, sizeof(err)) ==
-		      INPUT_CORRUPT,
+	CHECK(input_parse_text("thread 0\n  write va=9\n", &in, err, sizeof(err)) == INPUT_CORRUPT,
 	      "va out of range accepted");
 	CHECK(input_parse_text("thread 1\n", &in, err, sizeof(err)) == INPUT_CORRUPT,
 	      "threads out of order accepted");
