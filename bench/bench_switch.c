@@ -20,7 +20,7 @@
 #include "scheduler/strategy.h"
 
 #define ROUND_TRIPS 2000000L
-#define STACK_SIZE  (64 * 1024)
+#define STACK_SIZE  ((size_t)64 * 1024)
 
 static double now_ns(void)
 {

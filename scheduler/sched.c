@@ -32,9 +32,9 @@ SCHED_TSAN_IGNORE_BEGIN
 
 /* ASan's redzones and TSan's bookkeeping make frames several times larger. */
 #if defined(SCHED_ASAN) || defined(SCHED_TSAN)
-#define SCHED_STACK_SIZE (256u * 1024)
+#define SCHED_STACK_SIZE ((size_t)256 * 1024)
 #else
-#define SCHED_STACK_SIZE (64u * 1024)
+#define SCHED_STACK_SIZE ((size_t)64 * 1024)
 #endif
 
 #define FNV64_BASIS 0xcbf29ce484222325ull

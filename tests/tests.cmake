@@ -18,3 +18,6 @@ if(TARGET mmfuzz-fuzzer)
   add_test(NAME smoke COMMAND ${CMAKE_SOURCE_DIR}/tests/smoke.sh ${CMAKE_BINARY_DIR})
   set_tests_properties(smoke PROPERTIES LABELS smoke TIMEOUT 900)
 endif()
+
+add_test(NAME lint COMMAND ${CMAKE_SOURCE_DIR}/tests/lint.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+set_tests_properties(lint PROPERTIES LABELS lint)
