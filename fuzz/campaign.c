@@ -219,6 +219,8 @@ static void export_profile(const struct cli_options *o)
 		n += (size_t)snprintf(set + n, sizeof(set) - n, "%s%s", i ? "," : "",
 				      o->switches[i]);
 	setenv("MMFUZZ_SET", set, 1);
+	if (o->only)
+		setenv("MMFUZZ_ONLY", o->only, 1);
 }
 
 static int run_fuzzer(const struct campaign *c, const struct cli_options *o)

@@ -2,7 +2,7 @@
 /*
  * The mmfuzz command line.
  *
- *   mmfuzz fuzz [--time S] [--seed N] [--jobs N] [--no-seeds] [DIR]
+ *   mmfuzz fuzz [--time S] [--seed N] [--jobs N] [--no-seeds] [--only O] [DIR]
  *   mmfuzz run [--repeat N] FILE...
  *   mmfuzz replay FILE
  *   mmfuzz profiles
@@ -31,8 +31,8 @@ static int usage(const char *msg)
 	fprintf(stderr,
 		"usage: mmfuzz COMMAND [--profile NAME] [--set SWITCH=VALUE]... ARGS\n"
 		"  fuzz [--time SECONDS] [--seed N] [--jobs N] [--no-seeds] [DIR]\n"
-		"                      fuzz campaign (libFuzzer); findings go to "
-		"findings/<profile>/\n"
+		"       [--only ORACLE[:KIND],...]   fuzz campaign (libFuzzer); findings go to\n"
+		"                      findings/<profile>/; --only reports just those oracles\n"
 		"  run [--repeat N] FILE...   run inputs; --repeat checks they replay identically\n"
 		"  replay FILE         run one input with the full kernel-level trace\n"
 		"  profiles            list profiles, their switches and the bugs they recreate\n"
@@ -75,6 +75,9 @@ static int parse_common(int argc, char **argv, struct cli_options *o)
 			i++;
 		} else if (strcmp(a, "--repeat") == 0 && v) {
 			o->repeat = atoi(v);
+			i++;
+		} else if (strcmp(a, "--only") == 0 && v) {
+			o->only = v;
 			i++;
 		} else if (strcmp(a, "--no-seeds") == 0) {
 			o->seeds = false;

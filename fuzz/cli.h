@@ -18,6 +18,7 @@ struct cli_options {
 	int jobs;
 	int repeat;
 	bool seeds;
+	const char *only; /* fuzz: report only these oracle[:kind]s */
 	const char *args[CLI_MAX_ARGS];
 	int n_args;
 };

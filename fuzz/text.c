@@ -52,19 +52,6 @@ static bool parse_uint(const char *s, long max, long *out)
 	return true;
 }
 
-static long arg_max(enum op_kind kind)
-{
-	switch (kind) {
-	case OP_PIN:
-		return 1;
-	case OP_SIGNAL:
-	case OP_WAIT:
-		return SCN_MAX_EVENTS - 1;
-	default:
-		return MAX_PINS - 1;
-	}
-}
-
 static enum input_error parse_field(struct parser *p, struct op *op, char *tok)
 {
 	enum op_kind kind = (enum op_kind)op->kind;
@@ -84,7 +71,7 @@ static enum input_error parse_field(struct parser *p, struct op *op, char *tok)
 			return corrupt(p, "word out of range", eq + 1);
 		op->word = (uint8_t)v;
 	} else if (key && strcmp(tok, key) == 0) {
-		if (!parse_uint(eq + 1, arg_max(kind), &v))
+		if (!parse_uint(eq + 1, op_arg_limit(kind) - 1, &v))
 			return corrupt(p, "value out of range", eq + 1);
 		op->arg = (uint8_t)v;
 	} else {

@@ -109,14 +109,14 @@ static _Noreturn void fail_value(const char *oracle, const char *where, int proc
 
 	provenance_describe(value, got, sizeof(got));
 	provenance_describe(expected, want, sizeof(want));
-	sched_report_append("P%d %s of va %d word %d returned %s\n", proc, where, va, word, got);
 	if (!provenance_visible(proc, value))
 		sched_report_append("  P%d must never see it: it was written by P%d after fork() "
 				    "separated them\n",
 				    proc, M.writes[value].proc);
 	else
 		sched_report_append("  expected the last completed write %s\n", want);
-	sched_fail(oracle, where, "%s", "");
+	sched_fail(oracle, where, "P%d %s of va %d word %d returned %s", proc, where, va, word,
+		   got);
 }
 
 static void check_visible(const char *where, int proc, int va, int word, wseq_t value)

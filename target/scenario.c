@@ -93,7 +93,7 @@ void op_describe(const struct op *op, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, " word=%d", op->word);
 }
 
-static uint8_t arg_limit(enum op_kind kind)
+uint8_t op_arg_limit(enum op_kind kind)
 {
 	switch (kind) {
 	case OP_PIN:
@@ -135,7 +135,7 @@ void scenario_normalize(struct scenario *sc)
 			op->kind %= OP_NR;
 			op->va = op_uses_va(op->kind) ? op->va % MM_NR_PAGES : 0;
 			op->word = op_uses_word(op->kind) ? op->word % PAGE_WORDS : 0;
-			op->arg = op_uses_arg(op->kind) ? op->arg % arg_limit(op->kind) : 0;
+			op->arg = op_uses_arg(op->kind) ? op->arg % op_arg_limit(op->kind) : 0;
 		}
 		if (t >= sc->n_threads) {
 			th->n_ops = 0;

@@ -70,6 +70,8 @@ bool op_uses_arg(enum op_kind kind);
 /* The name of the arg field in the text format ("rw", "slot", "event"),
  * NULL if the op has none. */
 const char *op_arg_name(enum op_kind kind);
+/* How many values the arg field takes (1 if the op has none). */
+uint8_t op_arg_limit(enum op_kind kind);
 /* "write va=0 word=1": the op as the text format writes it. */
 void op_describe(const struct op *op, char *buf, size_t len);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fuzz/input.h"
+#include "fuzz/mutate.h"
 #include "scheduler/strategy.h"
 
 static int passed, failed;
@@ -126,8 +127,42 @@ static void test_text_roundtrip(void)
 	CHECK(c.schedule_len == 5 && c.schedule[4] == 7, "schedule lost: %zu", c.schedule_len);
 }
 
+/* The structure-aware mutator: every child of a valid input is valid,
+ * children differ from parents, and programs grow. */
+static void test_mutator(void)
+{
+	uint8_t buf[512] = {INPUT_VERSION, 0, 0};
+	size_t size = 3, changed = 0, max_ops = 0;
+
+	for (uint32_t i = 0; i < 20000; i++) {
+		uint8_t before[512];
+		size_t before_size = size, ops = 0;
+		struct input in;
+		char err[128];
+
+		memcpy(before, buf, size);
+		size = input_mutate(buf, size, 256, i, NULL);
+		if (input_decode(buf, size, &in, err, sizeof(err)) != INPUT_OK) {
+			CHECK(false, "mutation %u made an invalid input: %s", i, err);
+			return;
+		}
+		changed += size != before_size || memcmp(before, buf, size) != 0;
+		for (int t = 0; t < in.scenario.n_threads; t++)
+			ops += in.scenario.thread[t].n_ops;
+		if (ops > max_ops)
+			max_ops = ops;
+		if (i % 500 == 499) { /* restart from the empty program now and then */
+			buf[1] = buf[2] = 0;
+			size = 3;
+		}
+	}
+	CHECK(changed > 15000, "only %zu of 20000 mutations changed the input", changed);
+	CHECK(max_ops >= 20, "programs never grew past %zu ops", max_ops);
+}
+
 int main(void)
 {
+	test_mutator();
 	test_any_bytes();
 	test_errors();
 	test_text_roundtrip();
