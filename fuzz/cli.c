@@ -5,6 +5,7 @@
  *   mmfuzz fuzz [--time S] [--seed N] [--jobs N] [--no-seeds] [--only O] [DIR]
  *   mmfuzz run [--repeat N] FILE...
  *   mmfuzz replay FILE
+ *   mmfuzz explore [--runs N] [--seed N] [--out FILE] FILE
  *   mmfuzz profiles
  *   mmfuzz compile TEXT OUT   |   mmfuzz print FILE
  *
@@ -17,6 +18,7 @@
 
 #include "campaign.h"
 #include "cli.h"
+#include "explore.h"
 #include "runner.h"
 #include "scheduler/trace.h"
 
@@ -35,6 +37,8 @@ static int usage(const char *msg)
 		"                      findings/<profile>/; --only reports just those oracles\n"
 		"  run [--repeat N] FILE...   run inputs; --repeat checks they replay identically\n"
 		"  replay FILE         run one input with the full kernel-level trace\n"
+		"  explore [--runs N] [--seed N] [--out FILE] FILE\n"
+		"                      search random schedules of FILE's program\n"
 		"  profiles            list profiles, their switches and the bugs they recreate\n"
 		"  compile TEXT OUT    text scenario -> binary seed\n"
 		"  print FILE          any input -> text scenario\n"
@@ -75,6 +79,12 @@ static int parse_common(int argc, char **argv, struct cli_options *o)
 			i++;
 		} else if (strcmp(a, "--repeat") == 0 && v) {
 			o->repeat = atoi(v);
+			i++;
+		} else if (strcmp(a, "--runs") == 0 && v) {
+			o->runs = atol(v);
+			i++;
+		} else if (strcmp(a, "--out") == 0 && v) {
+			o->out = v;
 			i++;
 		} else if (strcmp(a, "--only") == 0 && v) {
 			o->only = v;
@@ -276,6 +286,8 @@ int main(int argc, char **argv)
 		return cmd_compile(&o);
 	if (strcmp(cmd, "print") == 0)
 		return cmd_print(&o);
+	if (strcmp(cmd, "explore") == 0)
+		return explore_run(&o);
 	if (strcmp(cmd, "fuzz") == 0)
 		return campaign_run(&o, argv[0]);
 	return usage("unknown command");

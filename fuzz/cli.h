@@ -19,6 +19,8 @@ struct cli_options {
 	int repeat;
 	bool seeds;
 	const char *only; /* fuzz: report only these oracle[:kind]s */
+	long runs;	  /* explore: schedules to try */
+	const char *out;  /* explore: where to save a finding */
 	const char *args[CLI_MAX_ARGS];
 	int n_args;
 };

@@ -70,6 +70,17 @@ if cmp -s "$TMP/a.txt" "$TMP/b.txt"; then passed=$((passed + 1)); else
 	echo "FAIL: text and binary print differently"
 fi
 
+# explore: the CVE's program without any waits; random schedules find the
+# leak on v5.7 and save a replayable input; nothing on v5.8 or latest.
+printf 'thread 0\n  write va=0 word=0\n  fork\n  write va=0 word=0\nthread 1 child-of 0\n  vmsplice va=0\n  munmap va=0\n  pipe-read\n' >"$TMP/nowait.mmf"
+expect 1 "VIOLATION fork-isolation pipe-read profile=v5.7 after" -- \
+	"$MMFUZZ" explore --profile v5.7 --runs 2000 --out "$TMP/found.bin" "$TMP/nowait.mmf"
+expect 1 "identical 100/100" -- "$MMFUZZ" run --profile v5.7 --repeat 100 "$TMP/found.bin"
+expect 0 "no violation in 2000 random schedules" -- \
+	"$MMFUZZ" explore --profile v5.8 --runs 2000 "$TMP/nowait.mmf"
+expect 0 "no violation in 2000 random schedules" -- \
+	"$MMFUZZ" explore --runs 2000 "$TMP/nowait.mmf"
+
 echo "cli: $passed passed, $failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
