@@ -37,8 +37,7 @@ SCHED_TSAN_IGNORE_BEGIN
 #define SCHED_STACK_SIZE ((size_t)64 * 1024)
 #endif
 
-#define FNV64_BASIS 0xcbf29ce484222325ull
-#define FNV64_PRIME 0x100000001b3ull
+#define HASH_SEED 0xcbf29ce484222325ull
 
 enum thread_state { THREAD_UNUSED, THREAD_RUNNABLE, THREAD_BLOCKED, THREAD_EXITED };
 enum sched_phase { PHASE_IDLE, PHASE_PREPARED, PHASE_RUNNING };
@@ -131,13 +130,15 @@ static void report_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
-static uint64_t fnv_mix(uint64_t h, uint64_t v)
+/*
+ * Fold one value into a running hash: a multiply-xorshift step (as in
+ * splitmix64), one multiply per value rather than FNV's eight per 64-bit
+ * word, which made hashing the largest cost of a scheduling decision.
+ */
+static uint64_t hash_mix(uint64_t h, uint64_t v)
 {
-	for (int i = 0; i < 8; i++) {
-		h ^= (v >> (8 * i)) & 0xff;
-		h *= FNV64_PRIME;
-	}
-	return h;
+	h = (h ^ v) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
 }
 
 static void tsan_release(void *addr)
@@ -292,7 +293,7 @@ static void begin_execution(const struct sched_config *cfg)
 	S.feature_hook = cfg->feature_hook;
 	S.step = 0;
 	S.switches = 0;
-	S.hash = FNV64_BASIS;
+	S.hash = HASH_SEED;
 	S.n_dec = 0;
 	if (S.record)
 		reserve_decisions(S.max_steps < SCHED_DECISIONS_RESERVE_MAX
@@ -471,7 +472,7 @@ static _Noreturn void unwind_current(void)
  */
 static uint32_t switch_feature(uint32_t site, uint32_t resumed_site, bool switched)
 {
-	uint64_t h = fnv_mix(fnv_mix(fnv_mix(FNV64_BASIS, site), resumed_site), switched);
+	uint64_t h = hash_mix(hash_mix(hash_mix(HASH_SEED, site), resumed_site), switched);
 
 	return (uint32_t)(h ^ (h >> 32));
 }
@@ -576,8 +577,8 @@ static int decide(struct sched_site *site, int cur, bool cur_enabled, bool yield
 		return -1;
 	}
 	record_decision(sid, cur, chosen);
-	S.hash = fnv_mix(fnv_mix(fnv_mix(fnv_mix(S.hash, c.step), (uint64_t)cur), sid),
-			 (uint64_t)chosen);
+	S.hash = hash_mix(hash_mix(hash_mix(hash_mix(S.hash, c.step), (uint64_t)cur), sid),
+			  (uint64_t)chosen);
 	if (S.feature_hook)
 		S.feature_hook(switch_feature(
 			sid, chosen == cur ? cur_prev_site : S.thr[chosen].last_site_id,
@@ -761,7 +762,7 @@ uint64_t sched_step(void)
 
 void sched_trace_mix(uint64_t value)
 {
-	S.hash = fnv_mix(S.hash, value);
+	S.hash = hash_mix(S.hash, value);
 }
 
 _Noreturn void sched_fail(const char *oracle, const char *kind, const char *fmt, ...)

@@ -18,7 +18,6 @@ struct thread_ctx {
 	const struct scenario *sc;
 	int index; /* scenario thread, -1 for an exit-only child */
 	int proc;
-	char name[8];
 };
 
 static struct thread_ctx contexts[SCHED_MAX_THREADS];
@@ -41,14 +40,12 @@ static int start_thread(const struct scenario *sc, int index, int proc)
 		return -1;
 	ctx = &contexts[nr_contexts];
 	*ctx = (struct thread_ctx){.sc = sc, .index = index, .proc = proc};
-	if (index >= 0)
-		snprintf(ctx->name, sizeof(ctx->name), "T%d", index);
-	else
-		snprintf(ctx->name, sizeof(ctx->name), "X%d", proc);
 	/* Everything the thread reads is written before it is spawned:
 	 * spawning orders it, as clone() does. */
 	atomic_fetch_add_explicit(&M.proc[proc].nr_threads, 1, memory_order_relaxed);
-	tid = sched_spawn(thread_main, ctx, ctx->name);
+	tid = sched_spawn(thread_main, ctx,
+			  index >= 0 ? model_name(NAME_THREAD, index)
+				     : model_name(NAME_EXITER, proc));
 	if (tid < 0) {
 		atomic_fetch_sub_explicit(&M.proc[proc].nr_threads, 1, memory_order_relaxed);
 		return -1;

@@ -10,15 +10,33 @@
 
 struct machine M;
 
+#define NAME_IDS 32 /* >= NR_FRAMES, MAX_PROCS, SCN threads */
+#define NAME_LEN 24
+
+const char *model_name(enum model_name kind, int id)
+{
+	static const char *const formats[NR_MODEL_NAMES] = {
+		[NAME_PAGE_LOCK] = "page_lock[%d]",
+		[NAME_MMAP_LOCK] = "mmap_lock[P%d]",
+		[NAME_PTL] = "ptl[P%d]",
+		[NAME_DEV_MUTEX] = "dev_mutex[P%d]",
+		[NAME_PIPE_MUTEX] = "pipe_mutex[P%d]",
+		[NAME_THREAD] = "T%d",
+		[NAME_EXITER] = "X%d",
+	};
+	static char names[NR_MODEL_NAMES][NAME_IDS][NAME_LEN];
+	char *name = names[kind][id % NAME_IDS];
+
+	if (!name[0])
+		snprintf(name, NAME_LEN, formats[kind], id);
+	return name;
+}
+
 void machine_reset(void)
 {
 	memset(&M, 0, sizeof(M));
-	for (int pfn = 0; pfn < NR_FRAMES; pfn++) {
-		struct folio *f = &M.frame[pfn];
-
-		snprintf(f->lock_name, sizeof(f->lock_name), "page_lock[%d]", pfn);
-		mutex_init(&f->lock, f->lock_name);
-	}
+	for (int pfn = 0; pfn < NR_FRAMES; pfn++)
+		mutex_init(&M.frame[pfn].lock, model_name(NAME_PAGE_LOCK, pfn));
 	/* The zero page: allocated forever, shared by every read fault. */
 	M.frame[ZERO_PFN].allocated = true;
 	M.frame[ZERO_PFN].refcount = 1;

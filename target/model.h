@@ -41,7 +41,6 @@ struct folio {
 	bool anon_exclusive; /* PG_anon_exclusive (5.19+) */
 	struct mutex lock;   /* lock_page() */
 	wseq_t data[PAGE_WORDS];
-	char lock_name[16];
 };
 
 /* Software view of a page-table entry. */
@@ -107,7 +106,6 @@ struct process {
 	struct gup_ref pins[MAX_PINS];
 	struct mutex pipe_mutex; /* pipe_lock(): vmsplice and read are serialised */
 	struct gup_ref pipe[MAX_PINS];
-	char lock_names[2][24];
 	struct expectation expect[MM_NR_PAGES][PAGE_WORDS];
 	unsigned discards[MM_NR_PAGES]; /* how often each va was zapped */
 };
@@ -163,6 +161,20 @@ extern struct machine M;
 #else
 #define MM_ATOMIC
 #endif
+
+/* Names of locks and threads, printed once per process lifetime (not per
+ * execution: formatting them showed up as a fifth of the run time). */
+enum model_name {
+	NAME_PAGE_LOCK,	 /* "page_lock[pfn]" */
+	NAME_MMAP_LOCK,	 /* "mmap_lock[P<id>]" */
+	NAME_PTL,	 /* "ptl[P<id>]" */
+	NAME_DEV_MUTEX,	 /* "dev_mutex[P<id>]" */
+	NAME_PIPE_MUTEX, /* "pipe_mutex[P<id>]" */
+	NAME_THREAD,	 /* "T<scenario thread>" */
+	NAME_EXITER,	 /* "X<process>": the thread of a child with no program */
+	NR_MODEL_NAMES
+};
+const char *model_name(enum model_name kind, int id);
 
 /* Reset every piece of model state: the start of an execution. */
 void machine_reset(void);

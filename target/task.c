@@ -14,10 +14,8 @@ static void mm_init(struct mm_struct *mm, int id)
 {
 	mm->id = id;
 	mm->live = true;
-	snprintf(mm->lock_names[0], sizeof(mm->lock_names[0]), "mmap_lock[P%d]", id);
-	snprintf(mm->lock_names[1], sizeof(mm->lock_names[1]), "ptl[P%d]", id);
-	init_rwsem(&mm->mmap_lock, mm->lock_names[0]);
-	spin_lock_init(&mm->ptl, mm->lock_names[1]);
+	init_rwsem(&mm->mmap_lock, model_name(NAME_MMAP_LOCK, id));
+	spin_lock_init(&mm->ptl, model_name(NAME_PTL, id));
 }
 
 int process_alloc(int parent)
@@ -32,10 +30,8 @@ int process_alloc(int parent)
 	p->used = true;
 	p->parent = parent;
 	mm_init(&p->mm, id);
-	snprintf(p->lock_names[0], sizeof(p->lock_names[0]), "dev_mutex[P%d]", id);
-	snprintf(p->lock_names[1], sizeof(p->lock_names[1]), "pipe_mutex[P%d]", id);
-	mutex_init(&p->dev_mutex, p->lock_names[0]);
-	mutex_init(&p->pipe_mutex, p->lock_names[1]);
+	mutex_init(&p->dev_mutex, model_name(NAME_DEV_MUTEX, id));
+	mutex_init(&p->pipe_mutex, model_name(NAME_PIPE_MUTEX, id));
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		for (int w = 0; w < PAGE_WORDS; w++)
 			p->expect[va][w].unmapped = true;
