@@ -119,7 +119,7 @@ static int install_seeds(const struct campaign *c)
 	while ((e = readdir(d))) {
 		char src[PATH_LEN * 2], dst[PATH_LEN * 2], err[256];
 		struct input in;
-		uint8_t *storage = NULL, out[8192];
+		uint8_t *storage = NULL, out[INPUT_MAX_ENCODED];
 		size_t len;
 		FILE *f;
 

@@ -226,7 +226,7 @@ static int cmd_compile(const struct cli_options *o)
 {
 	struct input in;
 	uint8_t *storage = NULL;
-	uint8_t out[8192];
+	uint8_t out[INPUT_MAX_ENCODED];
 	size_t n;
 	FILE *f;
 

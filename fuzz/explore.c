@@ -27,7 +27,7 @@ static size_t random_schedule(uint64_t *rng, uint8_t *out)
 
 static int save_finding(const struct input *in, const char *path)
 {
-	uint8_t buf[8192];
+	uint8_t buf[INPUT_MAX_ENCODED];
 	size_t n = input_encode(in, buf, sizeof(buf));
 	FILE *f = fopen(path, "wb");
 

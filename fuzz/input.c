@@ -84,6 +84,8 @@ enum input_error input_decode(const uint8_t *data, size_t size, struct input *in
 	scenario_normalize(&in->scenario);
 	in->schedule = data + r.pos;
 	in->schedule_len = size - r.pos;
+	if (in->schedule_len > INPUT_MAX_SCHEDULE)
+		in->schedule_len = INPUT_MAX_SCHEDULE;
 	return INPUT_OK;
 }
 
@@ -117,7 +119,7 @@ size_t input_encode(const struct input *in, uint8_t *out, size_t cap)
 	for (size_t i = 0; i < in->schedule_len; i++)
 		PUT(in->schedule[i]);
 #undef PUT
-	return n;
+	return n <= cap ? n : 0;
 }
 
 bool input_is_text(const uint8_t *data, size_t size)

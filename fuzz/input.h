@@ -29,7 +29,9 @@
 #include "target/scenario.h"
 
 #define INPUT_VERSION	   1
-#define INPUT_MAX_SCHEDULE 4096
+#define INPUT_MAX_SCHEDULE 4096 /* schedule bytes past this are ignored */
+/* The largest encoding: header, every thread full, the longest schedule. */
+#define INPUT_MAX_ENCODED (2 + SCN_MAX_THREADS * (1 + 2 * SCN_MAX_OPS) + INPUT_MAX_SCHEDULE)
 
 struct input {
 	struct scenario scenario;
@@ -50,7 +52,8 @@ enum input_error {
  * points into data, which must outlive `in`. */
 enum input_error input_decode(const uint8_t *data, size_t size, struct input *in, char *err,
 			      size_t errlen);
-/* Encode into out (at least input_encoded_size bytes). Returns the size. */
+/* Encode into out; INPUT_MAX_ENCODED bytes always suffice. Returns the
+ * size, or 0 if it does not fit in cap. */
 size_t input_encode(const struct input *in, uint8_t *out, size_t cap);
 
 /* Text format: see corpus/README.md. */

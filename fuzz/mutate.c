@@ -113,7 +113,7 @@ static void mutate_schedule(struct mutation *m,
 	size_t len = m->in.schedule_len;
 
 	memcpy(m->schedule, m->in.schedule, len);
-	if (mutate_bytes && below(m, 2)) {
+	if (mutate_bytes && len <= sizeof(m->schedule) / 4 && below(m, 2)) {
 		len = mutate_bytes(m->schedule, len, sizeof(m->schedule) / 4);
 	} else if (len + 2 <= sizeof(m->schedule) && below(m, 2)) {
 		/* One more switch, anywhere. */
@@ -171,7 +171,7 @@ size_t input_mutate(uint8_t *data, size_t size, size_t max, uint32_t seed,
 		    size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max))
 {
 	static struct mutation m;
-	static uint8_t out[8192];
+	static uint8_t out[INPUT_MAX_ENCODED];
 	size_t n;
 
 	m.rng = seed;
@@ -184,8 +184,10 @@ size_t input_mutate(uint8_t *data, size_t size, size_t max, uint32_t seed,
 		mutate_once(&m, mutate_bytes);
 	scenario_normalize(&m.in.scenario);
 	n = input_encode(&m.in, out, sizeof(out));
+	/* Too long: cut it (the schedule is last; a cut into the program
+	 * itself makes an input the target runs as empty). */
 	if (n > max)
-		n = max; /* cut the schedule short: still a valid input */
+		n = max;
 	memcpy(data, out, n);
 	return n;
 }
@@ -194,7 +196,7 @@ size_t input_crossover(const uint8_t *a, size_t a_size, const uint8_t *b, size_t
 		       uint8_t *out, size_t max, uint32_t seed)
 {
 	static struct input x, y;
-	static uint8_t buf[8192];
+	static uint8_t buf[INPUT_MAX_ENCODED];
 	uint64_t rng = seed;
 	size_t n;
 

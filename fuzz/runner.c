@@ -29,6 +29,8 @@ bool runner_select(const char *profile, const char *const *switches, int n_switc
 			n += (size_t)snprintf(selected_name + n, sizeof(selected_name) - n, "+%s",
 					      switches[i]);
 	}
+	if (!policy_check(&candidate, err, (int)errlen))
+		return false;
 	selected = p;
 	policy = candidate;
 	return true;

@@ -94,7 +94,7 @@ static enum input_error parse_op(struct parser *p, char *name, char **save)
 		return corrupt(p, "unknown op", name);
 	if (th->n_ops >= SCN_MAX_OPS)
 		return corrupt(p, "too many ops in thread (max 16) at", name);
-	while ((tok = strtok_r(NULL, " \t", save))) {
+	while ((tok = strtok_r(NULL, " \t\r", save))) {
 		enum input_error e = parse_field(p, &op, tok);
 
 		if (e != INPUT_OK)
@@ -106,7 +106,7 @@ static enum input_error parse_op(struct parser *p, char *name, char **save)
 
 static enum input_error parse_thread(struct parser *p, char **save)
 {
-	char *tok = strtok_r(NULL, " \t", save);
+	char *tok = strtok_r(NULL, " \t\r", save);
 	struct scenario *sc = &p->in->scenario;
 	long t, parent;
 
@@ -116,12 +116,12 @@ static enum input_error parse_thread(struct parser *p, char **save)
 		return corrupt(p, "threads must be numbered in order, got", tok);
 	sc->n_threads++;
 	p->thread = (int)t;
-	tok = strtok_r(NULL, " \t", save);
+	tok = strtok_r(NULL, " \t\r", save);
 	if (!tok || strcmp(tok, "initial") == 0)
 		return INPUT_OK;
 	if (strcmp(tok, "child-of") != 0)
 		return corrupt(p, "expected 'initial' or 'child-of N', got", tok);
-	tok = strtok_r(NULL, " \t", save);
+	tok = strtok_r(NULL, " \t\r", save);
 	if (!tok || !parse_uint(tok, t - 1, &parent))
 		return corrupt(p, "child-of needs an earlier thread, got", tok ? tok : "");
 	sc->thread[t].spawn = SPAWN_CHILD_OF(parent);
@@ -133,15 +133,15 @@ static enum input_error parse_schedule(struct parser *p, char **save)
 	struct input *in = p->in;
 	char *tok;
 
-	while ((tok = strtok_r(NULL, " \t", save))) {
+	while ((tok = strtok_r(NULL, " \t\r", save))) {
 		char *colon = strchr(tok, ':');
 		long gap, target;
 
-		if (in->schedule_len + 2 > INPUT_MAX_SCHEDULE)
+		if (in->schedule_len + (colon ? 2 : 1) > INPUT_MAX_SCHEDULE)
 			return corrupt(p, "schedule too long at", tok);
 		if (!colon) {
 			/* A lone gap: keep running, no further switch. */
-			if (!parse_uint(tok, 255, &gap) || strtok_r(NULL, " \t", save))
+			if (!parse_uint(tok, 255, &gap) || strtok_r(NULL, " \t\r", save))
 				return corrupt(
 					p, "only the last schedule entry may lack a target:", tok);
 			in->owned[in->schedule_len++] = (uint8_t)gap;

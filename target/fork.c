@@ -43,7 +43,9 @@ static bool fork_needs_copy(struct mm_struct *parent, struct folio *folio)
 	       folio_maybe_dma_pinned(folio);
 }
 
-static void copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
+/* Returns false when fork must fail: a page that may be pinned could not
+ * be copied, and sharing it would break the pin. */
+static bool copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 			     struct vm_area_struct *vma, int va)
 {
 	struct pte pte;
@@ -55,9 +57,8 @@ static void copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 	folio = pfn_folio(pte.pfn);
 	if (pte.pfn != ZERO_PFN) {
 		folio_check_live(folio, "copy_present_pte");
-		if (folio->anon && fork_needs_copy(parent, folio) &&
-		    copy_present_page(child, va, folio))
-			return;
+		if (folio->anon && fork_needs_copy(parent, folio))
+			return copy_present_page(child, va, folio);
 		folio_get(folio);
 		page_dup_rmap(folio);
 		if (PageAnonExclusive(folio))
@@ -73,34 +74,42 @@ static void copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 	}
 	pte.young = false;
 	child->pte[va] = pte;
+	return true;
 }
 
-static void copy_page_range(struct mm_struct *child, struct mm_struct *parent,
+static bool copy_page_range(struct mm_struct *child, struct mm_struct *parent,
 			    struct vm_area_struct *vma)
 {
-	for (int va = vma->start; va < vma->end; va++) {
+	bool ok = true;
+
+	for (int va = vma->start; va < vma->end && ok; va++) {
 		spin_lock(&child->ptl);
 		spin_lock(&parent->ptl);
 		if (parent->pte[va].present)
-			copy_present_pte(child, parent, vma, va);
+			ok = copy_present_pte(child, parent, vma, va);
 		spin_unlock(&parent->ptl);
 		spin_unlock(&child->ptl);
 	}
+	return ok;
 }
 
-void dup_mmap(struct mm_struct *child, struct mm_struct *parent)
+bool dup_mmap(struct mm_struct *child, struct mm_struct *parent)
 {
+	bool ok = true;
+
 	down_write(&parent->mmap_lock);
 	mm_trace("dup_mmap P%d -> P%d", parent->id, child->id);
 	oracle_fork_begin(parent->id, child->id);
-	for (int i = 0; i < parent->nr_vmas; i++) {
+	for (int i = 0; i < parent->nr_vmas && ok; i++) {
 		child->vma[i] = parent->vma[i];
 		child->nr_vmas++;
-		copy_page_range(child, parent, &parent->vma[i]);
+		ok = copy_page_range(child, parent, &parent->vma[i]);
 	}
 	flush_tlb_mm(parent);
-	oracle_fork_end(parent->id, child->id);
+	if (ok)
+		oracle_fork_end(parent->id, child->id);
 	up_write(&parent->mmap_lock);
+	return ok;
 }
 
 int do_fork(void)
@@ -110,7 +119,12 @@ int do_fork(void)
 
 	if (child < 0)
 		return -1;
-	dup_mmap(&M.proc[child].mm, &M.proc[parent].mm);
+	if (!dup_mmap(&M.proc[child].mm, &M.proc[parent].mm)) {
+		/* -ENOMEM: tear down what was copied; no child runs. */
+		mm_trace("fork P%d: ENOMEM", parent);
+		exit_process(child);
+		return -1;
+	}
 	return child;
 }
 

@@ -7,13 +7,21 @@
 #include "policy.h"
 #include "vma.h"
 
-/* 5.19: a R/O pin must not land on a page that may be shared, or the next
- * write fault copies it away from the pin. */
-static bool gup_must_unshare(unsigned gup_flags, const struct folio *folio)
+/*
+ * Must a R/O pin break COW before it may take this page? 5.19: an anon
+ * page that may be shared (not PageAnonExclusive), or the next write fault
+ * copies it away from the pin. 6.2: in a COW mapping, also a long-term pin
+ * of anything else there, such as the shared zero page. GUP-fast, which
+ * cannot look at the VMA, passes cow_mapping = true and falls back.
+ */
+static bool gup_must_unshare(unsigned gup_flags, const struct folio *folio, bool cow_mapping)
 {
 	if (!policy.ro_pin_unshare || (gup_flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
 		return false;
-	return folio && folio->anon && !PageAnonExclusive(folio);
+	if (folio_pfn(folio) == ZERO_PFN)
+		return policy.ro_longterm_unshare_nonanon && (gup_flags & FOLL_LONGTERM) &&
+		       cow_mapping;
+	return folio->anon && !PageAnonExclusive(folio);
 }
 
 static void try_grab_folio(struct mm_struct *mm, struct folio *folio, unsigned gup_flags)
@@ -40,8 +48,8 @@ enum follow_result { FOLLOW_OK, FOLLOW_FAULT, FOLLOW_UNSHARE };
 
 /* Look the page up under the PTL and grab it if the PTE allows the
  * access; otherwise say which fault would make it allow it. */
-static enum follow_result follow_page_pte(struct mm_struct *mm, int va, unsigned gup_flags,
-					  int *pfn)
+static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_struct *vma, int va,
+					  unsigned gup_flags, int *pfn)
 {
 	struct pte pte;
 	struct folio *folio;
@@ -57,7 +65,7 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, int va, unsigned
 	}
 	folio = pfn_folio(pte.pfn);
 	folio_check_live(folio, "follow_page_pte");
-	if (gup_must_unshare(gup_flags, pte.pfn == ZERO_PFN ? NULL : folio)) {
+	if (!pte.write && gup_must_unshare(gup_flags, folio, is_cow_mapping(vma->vm_flags))) {
 		spin_unlock(&mm->ptl);
 		return FOLLOW_UNSHARE;
 	}
@@ -98,7 +106,7 @@ int __get_user_pages(struct mm_struct *mm, int va, unsigned gup_flags)
 	    is_cow_mapping(vma->vm_flags))
 		gup_flags |= FOLL_WRITE;
 	for (;;) {
-		enum follow_result r = follow_page_pte(mm, va, gup_flags, &pfn);
+		enum follow_result r = follow_page_pte(mm, vma, va, gup_flags, &pfn);
 
 		if (r == FOLLOW_OK)
 			return pfn;
@@ -133,13 +141,14 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 	folio = pfn_folio(pte.pfn);
 	if (!folio_try_get(folio, gup_flags & FOLL_PIN))
 		return gup_slow(mm, va, gup_flags);
-	if (gup_must_unshare(gup_flags, pte.pfn == ZERO_PFN ? NULL : folio)) {
+	if (!pte.write && gup_must_unshare(gup_flags, folio, true)) {
 		gup_put_folio(folio, gup_flags);
 		return gup_slow(mm, va, gup_flags);
 	}
 	/* Recheck: the PTE may have changed under us (no locks held). */
 	mm_point("gup_fast:recheck", "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
-	if (mm->pte[va].present != pte.present || mm->pte[va].pfn != pte.pfn) {
+	if (mm->pte[va].present != pte.present || mm->pte[va].pfn != pte.pfn ||
+	    mm->pte[va].write != pte.write) {
 		gup_put_folio(folio, gup_flags);
 		return gup_slow(mm, va, gup_flags);
 	}

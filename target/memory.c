@@ -204,7 +204,7 @@ static bool wp_can_reuse_anon_folio(struct vm_fault *vmf, struct folio *folio, b
 		if (!trylock_page(folio))
 			return false;
 		reuse = folio->mapcount == 1 && folio->refcount == 1;
-		if (reuse && policy.wp_reuse == REUSE_ANON_EXCLUSIVE) {
+		if (reuse && policy.anon_exclusive) {
 			/* page_move_anon_rmap(), under the page lock: ours now. */
 			SetPageAnonExclusive(folio);
 		}
@@ -225,11 +225,13 @@ static int do_wp_page(struct vm_fault *vmf)
 	mm_point("do_wp_page", "do_wp_page P%d va %d frame %d%s", mm->id, vmf->va, pfn,
 		 vmf->flags & FAULT_FLAG_UNSHARE ? " (unshare)" : "");
 	if (!folio) {
-		if (vmf->flags & FAULT_FLAG_UNSHARE) {
-			/* The zero page is not anon: nothing to unshare. */
+		if ((vmf->flags & FAULT_FLAG_UNSHARE) && !policy.ro_longterm_unshare_nonanon) {
+			/* Before 6.2 only anon pages are unshared. */
 			spin_unlock(&mm->ptl);
 			return 0;
 		}
+		/* A write, or (6.2) unsharing the zero page for a R/O
+		 * long-term pin: a fresh zero-filled anon page. */
 		return wp_page_copy(vmf, NULL);
 	}
 	folio_check_live(folio, "do_wp_page");

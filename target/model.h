@@ -88,9 +88,13 @@ struct gup_ref {
 
 /* Per (process, va, word): what a read must return. */
 struct expectation {
-	wseq_t last;	/* last completed write (0: zero-filled) */
-	wseq_t at_fork; /* value when the fork that created this process started */
-	wseq_t fork_lo; /* writes by the parent in [fork_lo, fork_hi) may also be seen */
+	wseq_t last; /* last completed write (0: zero-filled) */
+	/* Right after fork, a child may see the parent's value when fork
+	 * started, or a write the parent made while fork ran, in
+	 * [fork_lo, fork_hi): open until the child writes here or zaps it. */
+	bool fork_open;
+	wseq_t at_fork;
+	wseq_t fork_lo;
 	wseq_t fork_hi;
 	bool unmapped; /* va not mapped: no promise */
 };

@@ -32,8 +32,10 @@ wseq_t oracle_record_write(int proc, int va, int word, enum write_via via,
 					      .step = sched_step()};
 	/* A device write lands in the user's buffer only while the user still
 	 * has it: after a discard the pin is a plain reference. */
-	if (via == VIA_CPU || (pin && !pin->discarded))
+	if (via == VIA_CPU || (pin && !pin->discarded)) {
 		e->last = seq;
+		e->fork_open = false; /* the process's own write settles it */
+	}
 	sched_trace_mix(seq * 31u + (unsigned)va);
 	return seq;
 }
@@ -93,13 +95,18 @@ static void reads_from_feature(int reader, wseq_t value, int path, bool expected
 		      expected);
 }
 
-static bool value_expected(int proc, const struct expectation *e, wseq_t value)
+static bool value_expected(int proc, int va, int word, const struct expectation *e, wseq_t value)
 {
 	const struct write_record *w = write_log(value);
 
-	if (value == e->last || value == e->at_fork)
+	if (value == e->last)
 		return true;
-	return w && w->proc == M.proc[proc].parent && value >= e->fork_lo && value < e->fork_hi;
+	if (!e->fork_open)
+		return false;
+	if (value == e->at_fork)
+		return true;
+	return w && w->proc == M.proc[proc].parent && w->va == va && w->word == word &&
+	       value >= e->fork_lo && value < e->fork_hi;
 }
 
 static _Noreturn void fail_value(const char *oracle, const char *where, int proc, int va, int word,
@@ -130,9 +137,11 @@ void oracle_check_user_read(int proc, int va, int word, wseq_t value)
 	const struct expectation *e = &M.proc[proc].expect[va][word];
 	const struct write_record *last = write_log(e->last);
 
-	reads_from_feature(proc, value, 0, value_expected(proc, e, value));
+	bool expected = value_expected(proc, va, word, e, value);
+
+	reads_from_feature(proc, value, 0, expected);
 	check_visible("user-read", proc, va, word, value);
-	if (e->unmapped || value_expected(proc, e, value))
+	if (e->unmapped || expected)
 		return;
 	/* The write the user missed came from a device through a pin, or
 	 * the stale value is one a device can no longer change: the pin and
@@ -146,9 +155,11 @@ void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t
 {
 	const struct expectation *e = &M.proc[proc].expect[pin->va][word];
 
-	reads_from_feature(proc, value, 1, value_expected(proc, e, value));
+	bool expected = value_expected(proc, pin->va, word, e, value);
+
+	reads_from_feature(proc, value, 1, expected);
 	check_visible("dma-read", proc, pin->va, word, value);
-	if (pin->discarded || e->unmapped || value_expected(proc, e, value))
+	if (pin->discarded || e->unmapped || expected)
 		return;
 	fail_value("pin-coherency", "dma-read", proc, pin->va, word, value, e->last);
 }
@@ -198,6 +209,7 @@ void oracle_fork_begin(int parent, int child)
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		for (int w = 0; w < PAGE_WORDS; w++)
 			M.proc[child].expect[va][w] = (struct expectation){
+				.fork_open = true,
 				.at_fork = M.proc[parent].expect[va][w].last,
 				.fork_lo = M.nr_writes + 1,
 			};
@@ -211,7 +223,7 @@ void oracle_fork_begin(int parent, int child)
  * window over a window). A value outside the window stays unsettled and is
  * reported at the child's first read.
  */
-static void settle_snapshot(int child, int va, int w)
+static void settle_snapshot(int parent, int child, int va, int w)
 {
 	struct expectation *e = &M.proc[child].expect[va][w];
 	const struct pte *pte = &M.proc[child].mm.pte[va];
@@ -220,8 +232,11 @@ static void settle_snapshot(int child, int va, int w)
 	if (!pte->present)
 		return;
 	v = M.frame[pte->pfn].data[w];
-	if (value_expected(child, e, v))
-		*e = (struct expectation){.last = v, .at_fork = v};
+	/* The parent's own alternatives (it may be a fresh child itself)
+	 * are the child's too. */
+	if (value_expected(child, va, w, e, v) ||
+	    value_expected(parent, va, w, &M.proc[parent].expect[va][w], v))
+		*e = (struct expectation){.last = v};
 }
 
 void oracle_fork_end(int parent, int child)
@@ -234,11 +249,12 @@ void oracle_fork_end(int parent, int child)
 		for (int w = 0; w < PAGE_WORDS; w++) {
 			struct expectation e = p->expect[va][w];
 
+			e.fork_open = true;
 			e.at_fork = c->expect[va][w].at_fork;
 			e.fork_lo = c->expect[va][w].fork_lo;
 			e.fork_hi = c->fork_seq;
 			c->expect[va][w] = e;
-			settle_snapshot(child, va, w);
+			settle_snapshot(parent, child, va, w);
 		}
 	}
 }

@@ -32,12 +32,22 @@ static const struct profile profiles[] = {
 	 "Linux 5.9: + fork copies maybe-pinned pages for the child (70e806e4e645)",
 	 "R/O pin on a shared page",
 	 {.wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_COPY}},
+	{"v5.19",
+	 "Linux 5.19: PageAnonExclusive, R/O pins of anon pages unshare (6c287605fd56, "
+	 "a7f226604170)",
+	 "R/O long-term pin of the shared zero page",
+	 {.wp_reuse = REUSE_ANON_EXCLUSIVE,
+	  .fork_pinned = FORK_PINNED_COPY,
+	  .ro_pin_unshare = true,
+	  .anon_exclusive = true}},
 	{"latest",
-	 "Linux >= 5.19: PageAnonExclusive, R/O pins unshare (6c287605fd56, a7f226604170)",
+	 "Linux >= 6.2: + R/O long-term pins in COW mappings unshare non-anon pages too "
+	 "(84209e87c696)",
 	 "none: the reference, clean for every scenario",
 	 {.wp_reuse = REUSE_ANON_EXCLUSIVE,
 	  .fork_pinned = FORK_PINNED_COPY,
 	  .ro_pin_unshare = true,
+	  .ro_longterm_unshare_nonanon = true,
 	  .anon_exclusive = true}},
 };
 
@@ -91,6 +101,10 @@ static const struct switch_desc switches[] = {
 	 {"no", "yes"},
 	 "a R/O FOLL_PIN on a maybe-shared anon page unshares it first (>=5.19)",
 	 SWITCH_BOOL(ro_pin_unshare)},
+	{"gup.ro_longterm_unshare_nonanon",
+	 {"no", "yes"},
+	 "a R/O long-term pin in a COW mapping unshares the zero page too (>=6.2)",
+	 SWITCH_BOOL(ro_longterm_unshare_nonanon)},
 	{"anon.exclusive",
 	 {"no", "yes"},
 	 "track PG_anon_exclusive; fork refuses to share exclusive maybe-pinned pages (>=5.19)",
@@ -143,6 +157,22 @@ bool policy_set(struct mm_policy *p, const char *assignment, char *err, int errl
 	}
 	snprintf(err, (size_t)errlen, "unknown switch '%.*s'", (int)(eq - assignment), assignment);
 	return false;
+}
+
+bool policy_check(const struct mm_policy *p, char *err, int errlen)
+{
+	if (p->ro_pin_unshare && !p->anon_exclusive) {
+		snprintf(err, (size_t)errlen,
+			 "gup.ro_pin_unshare=yes needs anon.exclusive=yes: without "
+			 "PG_anon_exclusive an unshared page never looks exclusive");
+		return false;
+	}
+	if (p->ro_longterm_unshare_nonanon && !p->ro_pin_unshare) {
+		snprintf(err, (size_t)errlen,
+			 "gup.ro_longterm_unshare_nonanon=yes needs gup.ro_pin_unshare=yes");
+		return false;
+	}
+	return true;
 }
 
 void policy_print(const struct mm_policy *p, const char *indent, void (*out)(const char *line))

@@ -34,6 +34,9 @@ struct mm_policy {
 	/* 5.19 (a7f226604170): a R/O FOLL_PIN of a maybe-shared anon page
 	 * first unshares it (FAULT_FLAG_UNSHARE). */
 	bool ro_pin_unshare;
+	/* 6.2 (84209e87c696, 8d6a0ac09a16): a R/O long-term pin in a COW
+	 * mapping also unshares what is not anon, e.g. the shared zero page. */
+	bool ro_longterm_unshare_nonanon;
 	/* 5.19: PG_anon_exclusive is tracked (set on fresh anon pages, cleared
 	 * when fork shares a page, refused for maybe-pinned pages). */
 	bool anon_exclusive;
@@ -59,6 +62,10 @@ const struct profile *profile_default(void); /* "latest" */
  * Returns false with a message in err for an unknown name or value.
  */
 bool policy_set(struct mm_policy *p, const char *assignment, char *err, int errlen);
+/* Combinations the kernel never had and the model cannot run (e.g.
+ * unsharing for R/O pins without PG_anon_exclusive would loop): false
+ * with a message. */
+bool policy_check(const struct mm_policy *p, char *err, int errlen);
 /* Print every switch of p, one per line, with its value. */
 void policy_print(const struct mm_policy *p, const char *indent, void (*out)(const char *line));
 /* The list of switch names and their values, for `mmfuzz profiles`. */

@@ -13,8 +13,8 @@ int process_create_init(void);
 /* fork(): a child process whose mm is a COW copy of the caller's.
  * Returns the child's id, or -1. */
 int do_fork(void);
-/* dup_mmap(): copy VMAs and page tables (fork.c). */
-void dup_mmap(struct mm_struct *child, struct mm_struct *parent);
+/* dup_mmap(): copy VMAs and page tables (fork.c); false on -ENOMEM. */
+bool dup_mmap(struct mm_struct *child, struct mm_struct *parent);
 
 /* The last thread of a process left: tear down its mm, drop its pins
  * and pipe buffers (exit_mmap, then exit_files). */

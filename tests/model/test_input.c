@@ -96,6 +96,27 @@ static void test_errors(void)
 	      "lone gap before the end accepted");
 }
 
+/* Limits: a schedule past INPUT_MAX_SCHEDULE is ignored, so every
+ * decoded input re-encodes within INPUT_MAX_ENCODED; CRLF text parses. */
+static void test_limits(void)
+{
+	static uint8_t big[INPUT_MAX_SCHEDULE * 2];
+	static uint8_t out[INPUT_MAX_ENCODED];
+	struct input in;
+	char err[256];
+
+	memset(big, 1, sizeof(big));
+	big[1] = 0; /* one thread */
+	big[2] = 0; /* no ops */
+	CHECK(input_decode(big, sizeof(big), &in, err, sizeof(err)) == INPUT_OK, "%s", err);
+	CHECK(in.schedule_len == INPUT_MAX_SCHEDULE, "schedule %zu", in.schedule_len);
+	CHECK(input_encode(&in, out, sizeof(out)) == 3 + INPUT_MAX_SCHEDULE, "encoding size");
+	CHECK(input_encode(&in, out, 10) == 0, "encoding past the buffer must fail");
+	CHECK(input_parse_text("thread 0\r\n  write va=1 word=1\r\nschedule 1:2\r\n", &in, err,
+			       sizeof(err)) == INPUT_OK,
+	      "CRLF: %s", err);
+}
+
 static void test_text_roundtrip(void)
 {
 	const char *text = "thread 0\n"
@@ -163,6 +184,7 @@ static void test_mutator(void)
 int main(void)
 {
 	test_mutator();
+	test_limits();
 	test_any_bytes();
 	test_errors();
 	test_text_roundtrip();
