@@ -15,7 +15,8 @@ struct mm_policy policy;
 static const struct profile profiles[] = {
 	{"v5.7",
 	 "Linux 5.7: COW reuse by mapcount; fork shares pinned pages",
-	 "CVE-2020-29374 (vmsplice after fork, both directions); R/O pin on a shared page",
+	 "CVE-2020-29374 (vmsplice after fork, both directions); R/O pins on a shared page "
+	 "and on the zero page",
 	 {.wp_reuse = REUSE_MAPCOUNT, .fork_pinned = FORK_PINNED_SHARE}},
 	{"v5.8",
 	 "Linux 5.8: + read GUP breaks COW (17839856fd58)",
@@ -30,7 +31,7 @@ static const struct profile profiles[] = {
 	 {.wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_SHARE}},
 	{"v5.9",
 	 "Linux 5.9: + fork copies maybe-pinned pages for the child (70e806e4e645)",
-	 "R/O pin on a shared page",
+	 "R/O pins on a shared page and on the zero page",
 	 {.wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_COPY}},
 	{"v5.19",
 	 "Linux 5.19: PageAnonExclusive, R/O pins of anon pages unshare (6c287605fd56, "
