@@ -4,8 +4,12 @@
 set -eu
 B=${1:-build}
 S=${2:-3}
-echo "== context switch"
+echo "== context switch (scheduler on our assembly switch)"
 "$B/bench_switch"
+if [ -x "$B/bench_switch_boost" ]; then
+	echo "== context switch (scheduler on Boost.Context fcontext)"
+	"$B/bench_switch_boost"
+fi
 echo "== executions per second, fixed 3-thread scenario, latest, random schedules"
 plain=$("$B/bench_exec" "$S")
 echo "plain:      $plain"

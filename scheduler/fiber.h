@@ -3,8 +3,11 @@
  * Fibers: a stack and a saved context. Created once, reset and reused for
  * every execution (creating fibers per execution is slow and, under TSan,
  * leaks). The switch is a few lines of assembly on x86-64 and aarch64, and
- * glibc ucontext elsewhere (about 15x slower here: one syscall per switch; see
- * bench/bench_switch).
+ * glibc ucontext elsewhere (about 15x slower here: one syscall per switch).
+ * Boost.Context's fcontext is faster in a bare ping-pong but about 3x slower
+ * per switching scheduling point, where both sides of a switch sit in the
+ * same call chain and our `ret` is predicted (bench/bench_switch and
+ * bench_switch_boost measure both).
  *
  * Sanitizers: the switch carries the ASan fiber annotations, and the TSan
  * ones: switches inside an execution do not synchronise (so TSan sees races

@@ -9,7 +9,9 @@
 
 #include "fiber.h"
 
-#if defined(MMFUZZ_FIBER_UCONTEXT) || !(defined(__x86_64__) || defined(__aarch64__))
+#if defined(MMFUZZ_FIBER_BOOST)
+#define FIBER_USE_BOOST 1 /* Boost.Context fcontext: bench/ compares it */
+#elif defined(MMFUZZ_FIBER_UCONTEXT) || !(defined(__x86_64__) || defined(__aarch64__))
 #define FIBER_USE_UCONTEXT 1
 #endif
 

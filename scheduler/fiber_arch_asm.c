@@ -7,7 +7,7 @@
 #include "fiber_arch.h"
 #include "sanitizer.h"
 
-#if !defined(FIBER_USE_UCONTEXT)
+#if !defined(FIBER_USE_UCONTEXT) && !defined(FIBER_USE_BOOST)
 
 #include <stdint.h>
 #include <string.h>

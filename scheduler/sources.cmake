@@ -4,6 +4,7 @@ set(MMFUZZ_SCHED_SOURCES
   scheduler/fiber.c
   scheduler/fiber_arch_asm.c
   scheduler/fiber_arch_ucontext.c
+  scheduler/fiber_arch_boost.c
   scheduler/site.c
   scheduler/sched.c
   scheduler/strategy.c
