@@ -1,4 +1,11 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * With one job, libFuzzer runs in-process (about twice the speed of its
+ * fork mode) and stops at a finding; the campaign names it, adds its
+ * signature to MMFUZZ_KNOWN so it is not reported again, and restarts on
+ * the same corpus with the time left. With several jobs, libFuzzer's fork
+ * mode runs them and goes on past findings by itself.
+ */
 #include "campaign.h"
 
 #include <dirent.h>
@@ -27,6 +34,8 @@ struct campaign {
 	int jobs;
 	uint64_t seed;
 	double start;
+	int round;	  /* in-process runs so far */
+	char known[1024]; /* "oracle:kind,..." found so far */
 };
 
 static double now(void)
@@ -38,9 +47,11 @@ static double now(void)
 }
 
 static volatile pid_t fuzzer_pid;
+static volatile sig_atomic_t interrupted;
 
 static void forward_signal(int sig)
 {
+	interrupted = 1;
 	if (fuzzer_pid > 0)
 		kill(fuzzer_pid, sig);
 }
@@ -173,9 +184,9 @@ static void show_progress(const struct campaign *c, const char *line)
 	fputc('\n', stderr);
 }
 
-static void scan_findings(const struct campaign *c);
+static void scan_findings(struct campaign *c);
 
-static void watch_output(const struct campaign *c, FILE *out)
+static void watch_output(struct campaign *c, FILE *out)
 {
 	char line[4096];
 	time_t last = 0;
@@ -193,15 +204,20 @@ static void watch_output(const struct campaign *c, FILE *out)
 static void build_argv(const struct campaign *c, char **argv, char store[][PATH_LEN + 32])
 {
 	int n = 0;
+	int left = c->time - (int)(now() - c->start);
 
 	argv[n++] = (char *)c->fuzzer;
-	snprintf(store[0], sizeof(store[0]), "-max_total_time=%d", c->time);
-	snprintf(store[1], sizeof(store[1]), "-fork=%d", c->jobs);
-	snprintf(store[2], sizeof(store[2]), "-artifact_prefix=%s/", c->findings);
-	snprintf(store[3], sizeof(store[3]), "-seed=%llu", (unsigned long long)c->seed);
-	for (int i = 0; i < 4; i++)
+	snprintf(store[0], sizeof(store[0]), "-max_total_time=%d", left > 1 ? left : 1);
+	snprintf(store[1], sizeof(store[1]), "-artifact_prefix=%s/", c->findings);
+	snprintf(store[2], sizeof(store[2]), "-seed=%llu",
+		 (unsigned long long)(c->seed + (uint64_t)c->round));
+	snprintf(store[3], sizeof(store[3]), "-fork=%d", c->jobs);
+	for (int i = 0; i < 3; i++)
 		argv[n++] = store[i];
-	argv[n++] = "-ignore_crashes=1";
+	if (c->jobs > 1) {
+		argv[n++] = store[3];
+		argv[n++] = "-ignore_crashes=1";
+	}
 	argv[n++] = "-max_len=512";
 	argv[n++] = "-timeout=10";
 	argv[n++] = "-print_final_stats=1";
@@ -209,7 +225,7 @@ static void build_argv(const struct campaign *c, char **argv, char store[][PATH_
 	argv[n] = NULL;
 }
 
-static void export_profile(const struct cli_options *o)
+static void export_profile(const struct cli_options *o, const struct campaign *c)
 {
 	char set[1024] = "";
 	size_t n = 0;
@@ -221,9 +237,10 @@ static void export_profile(const struct cli_options *o)
 	setenv("MMFUZZ_SET", set, 1);
 	if (o->only)
 		setenv("MMFUZZ_ONLY", o->only, 1);
+	setenv("MMFUZZ_KNOWN", c->known, 1);
 }
 
-static int run_fuzzer(const struct campaign *c, const struct cli_options *o)
+static int run_fuzzer(struct campaign *c, const struct cli_options *o)
 {
 	char *argv[16];
 	char store[4][PATH_LEN + 32];
@@ -231,7 +248,7 @@ static int run_fuzzer(const struct campaign *c, const struct cli_options *o)
 	FILE *out;
 
 	build_argv(c, argv, store);
-	export_profile(o);
+	export_profile(o, c);
 	if (pipe(fds) < 0)
 		return -1;
 	fuzzer_pid = fork();
@@ -253,8 +270,9 @@ static int run_fuzzer(const struct campaign *c, const struct cli_options *o)
 	return status;
 }
 
-/* Replay a saved input in this process to name it by its signature. */
-static bool finding_signature(const char *path, char *sig, size_t len)
+/* Replay a saved input in this process to name it by its signature and
+ * its "oracle:kind" key. */
+static bool finding_signature(const char *path, char *sig, size_t len, char *key, size_t keylen)
 {
 	struct input in;
 	struct exec_result r;
@@ -262,9 +280,12 @@ static bool finding_signature(const char *path, char *sig, size_t len)
 	char err[256];
 	bool ok = input_load_file(path, &in, &storage, err, sizeof(err)) == INPUT_OK;
 
+	key[0] = 0;
 	if (ok) {
 		runner_execute(&in, NULL, false, NULL, &r);
 		runner_signature(&r, sig, len);
+		if (r.violation)
+			snprintf(key, keylen, "%s:%s", r.oracle, r.kind);
 	} else {
 		snprintf(sig, len, "unreadable: %s", err);
 	}
@@ -275,6 +296,7 @@ static bool finding_signature(const char *path, char *sig, size_t len)
 /* Findings seen so far, grouped by signature. */
 struct finding_group {
 	char sig[256];
+	char key[160]; /* "oracle:kind" */
 	char first[PATH_LEN];
 	int count;
 };
@@ -297,21 +319,27 @@ static bool seen_before(const char *name)
 	return false;
 }
 
-static void add_finding(const struct campaign *c, const char *path)
+static void add_finding(struct campaign *c, const char *path)
 {
-	char sig[256];
+	char sig[256], key[160];
 	int i;
 
-	finding_signature(path, sig, sizeof(sig));
+	finding_signature(path, sig, sizeof(sig), key, sizeof(key));
 	for (i = 0; i < n_groups; i++)
 		if (strcmp(groups[i].sig, sig) == 0)
 			break;
 	if (i == n_groups && n_groups < MAX_GROUPS) {
 		snprintf(groups[i].sig, sizeof(groups[i].sig), "%s", sig);
+		snprintf(groups[i].key, sizeof(groups[i].key), "%s", key);
 		snprintf(groups[i].first, sizeof(groups[i].first), "%s", path);
 		n_groups++;
 		fprintf(stderr, "[%6.1fs] FINDING %s\n           saved as %s\n", now() - c->start,
 			sig, path);
+		if (key[0] && strlen(c->known) + strlen(key) + 2 < sizeof(c->known)) {
+			if (c->known[0])
+				strcat(c->known, ",");
+			strcat(c->known, key);
+		}
 	}
 	if (i < n_groups)
 		groups[i].count++;
@@ -319,7 +347,7 @@ static void add_finding(const struct campaign *c, const char *path)
 
 /* libFuzzer's fork mode does not echo its workers' reports: look for new
  * crash files instead, and name each by replaying it. */
-static void scan_findings(const struct campaign *c)
+static void scan_findings(struct campaign *c)
 {
 	DIR *d = opendir(c->findings);
 	struct dirent *e;
@@ -337,7 +365,7 @@ static void scan_findings(const struct campaign *c)
 	closedir(d);
 }
 
-static int summarize(const struct campaign *c)
+static int summarize(struct campaign *c)
 {
 	int total = 0;
 
@@ -402,11 +430,21 @@ int campaign_run(const struct cli_options *o, const char *argv0)
 		runner_profile_name(), c.time, (unsigned long long)c.seed, c.jobs, c.corpus, seeds,
 		c.findings);
 	c.start = now();
-	status = run_fuzzer(&c, o);
-	if (status < 0) {
-		fprintf(stderr, "mmfuzz: cannot start the fuzzer\n");
-		return 2;
-	}
+	do {
+		int before = n_groups;
+
+		status = run_fuzzer(&c, o);
+		if (status < 0) {
+			fprintf(stderr, "mmfuzz: cannot start the fuzzer\n");
+			return 2;
+		}
+		scan_findings(&c);
+		c.round++;
+		/* Restart only after a new finding (not on time-out, ^C, or a
+		 * fuzzer that failed by itself). */
+		if (n_groups == before || interrupted)
+			break;
+	} while (c.jobs == 1 && now() - c.start < c.time - 1);
 	fprintf(stderr, "mmfuzz: campaign ended after %.1fs\n", now() - c.start);
 	return summarize(&c) ? 1 : 0;
 }

@@ -54,6 +54,7 @@ static int parse_common(int argc, char **argv, struct cli_options *o)
 	char err[512];
 
 	memset(o, 0, sizeof(*o));
+	o->args = argv;
 	o->profile = getenv("MMFUZZ_PROFILE");
 	o->repeat = 1;
 	o->seeds = true;
@@ -94,8 +95,9 @@ static int parse_common(int argc, char **argv, struct cli_options *o)
 		} else if (a[0] == '-' && a[1] == '-') {
 			fprintf(stderr, "mmfuzz: unknown or incomplete option %s\n", a);
 			return -1;
-		} else if (o->n_args < CLI_MAX_ARGS) {
-			o->args[o->n_args++] = argv[i];
+		} else {
+			/* Operands are gathered at the front of argv, in order. */
+			argv[o->n_args++] = argv[i];
 		}
 	}
 	if (o->repeat < 1) {

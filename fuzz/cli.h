@@ -7,8 +7,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CLI_MAX_ARGS 64
-
 struct cli_options {
 	const char *profile;
 	const char *switches[16];
@@ -21,7 +19,7 @@ struct cli_options {
 	const char *only; /* fuzz: report only these oracle[:kind]s */
 	long runs;	  /* explore: schedules to try */
 	const char *out;  /* explore: where to save a finding */
-	const char *args[CLI_MAX_ARGS];
+	char **args;	  /* the operands, in argv order (points into argv's storage) */
 	int n_args;
 };
 

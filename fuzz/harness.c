@@ -38,28 +38,41 @@ static void record_feature(uint32_t feature)
 		(*c)++;
 }
 
-/* MMFUZZ_ONLY="oracle[:kind],...": report only these (hunting one bug
- * while others, already known, would stop every run). */
+/*
+ * MMFUZZ_ONLY="oracle[:kind],...": report only these (hunting one bug).
+ * MMFUZZ_KNOWN="oracle:kind,...": do not report these again (a campaign
+ * restarted after a finding goes on looking for new ones).
+ */
 static char only_oracles[256];
+static char known_oracles[1024];
+
+static bool listed(const char *list, const struct exec_result *r)
+{
+	char item[160];
+	const char *p;
+
+	snprintf(item, sizeof(item), "%s:%s", r->oracle, r->kind);
+	for (p = list; *p; p += strcspn(p, ","), p += *p == ',') {
+		size_t n = strcspn(p, ",");
+
+		if ((n == strlen(r->oracle) && !strncmp(p, r->oracle, n)) ||
+		    (n == strlen(item) && !strncmp(p, item, n)))
+			return true;
+	}
+	return false;
+}
 
 static bool reported(const struct exec_result *r)
 {
-	char list[sizeof(only_oracles) + 2];
-	char item[160];
-
-	if (!only_oracles[0])
-		return true;
-	snprintf(list, sizeof(list), ",%s,", only_oracles);
-	snprintf(item, sizeof(item), ",%s,", r->oracle);
-	if (strstr(list, item))
-		return true;
-	snprintf(item, sizeof(item), ",%s:%s,", r->oracle, r->kind);
-	return strstr(list, item) != NULL;
+	if (only_oracles[0] && !listed(only_oracles, r))
+		return false;
+	return !listed(known_oracles, r);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *only = getenv("MMFUZZ_ONLY");
+	const char *known = getenv("MMFUZZ_KNOWN");
 	const char *profile = getenv("MMFUZZ_PROFILE");
 	const char *set = getenv("MMFUZZ_SET");
 	const char *switches[16];
@@ -81,6 +94,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (only)
 		snprintf(only_oracles, sizeof(only_oracles), "%s", only);
+	if (known)
+		snprintf(known_oracles, sizeof(known_oracles), "%s", known);
 	fprintf(stderr, "mmfuzz: fuzzing profile %s%s%s\n", runner_profile_name(),
 		only_oracles[0] ? ", reporting only " : "", only_oracles);
 	return 0;
