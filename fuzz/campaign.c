@@ -210,7 +210,7 @@ static void build_argv(const struct campaign *c, char **argv, char store[][PATH_
 	snprintf(store[0], sizeof(store[0]), "-max_total_time=%d", left > 1 ? left : 1);
 	snprintf(store[1], sizeof(store[1]), "-artifact_prefix=%s/", c->findings);
 	snprintf(store[2], sizeof(store[2]), "-seed=%llu",
-		 (unsigned long long)(c->seed + (uint64_t)c->round));
+		 (unsigned long long)c->seed + (unsigned long long)c->round);
 	snprintf(store[3], sizeof(store[3]), "-fork=%d", c->jobs);
 	for (int i = 0; i < 3; i++)
 		argv[n++] = store[i];
@@ -335,10 +335,10 @@ static void add_finding(struct campaign *c, const char *path)
 		n_groups++;
 		fprintf(stderr, "[%6.1fs] FINDING %s\n           saved as %s\n", now() - c->start,
 			sig, path);
-		if (key[0] && strlen(c->known) + strlen(key) + 2 < sizeof(c->known)) {
-			if (c->known[0])
-				strcat(c->known, ",");
-			strcat(c->known, key);
+		if (key[0]) {
+			size_t n = strlen(c->known);
+
+			snprintf(c->known + n, sizeof(c->known) - n, "%s%s", n ? "," : "", key);
 		}
 	}
 	if (i < n_groups)

@@ -61,7 +61,7 @@ void fiber_arch_prepare(struct fiber *f, fiber_start_fn start)
 
 void fiber_arch_swap(struct fiber *from, struct fiber *to)
 {
-	struct swap s = { from, to };
+	struct swap s = {from, to};
 
 	save_origin(jump_fcontext(to->sp, &s));
 }
