@@ -107,12 +107,7 @@ static double bench_ucontext(void)
 /* ---- Boost.Context (C ABI of libboost_context) ------------------------ */
 
 #if defined(MMFUZZ_HAVE_BOOST_CONTEXT)
-typedef struct {
-	void *fctx;
-	void *data;
-} transfer_t;
-transfer_t jump_fcontext(void *to, void *vp);
-void *make_fcontext(void *sp, size_t size, void (*fn)(transfer_t));
+#include "scheduler/fcontext.h"
 
 static void fcontext_pong(transfer_t t)
 {

@@ -15,15 +15,9 @@
 
 #include <stdlib.h>
 
+#include "fcontext.h"
+
 SCHED_TSAN_IGNORE_BEGIN
-
-typedef struct {
-	void *fctx;
-	void *data;
-} transfer_t;
-
-transfer_t jump_fcontext(void *to, void *vp);
-void *make_fcontext(void *sp, size_t size, void (*fn)(transfer_t));
 
 struct swap {
 	struct fiber *from;
