@@ -21,7 +21,8 @@ struct thread_ctx {
 };
 
 static struct thread_ctx contexts[SCHED_MAX_THREADS];
-static int nr_contexts;
+/* Threads started in this execution; any thread that forks may start one. */
+static atomic_int nr_contexts;
 /* Which scenario threads have started; read by whichever thread forks. */
 static atomic_bool started[SCN_MAX_THREADS];
 /* User-space events (a pipe or futex between the test's threads): a
@@ -36,9 +37,11 @@ static int start_thread(const struct scenario *sc, int index, int proc)
 	struct thread_ctx *ctx;
 	int tid;
 
-	if (nr_contexts >= SCHED_MAX_THREADS)
+	int slot = atomic_load_explicit(&nr_contexts, memory_order_relaxed);
+
+	if (slot >= SCHED_MAX_THREADS)
 		return -1;
-	ctx = &contexts[nr_contexts];
+	ctx = &contexts[slot];
 	*ctx = (struct thread_ctx){.sc = sc, .index = index, .proc = proc};
 	/* Everything the thread reads is written before it is spawned:
 	 * spawning orders it, as clone() does. */
@@ -50,7 +53,7 @@ static int start_thread(const struct scenario *sc, int index, int proc)
 		atomic_fetch_sub_explicit(&M.proc[proc].nr_threads, 1, memory_order_relaxed);
 		return -1;
 	}
-	nr_contexts++;
+	atomic_store_explicit(&nr_contexts, slot + 1, memory_order_relaxed);
 	if (index >= 0)
 		atomic_store_explicit(&started[index], true, memory_order_relaxed);
 	return tid;
@@ -163,7 +166,7 @@ static void thread_main(void *arg)
 static void execution_reset(void)
 {
 	machine_reset();
-	nr_contexts = 0;
+	atomic_init(&nr_contexts, 0);
 	for (int t = 0; t < SCN_MAX_THREADS; t++)
 		atomic_init(&started[t], false);
 	for (int e = 0; e < SCN_MAX_EVENTS; e++)

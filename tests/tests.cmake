@@ -21,3 +21,9 @@ endif()
 
 add_test(NAME lint COMMAND ${CMAKE_SOURCE_DIR}/tests/lint.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
 set_tests_properties(lint PROPERTIES LABELS lint)
+
+if(TARGET mmfuzz-tsan)
+  add_test(NAME tsan_corpus COMMAND ${CMAKE_SOURCE_DIR}/tests/tsan_corpus.sh
+           $<TARGET_FILE:mmfuzz-tsan> ${CMAKE_SOURCE_DIR}/corpus)
+  set_tests_properties(tsan_corpus PROPERTIES LABELS sanitize)
+endif()
