@@ -7,6 +7,7 @@
 #include "fault.h"
 #include "folio.h"
 #include "oracle.h"
+#include "pgtable.h"
 #include "syscalls.h"
 #include "tlb.h"
 #include "vma.h"
@@ -32,18 +33,17 @@ static bool do_user_addr_fault(int va, bool write)
 
 /* The hardware walker: fill the TLB from a PTE that allows the access,
  * setting the accessed and dirty bits as x86 does. */
-static MM_ATOMIC bool page_walk_fill(int va, bool write)
+static bool page_walk_fill(int va, bool write)
 {
 	struct mm_struct *mm = current_mm();
-	struct pte *pte = &mm->pte[va];
+	struct pte pte;
 
 	mm_point("page_walk", "page walk P%d va %d for %s", mm->id, va, write ? "write" : "read");
-	if (!pte->present || (write && !pte->write))
+	pte = ptep_get(mm, va);
+	if (!pte.present || (write && !pte.write))
 		return false;
-	pte->young = true;
-	if (write)
-		pte->dirty = true;
-	tlb_fill(sched_self(), mm->id, va, pte->pfn, pte->write, pte->dirty);
+	pte_mkyoung_dirty_hw(mm, va, write);
+	tlb_fill(sched_self(), mm->id, va, pte.pfn, pte.write, pte.dirty || write);
 	return true;
 }
 

@@ -10,6 +10,7 @@
 
 #include "folio.h"
 #include "oracle.h"
+#include "pgtable.h"
 #include "policy.h"
 #include "syscalls.h"
 #include "tlb.h"
@@ -27,8 +28,12 @@ static bool copy_present_page(struct mm_struct *child, int va, struct folio *src
 		 folio_pfn(src), src->refcount, pfn);
 	copy_user_highpage(pfn_folio(pfn), src);
 	page_add_new_anon_rmap(pfn_folio(pfn));
-	child->pte[va] = (struct pte){
-		.pfn = (uint16_t)pfn, .present = true, .write = true, .dirty = true, .young = true};
+	set_pte(child, va,
+		(struct pte){.pfn = (uint16_t)pfn,
+			     .present = true,
+			     .write = true,
+			     .dirty = true,
+			     .young = true});
 	return true;
 }
 
@@ -52,8 +57,8 @@ static bool copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 	struct folio *folio;
 
 	mm_point("copy_present_pte", "copy_present_pte P%d -> P%d va %d frame %d", parent->id,
-		 child->id, va, parent->pte[va].pfn);
-	pte = parent->pte[va];
+		 child->id, va, ptep_get(parent, va).pfn);
+	pte = ptep_get(parent, va);
 	folio = pfn_folio(pte.pfn);
 	if (pte.pfn != ZERO_PFN) {
 		folio_check_live(folio, "copy_present_pte");
@@ -69,11 +74,11 @@ static bool copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 		/* ptep_set_wrprotect(): the parent stops writing in place.
 		 * Its TLBs are flushed once, at the end of dup_mmap. */
 		mm_point("ptep_set_wrprotect", "ptep_set_wrprotect P%d va %d", parent->id, va);
-		parent->pte[va].write = false;
 		pte.write = false;
+		set_pte(parent, va, pte);
 	}
 	pte.young = false;
-	child->pte[va] = pte;
+	set_pte(child, va, pte);
 	return true;
 }
 
@@ -85,7 +90,7 @@ static bool copy_page_range(struct mm_struct *child, struct mm_struct *parent,
 	for (int va = vma->start; va < vma->end && ok; va++) {
 		spin_lock(&child->ptl);
 		spin_lock(&parent->ptl);
-		if (parent->pte[va].present)
+		if (ptep_get(parent, va).present)
 			ok = copy_present_pte(child, parent, vma, va);
 		spin_unlock(&parent->ptl);
 		spin_unlock(&child->ptl);

@@ -4,6 +4,7 @@
 #include "fault.h"
 #include "folio.h"
 #include "oracle.h"
+#include "pgtable.h"
 #include "policy.h"
 #include "vma.h"
 
@@ -58,7 +59,7 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_s
 	mm_point("follow_page_pte", "follow_page_pte P%d va %d%s%s", mm->id, va,
 		 gup_flags & FOLL_WRITE ? " FOLL_WRITE" : "",
 		 gup_flags & FOLL_PIN ? " FOLL_PIN" : " FOLL_GET");
-	pte = mm->pte[va];
+	pte = ptep_get(mm, va);
 	if (!pte.present || ((gup_flags & FOLL_WRITE) && !pte.write)) {
 		spin_unlock(&mm->ptl);
 		return FOLLOW_FAULT;
@@ -72,7 +73,12 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_s
 	try_grab_folio(mm, folio, gup_flags);
 	oracle_gup_grabbed(mm->id, va);
 	if (gup_flags & FOLL_WRITE)
-		mm->pte[va].dirty = true;
+		set_pte(mm, va,
+			(struct pte){.pfn = pte.pfn,
+				     .present = true,
+				     .write = pte.write,
+				     .dirty = true,
+				     .young = pte.young});
 	spin_unlock(&mm->ptl);
 	*pfn = pte.pfn;
 	return FOLLOW_OK;
@@ -132,7 +138,7 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 
 	mm_point("gup_fast:read_pte", "get_user_pages_fast P%d va %d: lockless PTE read", mm->id,
 		 va);
-	pte = mm->pte[va];
+	pte = ptep_get(mm, va);
 	if (!pte.present || ((gup_flags & FOLL_WRITE) && !pte.write))
 		return gup_slow(mm, va, gup_flags);
 	/* 5.8: R/O PTEs go the slow path, where COW is broken first. */
@@ -147,8 +153,8 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 	}
 	/* Recheck: the PTE may have changed under us (no locks held). */
 	mm_point("gup_fast:recheck", "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
-	if (mm->pte[va].present != pte.present || mm->pte[va].pfn != pte.pfn ||
-	    mm->pte[va].write != pte.write) {
+	if (ptep_get(mm, va).present != pte.present || ptep_get(mm, va).pfn != pte.pfn ||
+	    ptep_get(mm, va).write != pte.write) {
 		gup_put_folio(folio, gup_flags);
 		return gup_slow(mm, va, gup_flags);
 	}

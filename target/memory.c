@@ -10,6 +10,7 @@
 
 #include "folio.h"
 #include "oracle.h"
+#include "pgtable.h"
 #include "policy.h"
 #include "tlb.h"
 
@@ -31,17 +32,17 @@ static void set_pte_at(struct mm_struct *mm, int va, struct pte pte)
 	mm_point("set_pte_at", "set_pte_at P%d va %d: %s frame %d %s%s", mm->id, va,
 		 pte.present ? "present" : "none", pte.pfn, pte.write ? "RW" : "RO",
 		 pte.dirty ? " dirty" : "");
-	mm->pte[va] = pte;
+	set_pte(mm, va, pte);
 }
 
 /* Clear a PTE and flush it from every TLB in one step: nothing can use
  * the old translation once the PTE lock is dropped. */
 static struct pte ptep_clear_flush(struct mm_struct *mm, int va)
 {
-	struct pte old = mm->pte[va];
+	struct pte old = ptep_get(mm, va);
 
 	mm_point("ptep_clear_flush", "ptep_clear_flush P%d va %d (frame %d)", mm->id, va, old.pfn);
-	mm->pte[va] = (struct pte){0};
+	set_pte(mm, va, (struct pte){0});
 	tlb_invalidate(mm->id, va);
 	return old;
 }
@@ -54,7 +55,7 @@ static int do_anonymous_page(struct vm_fault *vmf)
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
 		/* Read fault: map the shared zero page read-only. */
 		spin_lock(&mm->ptl);
-		if (!mm->pte[vmf->va].present)
+		if (!ptep_get(mm, vmf->va).present)
 			set_pte_at(mm, vmf->va,
 				   (struct pte){.pfn = ZERO_PFN, .present = true, .young = true});
 		spin_unlock(&mm->ptl);
@@ -66,7 +67,7 @@ static int do_anonymous_page(struct vm_fault *vmf)
 	if (pfn < 0)
 		return VM_FAULT_OOM;
 	spin_lock(&mm->ptl);
-	if (mm->pte[vmf->va].present) {
+	if (ptep_get(mm, vmf->va).present) {
 		/* Another thread faulted it in first. */
 		spin_unlock(&mm->ptl);
 		folio_put(pfn_folio(pfn));
@@ -87,7 +88,7 @@ static int do_anonymous_page(struct vm_fault *vmf)
 static int wp_page_reuse(struct vm_fault *vmf, struct folio *folio)
 {
 	struct mm_struct *mm = vmf->mm;
-	struct pte pte = mm->pte[vmf->va];
+	struct pte pte = ptep_get(mm, vmf->va);
 
 	if (vmf->flags & FAULT_FLAG_UNSHARE) {
 		/* Unsharing an exclusive page: nothing to copy, keep it R/O. */
@@ -132,7 +133,7 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 	if (old)
 		copy_user_highpage(new, old);
 	spin_lock(&mm->ptl);
-	if (pte_same(mm->pte[vmf->va], vmf->orig_pte)) {
+	if (pte_same(ptep_get(mm, vmf->va), vmf->orig_pte)) {
 		ptep_clear_flush(mm, vmf->va);
 		page_add_new_anon_rmap(new);
 		set_pte_at(mm, vmf->va,
@@ -176,7 +177,7 @@ static bool wp_can_reuse_anon_folio(struct vm_fault *vmf, struct folio *folio, b
 			spin_unlock(&mm->ptl);
 			lock_page(folio);
 			spin_lock(&mm->ptl);
-			if (!pte_same(mm->pte[vmf->va], vmf->orig_pte)) {
+			if (!pte_same(ptep_get(mm, vmf->va), vmf->orig_pte)) {
 				unlock_page(folio);
 				spin_unlock(&mm->ptl);
 				folio_put(folio);
@@ -251,11 +252,11 @@ static int handle_pte_fault(struct vm_fault *vmf)
 	mm_point("handle_pte_fault", "handle_pte_fault P%d va %d%s%s", mm->id, vmf->va,
 		 vmf->flags & FAULT_FLAG_WRITE ? " write" : " read",
 		 vmf->flags & FAULT_FLAG_UNSHARE ? " unshare" : "");
-	entry = mm->pte[vmf->va];
+	entry = ptep_get(mm, vmf->va);
 	if (!entry.present)
 		return do_anonymous_page(vmf);
 	spin_lock(&mm->ptl);
-	if (!pte_same(mm->pte[vmf->va], entry)) {
+	if (!pte_same(ptep_get(mm, vmf->va), entry)) {
 		spin_unlock(&mm->ptl);
 		return 0;
 	}
@@ -266,7 +267,7 @@ static int handle_pte_fault(struct vm_fault *vmf)
 	entry.young = true;
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		entry.dirty = true;
-	mm->pte[vmf->va] = entry;
+	set_pte(mm, vmf->va, entry);
 	spin_unlock(&mm->ptl);
 	return 0;
 }
@@ -284,7 +285,7 @@ void zap_page_range(struct mm_struct *mm, int start, int end, bool unmap)
 		struct pte old;
 
 		spin_lock(&mm->ptl);
-		if (!mm->pte[va].present) {
+		if (!ptep_get(mm, va).present) {
 			oracle_discard(mm->id, va, unmap);
 			spin_unlock(&mm->ptl);
 			continue;

@@ -148,7 +148,7 @@ struct machine {
 	wseq_t nr_writes; /* last used seq */
 	/* Per CPU: the zap count of the page its last GUP grabbed (oracle). */
 	unsigned grab_discards[NR_CPUS];
-	int nr_procs;
+	atomic_int nr_procs; /* processes created (the pid allocator) */
 };
 
 extern struct machine M;

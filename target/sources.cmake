@@ -9,6 +9,7 @@ set(MMFUZZ_TARGET_SOURCES
   target/memory.c
   target/mmap.c
   target/oracle.c
+  target/pgtable.c
   target/pipe.c
   target/policy.c
   target/scenario.c

@@ -20,12 +20,11 @@ static void mm_init(struct mm_struct *mm, int id)
 
 int process_alloc(int parent)
 {
-	int id = M.nr_procs;
+	int id = atomic_fetch_add_explicit(&M.nr_procs, 1, memory_order_relaxed);
 	struct process *p;
 
 	if (id >= MAX_PROCS)
 		return -1;
-	M.nr_procs++;
 	p = &M.proc[id];
 	p->used = true;
 	p->parent = parent;

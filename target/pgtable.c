@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#include "pgtable.h"
+
+MM_ATOMIC struct pte ptep_get(const struct mm_struct *mm, int va)
+{
+	return mm->pte[va];
+}
+
+MM_ATOMIC void set_pte(struct mm_struct *mm, int va, struct pte pte)
+{
+	if (mm->ptl.dep.writer != sched_self() + 1)
+		sched_fail("lock-discipline", "pte-without-ptl",
+			   "P%d va %d: PTE changed without holding %s", mm->id, va,
+			   mm->ptl.dep.name);
+	mm->pte[va] = pte;
+}
+
+MM_ATOMIC void pte_mkyoung_dirty_hw(struct mm_struct *mm, int va, bool dirty)
+{
+	mm->pte[va].young = true;
+	if (dirty)
+		mm->pte[va].dirty = true;
+}
