@@ -94,7 +94,6 @@ static bool is_dir(const char *path)
 static void find_seeds(struct campaign *c)
 {
 	const char *env = getenv("MMFUZZ_SEEDS");
-	char dir[PATH_LEN];
 
 	c->seeds[0] = 0;
 	if (env && is_dir(env)) {
@@ -108,7 +107,6 @@ static void find_seeds(struct campaign *c)
 	snprintf(c->seeds, sizeof(c->seeds), "%s", MMFUZZ_SOURCE_DIR "/corpus/seeds");
 	if (!is_dir(c->seeds))
 		c->seeds[0] = 0;
-	(void)dir;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -130,9 +128,7 @@ static int install_seeds(const struct campaign *c)
 	while ((e = readdir(d))) {
 		char src[PATH_LEN * 2], dst[PATH_LEN * 2], err[256];
 		struct input in;
-		uint8_t *storage = NULL, out[INPUT_MAX_ENCODED];
-		size_t len;
-		FILE *f;
+		uint8_t *storage = NULL;
 
 		if (!has_suffix(e->d_name, ".mmf"))
 			continue;
@@ -142,14 +138,12 @@ static int install_seeds(const struct campaign *c)
 			free(storage);
 			continue;
 		}
-		len = input_encode(&in, out, sizeof(out));
-		free(storage);
 		snprintf(dst, sizeof(dst), "%s/seed-%s.bin", c->corpus, e->d_name);
-		f = fopen(dst, "wb");
-		if (f && fwrite(out, 1, len, f) == len)
+		if (input_save_file(&in, dst, err, sizeof(err)))
 			n++;
-		if (f)
-			fclose(f);
+		else
+			fprintf(stderr, "mmfuzz: %s\n", err);
+		free(storage);
 	}
 	closedir(d);
 	return n;

@@ -228,9 +228,8 @@ static int cmd_compile(const struct cli_options *o)
 {
 	struct input in;
 	uint8_t *storage = NULL;
-	uint8_t out[INPUT_MAX_ENCODED];
-	size_t n;
-	FILE *f;
+	char err[512];
+	bool ok;
 
 	if (o->n_args != 2)
 		return usage("compile needs TEXT and OUT");
@@ -238,11 +237,10 @@ static int cmd_compile(const struct cli_options *o)
 		free(storage);
 		return 2;
 	}
-	n = input_encode(&in, out, sizeof(out));
+	ok = input_save_file(&in, o->args[1], err, sizeof(err));
 	free(storage);
-	f = fopen(o->args[1], "wb");
-	if (!f || fwrite(out, 1, n, f) != n || fclose(f) != 0) {
-		fprintf(stderr, "mmfuzz: cannot write %s\n", o->args[1]);
+	if (!ok) {
+		fprintf(stderr, "mmfuzz: %s\n", err);
 		return 2;
 	}
 	return 0;

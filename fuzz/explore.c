@@ -25,19 +25,6 @@ static size_t random_schedule(uint64_t *rng, uint8_t *out)
 	return n;
 }
 
-static int save_finding(const struct input *in, const char *path)
-{
-	uint8_t buf[INPUT_MAX_ENCODED];
-	size_t n = input_encode(in, buf, sizeof(buf));
-	FILE *f = fopen(path, "wb");
-
-	if (!f || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
-		fprintf(stderr, "mmfuzz: cannot write %s\n", path);
-		return -1;
-	}
-	return 0;
-}
-
 int explore_run(const struct cli_options *o)
 {
 	struct input in;
@@ -65,7 +52,9 @@ int explore_run(const struct cli_options *o)
 		runner_signature(&r, sig, sizeof(sig));
 		printf("%s: %s after %ld schedules\n", o->args[0], sig, i + 1);
 		runner_print_report(&r, stdout);
-		if (o->out && save_finding(&in, o->out) == 0)
+		if (o->out && !input_save_file(&in, o->out, err, sizeof(err)))
+			fprintf(stderr, "mmfuzz: %s\n", err);
+		else if (o->out)
 			printf("saved as %s (mmfuzz replay --profile %s %s)\n", o->out,
 			       runner_profile_name(), o->out);
 		free(storage);

@@ -166,6 +166,20 @@ static uint8_t *read_whole_file(const char *path, size_t *size, char *err, size_
 	return buf;
 }
 
+bool input_save_file(const struct input *in, const char *path, char *err, size_t errlen)
+{
+	uint8_t buf[INPUT_MAX_ENCODED];
+	size_t n = input_encode(in, buf, sizeof(buf));
+	FILE *f = fopen(path, "wb");
+	bool ok = f && n && fwrite(buf, 1, n, f) == n;
+
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	return ok;
+}
+
 enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage, char *err,
 				 size_t errlen)
 {

@@ -64,6 +64,9 @@ void input_print_text(const struct input *in, FILE *out);
  * white space)? Binary inputs start with the version byte. */
 bool input_is_text(const uint8_t *data, size_t size);
 
+/* Write the binary encoding of `in` to path. false (err set) if it can't. */
+bool input_save_file(const struct input *in, const char *path, char *err, size_t errlen);
+
 /* Load a file in either format. Returns INPUT_OK or an error with err set
  * (also for I/O errors). `storage` receives the file's bytes. */
 enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage, char *err,

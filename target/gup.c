@@ -72,13 +72,10 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_s
 	}
 	try_grab_folio(mm, folio, gup_flags);
 	oracle_gup_grabbed(mm->id, va);
-	if (gup_flags & FOLL_WRITE)
-		set_pte(mm, va,
-			(struct pte){.pfn = pte.pfn,
-				     .present = true,
-				     .write = pte.write,
-				     .dirty = true,
-				     .young = pte.young});
+	if (gup_flags & FOLL_WRITE) {
+		pte.dirty = true;
+		set_pte(mm, va, pte);
+	}
 	spin_unlock(&mm->ptl);
 	*pfn = pte.pfn;
 	return FOLLOW_OK;
@@ -153,8 +150,7 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 	}
 	/* Recheck: the PTE may have changed under us (no locks held). */
 	mm_point("gup_fast:recheck", "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
-	if (ptep_get(mm, va).present != pte.present || ptep_get(mm, va).pfn != pte.pfn ||
-	    ptep_get(mm, va).write != pte.write) {
+	if (!pte_same(ptep_get(mm, va), pte)) {
 		gup_put_folio(folio, gup_flags);
 		return gup_slow(mm, va, gup_flags);
 	}

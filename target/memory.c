@@ -22,11 +22,6 @@ struct vm_fault {
 	struct pte orig_pte; /* the PTE value the decision is based on */
 };
 
-static bool pte_same(struct pte a, struct pte b)
-{
-	return a.present == b.present && a.pfn == b.pfn && a.write == b.write;
-}
-
 static void set_pte_at(struct mm_struct *mm, int va, struct pte pte)
 {
 	mm_point("set_pte_at", "set_pte_at P%d va %d: %s frame %d %s%s", mm->id, va,

@@ -179,12 +179,9 @@ void oracle_discard(int proc, int va, bool unmapped)
 	for (int w = 0; w < PAGE_WORDS; w++)
 		p->expect[va][w] = (struct expectation){.unmapped = unmapped};
 	p->discards[va]++;
-	for (int i = 0; i < MAX_PINS; i++) {
+	for (int i = 0; i < MAX_PINS; i++)
 		if (p->pins[i].used && p->pins[i].va == va)
 			p->pins[i].discarded = true;
-		if (p->pipe[i].used && p->pipe[i].va == va)
-			p->pipe[i].discarded = true;
-	}
 }
 
 void oracle_gup_grabbed(int proc, int va)

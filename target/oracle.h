@@ -36,7 +36,7 @@ void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t
 void oracle_check_pipe_read(int proc, const struct gup_ref *buf, int word, wseq_t value);
 
 /* The user discarded va (zap): reads return zero, or fault if unmapped;
- * pins and pipe buffers on va lose their coherency promise. */
+ * pins on va lose their coherency promise (pipe buffers never had one). */
 void oracle_discard(int proc, int va, bool unmapped);
 /* GUP took a reference on the page at va: remember which generation of
  * the mapping it holds, so a zap racing with the caller is not missed. */

@@ -6,6 +6,11 @@ MM_ATOMIC struct pte ptep_get(const struct mm_struct *mm, int va)
 	return mm->pte[va];
 }
 
+bool pte_same(struct pte a, struct pte b)
+{
+	return a.present == b.present && a.pfn == b.pfn && a.write == b.write;
+}
+
 MM_ATOMIC void set_pte(struct mm_struct *mm, int va, struct pte pte)
 {
 	if (mm->ptl.dep.writer != sched_self() + 1)

@@ -12,6 +12,8 @@
 
 /* READ_ONCE of the PTE mapping va. */
 struct pte ptep_get(const struct mm_struct *mm, int va);
+/* Same mapping and permission (what a recheck after a lockless read asks). */
+bool pte_same(struct pte a, struct pte b);
 /* Store a PTE; the running thread must hold mm's PTE lock
  * ("lock-discipline pte-without-ptl" otherwise). */
 void set_pte(struct mm_struct *mm, int va, struct pte pte);
