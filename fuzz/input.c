@@ -22,16 +22,24 @@ static bool take(struct reader *r, uint8_t *byte)
 	return true;
 }
 
-static void decode_op(uint8_t kind, uint8_t fields, struct op *op)
+/* How many op kinds each input version knows: version 2 appended the
+ * write-protect, file and fault-retry ops, so version 1 inputs decode as
+ * they always did. */
+static int op_kinds(uint8_t version)
 {
-	op->kind = (uint8_t)(kind % OP_NR);
+	return version == 1 ? OP_NR_V1 : OP_NR;
+}
+
+static void decode_op(uint8_t version, uint8_t kind, uint8_t fields, struct op *op)
+{
+	op->kind = (uint8_t)(kind % op_kinds(version));
 	op->va = fields & 3;
 	op->word = (fields >> 2) & 1;
 	op->arg = fields >> 3;
 }
 
-static bool decode_thread(struct reader *r, int t, struct scenario_thread *th, char *err,
-			  size_t errlen)
+static bool decode_thread(struct reader *r, uint8_t version, int t, struct scenario_thread *th,
+			  char *err, size_t errlen)
 {
 	uint8_t hdr;
 
@@ -50,7 +58,7 @@ static bool decode_thread(struct reader *r, int t, struct scenario_thread *th, c
 				 th->n_ops, i);
 			return false;
 		}
-		decode_op(kind, fields, &th->ops[i]);
+		decode_op(version, kind, fields, &th->ops[i]);
 	}
 	return true;
 }
@@ -68,9 +76,10 @@ enum input_error input_decode(const uint8_t *data, size_t size, struct input *in
 		snprintf(err, errlen, "truncated: empty input");
 		return INPUT_EMPTY;
 	}
-	if (version != INPUT_VERSION) {
-		snprintf(err, errlen, "unknown input version %u (this build reads version %d)",
-			 version, INPUT_VERSION);
+	if (version < 1 || version > INPUT_VERSION) {
+		snprintf(err, errlen,
+			 "unknown input version %u (this build reads versions 1 to %d)", version,
+			 INPUT_VERSION);
 		return INPUT_BAD_VERSION;
 	}
 	if (!take(&r, &nthreads)) {
@@ -79,7 +88,7 @@ enum input_error input_decode(const uint8_t *data, size_t size, struct input *in
 	}
 	in->scenario.n_threads = (uint8_t)(nthreads % SCN_MAX_THREADS + 1);
 	for (int t = 0; t < in->scenario.n_threads; t++)
-		if (!decode_thread(&r, t, &in->scenario.thread[t], err, errlen))
+		if (!decode_thread(&r, version, t, &in->scenario.thread[t], err, errlen))
 			return INPUT_TRUNCATED;
 	scenario_normalize(&in->scenario);
 	in->schedule = data + r.pos;

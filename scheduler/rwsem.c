@@ -182,4 +182,25 @@ void up_write(struct rw_semaphore *s)
 	sched_point(SITE("up_write"));
 }
 
+/* Writer to reader without letting another writer in (downgrade_write):
+ * the readers queued at the head may join. */
+void downgrade_write(struct rw_semaphore *s)
+{
+	int me = sched_self();
+
+	if (me < 0)
+		return;
+	if (s->dep.writer != me + 1)
+		lockdep_fail_unlock(&s->dep, "downgrade_write");
+	tsan_lock_released(&s->dep, false);
+	tsan_lock_acquired(&s->dep, true, false);
+	lockdep_release(&s->dep);
+	lockdep_acquire(&s->dep, true);
+	s->dep.writer = 0;
+	s->dep.readers |= bit(me);
+	while (s->waiters.n > 0 && !s->waiting_writer[0])
+		s->dep.readers |= bit(rwsem_wake_head(s));
+	sched_point(SITE("downgrade_write"));
+}
+
 SCHED_TSAN_IGNORE_END

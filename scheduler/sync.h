@@ -77,6 +77,7 @@ void up_read(struct rw_semaphore *s);
 void down_write(struct rw_semaphore *s);
 bool down_write_trylock(struct rw_semaphore *s);
 void up_write(struct rw_semaphore *s);
+void downgrade_write(struct rw_semaphore *s);
 bool rwsem_is_locked(const struct rw_semaphore *s);
 /* Does the running thread hold it (for read / for write)? */
 bool rwsem_held_by_me(const struct rw_semaphore *s);

@@ -6,29 +6,57 @@
  */
 #include "fault.h"
 #include "folio.h"
+#include "mmap_lock.h"
 #include "oracle.h"
 #include "pgtable.h"
+#include "policy.h"
 #include "syscalls.h"
 #include "tlb.h"
 #include "vma.h"
 
-/* Returns false when the access must raise SIGSEGV. */
+static bool bad_area(const struct vm_area_struct *vma, bool write)
+{
+	return !vma || (write && !(vma->vm_flags & VM_WRITE)) || !(vma->vm_flags & VM_READ);
+}
+
+/*
+ * The arch fault handler (x86 do_user_addr_fault). Returns false when the
+ * access raises a signal. The mmap_lock is released here unless the fault
+ * says it was released already (RETRY), or under RELEASE_ALWAYS.
+ */
 static bool do_user_addr_fault(int va, bool write)
 {
 	struct mm_struct *mm = current_mm();
+	unsigned flags = FAULT_FLAG_ALLOW_RETRY | (write ? FAULT_FLAG_WRITE : 0);
+	bool retry_first = policy.arch_fault_order == RETRY_FIRST;
 	struct vm_area_struct *vma;
-	int ret;
+	int fault;
 
-	down_read(&mm->mmap_lock);
+retry:
+	mmap_read_lock(mm);
 	vma = find_vma(mm, va);
-	if (!vma || (write && !(vma->vm_flags & VM_WRITE)) || !(vma->vm_flags & VM_READ)) {
-		up_read(&mm->mmap_lock);
+	if (bad_area(vma, write)) {
+		mmap_read_unlock(mm);
 		mm_trace("do_user_addr_fault P%d va %d: SIGSEGV", mm->id, va);
 		return false;
 	}
-	ret = handle_mm_fault(mm, vma, va, write ? FAULT_FLAG_WRITE : 0);
-	up_read(&mm->mmap_lock);
-	return !(ret & (VM_FAULT_OOM | VM_FAULT_SIGSEGV));
+	fault = handle_mm_fault(mm, vma, va, flags);
+	if (policy.fault_lock_contract == RELEASE_ON_RETRY && !(fault & VM_FAULT_RETRY))
+		mmap_read_unlock(mm);
+	if (retry_first && (fault & VM_FAULT_RETRY)) {
+		flags = fault_flags_retry(flags);
+		goto retry;
+	}
+	if (fault & VM_FAULT_ERROR) {
+		mm_trace("do_user_addr_fault P%d va %d: %s", mm->id, va,
+			 fault & VM_FAULT_SIGBUS ? "SIGBUS" : "signal");
+		return false;
+	}
+	if (fault & VM_FAULT_RETRY) {
+		flags = fault_flags_retry(flags);
+		goto retry;
+	}
+	return true;
 }
 
 /* The hardware walker: fill the TLB from a PTE that allows the access,
@@ -61,13 +89,16 @@ static bool user_access(int va, int word, bool write)
 		if (e && (!write || (e->writable && e->dirty))) {
 			struct folio *folio = pfn_folio(e->pfn);
 
+			/* A translation the PTE no longer holds: only a zap
+			 * whose flush is still deferred leaves one behind. */
+			bool current = tlb_entry_current(current_mm(), va, e);
+
 			folio_check_live(folio, write ? "user store" : "user load");
 			if (write) {
-				wseq_t v = oracle_record_write(pid, va, word, VIA_CPU, NULL);
+				wseq_t v;
 
-				if (e->pfn == ZERO_PFN)
-					sched_fail("memory-safety", "zero-page-write",
-						   "P%d wrote into the shared zero page", pid);
+				oracle_check_private_write(pid, va, e->pfn, VIA_CPU);
+				v = oracle_record_write(pid, va, word, VIA_CPU, current);
 				page_word_store(folio, word, v);
 				mm_trace("store #%u to frame %d word %d (TLB hit)", v, e->pfn,
 					 word);
@@ -76,7 +107,7 @@ static bool user_access(int va, int word, bool write)
 
 				mm_trace("load #%u from frame %d word %d (TLB hit)", v, e->pfn,
 					 word);
-				oracle_check_user_read(pid, va, word, v);
+				oracle_check_user_read(pid, va, word, v, current);
 			}
 			return true;
 		}

@@ -80,7 +80,9 @@ void dev_dma_write(int slot, int word)
 		mm_point("dma_write", "device DMA write P%d pin va %d -> frame %d word %d",
 			 current_pid(), pin->va, pin->pfn, word);
 		folio_check_live(folio, "dma write");
-		v = oracle_record_write(current_pid(), pin->va, word, VIA_DMA, pin);
+		if (!pin->discarded)
+			oracle_check_private_write(current_pid(), pin->va, pin->pfn, VIA_DMA);
+		v = oracle_record_write(current_pid(), pin->va, word, VIA_DMA, !pin->discarded);
 		page_word_store(folio, word, v);
 		mm_trace("DMA stored #%u", v);
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "filemap.h"
 #include "folio.h"
 #include "model.h"
 #include "scheduler/sync.h"
@@ -141,6 +142,36 @@ static void run_op(const struct thread_ctx *ctx, const struct op *op)
 	case OP_WAIT:
 		op_wait(op->arg);
 		break;
+	case OP_MMAP_FILE:
+		sys_mmap_file(op->va, op->arg);
+		break;
+	case OP_MPROTECT:
+		sys_mprotect(op->va, op->arg & 1);
+		break;
+	case OP_CLEAR_REFS:
+		sys_clear_refs();
+		break;
+	case OP_PAGEMAP:
+		sys_pagemap_read(op->va);
+		break;
+	case OP_UFFD_REGISTER:
+		sys_uffd_register(op->va);
+		break;
+	case OP_UFFD_WP:
+		sys_uffd_writeprotect(op->va, op->arg & 1);
+		break;
+	case OP_UFFD_RESOLVE:
+		uffd_monitor_resolve();
+		break;
+	case OP_DIO_READ:
+		sys_read_odirect(op->va, op->word);
+		break;
+	case OP_MEM_WRITE:
+		sys_proc_mem_write(op->va, op->word);
+		break;
+	case OP_EIO:
+		sys_inject_eio(op->va);
+		break;
 	case OP_NR:
 		break;
 	}
@@ -177,6 +208,7 @@ static void execution_reset(void)
 /* Teardown checks, after every thread has exited. */
 static void check_teardown(struct exec_result *out)
 {
+	truncate_inode_pages_final();
 	if (folio_check_leaks(out->sched.report, sizeof(out->sched.report))) {
 		out->violation = true;
 		out->oracle = "memory-safety";
@@ -203,6 +235,8 @@ void mm_execute(const struct scenario *sc, const struct exec_options *opt, struc
 	sched_run(&cfg, &out->sched);
 	out->oracle = out->sched.oracle;
 	out->kind = out->sched.kind;
+	out->mmap_write_wait_max = M.mmap_write_wait_max;
+	out->io_under_mmap_lock = M.io_under_mmap_lock;
 	switch (out->sched.verdict) {
 	case SCHED_PASS:
 		check_teardown(out);

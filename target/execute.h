@@ -24,6 +24,10 @@ struct exec_result {
 	bool violation;	    /* any verdict but a clean pass */
 	const char *oracle; /* stable oracle id */
 	const char *kind;   /* where/what: "pipe read", "unlock-not-held", ... */
+	/* Lock-latency view: the longest wait (in steps) for an mmap_lock in
+	 * write mode, and how often a thread slept for I/O holding one. */
+	uint64_t mmap_write_wait_max;
+	unsigned io_under_mmap_lock;
 	struct sched_result sched;
 };
 

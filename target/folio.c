@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "tlb.h"
 
 struct folio *pfn_folio(int pfn)
 {
@@ -29,7 +30,7 @@ MM_ATOMIC void folio_check_live(const struct folio *folio, const char *what)
 			   folio_pfn(folio));
 }
 
-MM_ATOMIC int folio_alloc_anon(void)
+static MM_ATOMIC int folio_alloc(bool anon)
 {
 	mm_point("alloc_page", "alloc_page");
 	/* Find and claim in one step: no scheduling point in between. */
@@ -40,8 +41,12 @@ MM_ATOMIC int folio_alloc_anon(void)
 			continue;
 		mm_trace("alloc_page -> frame %d", pfn);
 		f->allocated = true;
-		f->anon = true;
+		f->anon = anon;
 		f->anon_exclusive = false;
+		f->pagecache = !anon;
+		f->index = 0;
+		f->uptodate = anon;
+		f->io_error = false;
 		f->refcount = 1;
 		f->mapcount = 0;
 		f->pincount = 0;
@@ -52,15 +57,50 @@ MM_ATOMIC int folio_alloc_anon(void)
 	return -1;
 }
 
+int folio_alloc_anon(void)
+{
+	return folio_alloc(true);
+}
+
+MM_ATOMIC int folio_alloc_pagecache(int index)
+{
+	int pfn = folio_alloc(false);
+
+	if (pfn > 0)
+		M.frame[pfn].index = index;
+	return pfn;
+}
+
+MM_ATOMIC bool folio_uptodate(const struct folio *folio)
+{
+	return folio->uptodate;
+}
+
+MM_ATOMIC void folio_set_uptodate(struct folio *folio, bool uptodate)
+{
+	folio->uptodate = uptodate;
+	folio->io_error = !uptodate;
+}
+
+void folio_release_cache_ref(struct folio *folio)
+{
+	if (--folio->refcount == 0) {
+		folio->allocated = false;
+		folio->pagecache = false;
+	}
+}
+
 static MM_ATOMIC void folio_free(struct folio *f)
 {
 	if (f->mapcount != 0)
 		sched_fail("memory-safety", "freed-while-mapped", "frame %d freed with mapcount %d",
 			   folio_pfn(f), f->mapcount);
+	tlb_check_frame_freed(folio_pfn(f));
 	mm_trace("free_page: frame %d", folio_pfn(f));
 	f->allocated = false;
 	f->anon = false;
 	f->anon_exclusive = false;
+	f->pagecache = false;
 }
 
 MM_ATOMIC void folio_get(struct folio *folio)
@@ -153,6 +193,13 @@ MM_ATOMIC void page_add_new_anon_rmap(struct folio *folio)
 	folio->anon_exclusive = policy.anon_exclusive;
 	mm_trace("page_add_new_anon_rmap frame %d: mapcount 1%s", folio_pfn(folio),
 		 PageAnonExclusive(folio) ? ", anon-exclusive" : "");
+}
+
+MM_ATOMIC void page_add_file_rmap(struct folio *folio)
+{
+	mm_point("page_add_file_rmap", "page_add_file_rmap frame %d: mapcount %d -> %d",
+		 folio_pfn(folio), folio->mapcount, folio->mapcount + 1);
+	folio->mapcount++;
 }
 
 MM_ATOMIC void page_dup_rmap(struct folio *folio)

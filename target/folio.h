@@ -13,6 +13,13 @@ int folio_pfn(const struct folio *folio);
 
 /* A fresh anonymous page: refcount 1, zero-filled. -1 when out of memory. */
 int folio_alloc_anon(void);
+/* A fresh page-cache page for file page `index`: refcount 1 (the
+ * cache's), not uptodate until its read I/O completes. */
+int folio_alloc_pagecache(int index);
+bool folio_uptodate(const struct folio *folio);
+void folio_set_uptodate(struct folio *folio, bool uptodate);
+/* Teardown only, outside any thread: the page cache lets go of a page. */
+void folio_release_cache_ref(struct folio *folio);
 void folio_get(struct folio *folio);
 /* Drop a reference; the frame is freed at zero. Underflow is O9. */
 void folio_put(struct folio *folio);
@@ -32,6 +39,7 @@ void ClearPageAnonExclusive(struct folio *folio);
 
 /* rmap: a page table maps the page. */
 void page_add_new_anon_rmap(struct folio *folio);
+void page_add_file_rmap(struct folio *folio);
 void page_dup_rmap(struct folio *folio);
 void page_remove_rmap(struct folio *folio);
 

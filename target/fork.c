@@ -9,6 +9,8 @@
 #include "task.h"
 
 #include "folio.h"
+#include "gup.h"
+#include "mmap_lock.h"
 #include "oracle.h"
 #include "pgtable.h"
 #include "policy.h"
@@ -44,7 +46,7 @@ static bool fork_needs_copy(struct mm_struct *parent, struct folio *folio)
 		/* 5.19 page_try_dup_anon_rmap(): an exclusive page that may be
 		 * pinned cannot be shared. */
 		return PageAnonExclusive(folio) && folio_maybe_dma_pinned(folio);
-	return policy.fork_pinned == FORK_PINNED_COPY && parent->has_pinned &&
+	return policy.fork_pinned == FORK_PINNED_COPY && mm_has_pinned(parent) &&
 	       folio_maybe_dma_pinned(folio);
 }
 
@@ -78,6 +80,8 @@ static bool copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 		set_pte(parent, va, pte);
 	}
 	pte.young = false;
+	/* Without UFFD_FEATURE_EVENT_FORK the child is not registered. */
+	pte.uffd_wp = false;
 	set_pte(child, va, pte);
 	return true;
 }
@@ -102,18 +106,19 @@ bool dup_mmap(struct mm_struct *child, struct mm_struct *parent)
 {
 	bool ok = true;
 
-	down_write(&parent->mmap_lock);
+	mmap_write_lock(parent);
 	mm_trace("dup_mmap P%d -> P%d", parent->id, child->id);
 	oracle_fork_begin(parent->id, child->id);
 	for (int i = 0; i < parent->nr_vmas && ok; i++) {
 		child->vma[i] = parent->vma[i];
+		child->vma[i].vm_flags &= ~VM_UFFD_WP;
 		child->nr_vmas++;
 		ok = copy_page_range(child, parent, &parent->vma[i]);
 	}
 	flush_tlb_mm(parent);
 	if (ok)
 		oracle_fork_end(parent->id, child->id);
-	up_write(&parent->mmap_lock);
+	mmap_write_unlock(parent);
 	return ok;
 }
 

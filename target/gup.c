@@ -3,6 +3,8 @@
 
 #include "fault.h"
 #include "folio.h"
+#include "mmap_lock.h"
+#include "userfaultfd.h"
 #include "oracle.h"
 #include "pgtable.h"
 #include "policy.h"
@@ -47,6 +49,38 @@ static void gup_put_folio(struct folio *folio, unsigned gup_flags)
 
 enum follow_result { FOLLOW_OK, FOLLOW_FAULT, FOLLOW_UNSHARE };
 
+/*
+ * May a FOLL_WRITE lookup use this PTE? A writable one, always. A R/O one
+ * only for FOLL_FORCE into a private R/O mapping once COW was broken, and
+ * how GUP knows that COW was broken is the Dirty COW story.
+ */
+static bool can_follow_write_pte(struct mm_struct *mm, const struct vm_area_struct *vma,
+				 struct pte pte, unsigned gup_flags)
+{
+	const struct folio *folio = pfn_folio(pte.pfn);
+
+	if (pte.write)
+		return true;
+	if (!(gup_flags & FOLL_FORCE))
+		return false;
+	switch (policy.force_write) {
+	case FORCE_DROP_FOLL_WRITE:
+		return false; /* FOLL_WRITE itself is dropped instead */
+	case FORCE_FOLL_COW:
+		return (gup_flags & FOLL_COW) && pte.dirty;
+	case FORCE_ANON_EXCLUSIVE:
+		if (!is_cow_mapping(vma->vm_flags) || (vma->vm_flags & VM_WRITE))
+			return false;
+		if (pte.pfn == ZERO_PFN || !folio->anon || !PageAnonExclusive(folio))
+			return false;
+		/* Nor behind the back of the write-protect trackers. */
+		if (!(vma->vm_flags & VM_SOFTDIRTY) && !pte.soft_dirty)
+			return false;
+		return !userfaultfd_pte_wp(mm, vma, pte);
+	}
+	return false;
+}
+
 /* Look the page up under the PTL and grab it if the PTE allows the
  * access; otherwise say which fault would make it allow it. */
 static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_struct *vma, int va,
@@ -60,7 +94,8 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_s
 		 gup_flags & FOLL_WRITE ? " FOLL_WRITE" : "",
 		 gup_flags & FOLL_PIN ? " FOLL_PIN" : " FOLL_GET");
 	pte = ptep_get(mm, va);
-	if (!pte.present || ((gup_flags & FOLL_WRITE) && !pte.write)) {
+	if (!pte.present ||
+	    ((gup_flags & FOLL_WRITE) && !can_follow_write_pte(mm, vma, pte, gup_flags))) {
 		spin_unlock(&mm->ptl);
 		return FOLLOW_FAULT;
 	}
@@ -72,60 +107,124 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_s
 	}
 	try_grab_folio(mm, folio, gup_flags);
 	oracle_gup_grabbed(mm->id, va);
-	if (gup_flags & FOLL_WRITE) {
-		pte.dirty = true;
-		set_pte(mm, va, pte);
-	}
 	spin_unlock(&mm->ptl);
 	*pfn = pte.pfn;
 	return FOLLOW_OK;
 }
 
-static int faultin_page(struct mm_struct *mm, struct vm_area_struct *vma, int va,
-			unsigned gup_flags, bool unshare)
+/* What faultin_page makes of the fault's result when the mmap_lock may
+ * have been dropped: -EBUSY to retry, or an errno for an error. */
+static int faultin_result(int ret, int *locked)
 {
-	unsigned fault_flags = 0;
+	bool retry_first = policy.gup_faultin_order == RETRY_FIRST;
 
-	if (gup_flags & FOLL_WRITE)
+	if (retry_first && (ret & VM_FAULT_RETRY)) {
+		*locked = 0;
+		return -16; /* -EBUSY */
+	}
+	if (ret & VM_FAULT_ERROR)
+		return ret & VM_FAULT_OOM ? -12 : -14; /* -ENOMEM, -EFAULT */
+	if (ret & VM_FAULT_RETRY) {
+		*locked = 0;
+		return -16;
+	}
+	return 0;
+}
+
+static int faultin_page(struct mm_struct *mm, struct vm_area_struct *vma, int va,
+			unsigned *gup_flags, bool unshare, int *locked)
+{
+	unsigned fault_flags = FAULT_FLAG_ALLOW_RETRY;
+	int ret, err;
+
+	if (*gup_flags & FOLL_WRITE)
 		fault_flags |= FAULT_FLAG_WRITE;
 	else if (unshare)
 		fault_flags |= FAULT_FLAG_UNSHARE;
+	if (*gup_flags & FOLL_TRIED)
+		fault_flags = fault_flags_retry(fault_flags);
 	mm_trace("faultin_page P%d va %d%s%s", mm->id, va,
 		 fault_flags & FAULT_FLAG_WRITE ? " write" : "",
 		 fault_flags & FAULT_FLAG_UNSHARE ? " unshare" : "");
-	return handle_mm_fault(mm, vma, va, fault_flags);
+	ret = handle_mm_fault(mm, vma, va, fault_flags);
+	if (policy.fault_lock_contract == RELEASE_ALWAYS) {
+		/* The lock is gone either way: errors first, then go again. */
+		*locked = 0;
+		if (ret & VM_FAULT_ERROR)
+			return ret & VM_FAULT_OOM ? -12 : -14;
+		err = ret & VM_FAULT_RETRY ? -16 : -11; /* -EBUSY, -EAGAIN */
+	} else {
+		err = faultin_result(ret, locked);
+	}
+	if (err && err != -11)
+		return err;
+	/* COW was broken for a FOLL_FORCE write into a R/O mapping: the page
+	 * now mapped is our private copy, but its PTE stays R/O. */
+	if ((ret & VM_FAULT_WRITE) && !(vma->vm_flags & VM_WRITE)) {
+		if (policy.force_write == FORCE_DROP_FOLL_WRITE)
+			*gup_flags &= ~FOLL_WRITE; /* <= 4.8: Dirty COW */
+		else if (policy.force_write == FORCE_FOLL_COW)
+			*gup_flags |= FOLL_COW;
+	}
+	return err;
 }
 
-int __get_user_pages(struct mm_struct *mm, int va, unsigned gup_flags)
+/* check_vma_flags(): may this lookup touch this VMA at all? */
+static bool check_vma_flags(const struct vm_area_struct *vma, unsigned gup_flags)
+{
+	if (gup_flags & FOLL_WRITE) {
+		if (vma->vm_flags & VM_WRITE)
+			return true;
+		/* FOLL_FORCE writes only into COW mappings (a private copy). */
+		return (gup_flags & FOLL_FORCE) && is_cow_mapping(vma->vm_flags);
+	}
+	return (vma->vm_flags & VM_READ) || (gup_flags & FOLL_FORCE);
+}
+
+int __get_user_pages(struct mm_struct *mm, int va, unsigned *gup_flags, int *locked)
 {
 	struct vm_area_struct *vma = find_vma(mm, va);
 	int pfn = -1;
 
-	if (!vma || ((gup_flags & FOLL_WRITE) && !(vma->vm_flags & VM_WRITE)))
-		return -1;
+	if (!vma || !check_vma_flags(vma, *gup_flags))
+		return -14; /* -EFAULT */
 	/* 5.8 (17839856fd58): "COW can break either way": make a reference
 	 * taken for reading break COW too, so it can't end up shared. */
-	if (policy.gup_read_breaks_cow && (gup_flags & (FOLL_GET | FOLL_PIN)) &&
+	if (policy.gup_read_breaks_cow && (*gup_flags & (FOLL_GET | FOLL_PIN)) &&
 	    is_cow_mapping(vma->vm_flags))
-		gup_flags |= FOLL_WRITE;
+		*gup_flags |= FOLL_WRITE;
 	for (;;) {
-		enum follow_result r = follow_page_pte(mm, vma, va, gup_flags, &pfn);
+		enum follow_result r = follow_page_pte(mm, vma, va, *gup_flags, &pfn);
+		int err;
 
 		if (r == FOLLOW_OK)
 			return pfn;
-		if (faultin_page(mm, vma, va, gup_flags, r == FOLLOW_UNSHARE) & VM_FAULT_OOM)
-			return -1;
+		err = faultin_page(mm, vma, va, gup_flags, r == FOLLOW_UNSHARE, locked);
+		if (err)
+			return err;
 	}
 }
 
-static int gup_slow(struct mm_struct *mm, int va, unsigned gup_flags)
+int get_user_pages_locked(struct mm_struct *mm, int va, unsigned gup_flags)
 {
-	int pfn;
+	int locked = 1;
+	int ret;
 
-	down_read(&mm->mmap_lock);
-	pfn = __get_user_pages(mm, va, gup_flags);
-	up_read(&mm->mmap_lock);
-	return pfn;
+	mmap_read_lock(mm);
+	for (;;) {
+		ret = __get_user_pages(mm, va, &gup_flags, &locked);
+		if (locked || (ret != -16 && ret != -11))
+			break;
+		/* The fault dropped the lock: take it again and go on. */
+		mmap_read_lock(mm);
+		locked = 1;
+		gup_flags |= FOLL_TRIED;
+	}
+	/* Whoever still holds the lock releases it; "still holds" is what
+	 * *locked says, and only as reliable as the fault's return value. */
+	if (locked)
+		mmap_read_unlock(mm);
+	return ret < 0 ? -1 : ret;
 }
 
 int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
@@ -133,26 +232,29 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 	struct pte pte;
 	struct folio *folio;
 
+	/* Any FOLL_PIN marks the mm before pinning, so fork sees it. */
+	if (gup_flags & FOLL_PIN)
+		mm_set_has_pinned(mm);
 	mm_point("gup_fast:read_pte", "get_user_pages_fast P%d va %d: lockless PTE read", mm->id,
 		 va);
 	pte = ptep_get(mm, va);
 	if (!pte.present || ((gup_flags & FOLL_WRITE) && !pte.write))
-		return gup_slow(mm, va, gup_flags);
+		return get_user_pages_locked(mm, va, gup_flags);
 	/* 5.8: R/O PTEs go the slow path, where COW is broken first. */
 	if (policy.gup_read_breaks_cow && !pte.write)
-		return gup_slow(mm, va, gup_flags);
+		return get_user_pages_locked(mm, va, gup_flags);
 	folio = pfn_folio(pte.pfn);
 	if (!folio_try_get(folio, gup_flags & FOLL_PIN))
-		return gup_slow(mm, va, gup_flags);
+		return get_user_pages_locked(mm, va, gup_flags);
 	if (!pte.write && gup_must_unshare(gup_flags, folio, true)) {
 		gup_put_folio(folio, gup_flags);
-		return gup_slow(mm, va, gup_flags);
+		return get_user_pages_locked(mm, va, gup_flags);
 	}
 	/* Recheck: the PTE may have changed under us (no locks held). */
 	mm_point("gup_fast:recheck", "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
 	if (!pte_same(ptep_get(mm, va), pte)) {
 		gup_put_folio(folio, gup_flags);
-		return gup_slow(mm, va, gup_flags);
+		return get_user_pages_locked(mm, va, gup_flags);
 	}
 	oracle_gup_grabbed(mm->id, va);
 	return pte.pfn;
@@ -161,12 +263,23 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 int pin_user_pages(struct mm_struct *mm, int va, unsigned gup_flags)
 {
 	/* Set before pinning so that a concurrent fork sees it. */
-	mm->has_pinned = true;
-	return gup_slow(mm, va, gup_flags | FOLL_PIN);
+	mm_set_has_pinned(mm);
+	return get_user_pages_locked(mm, va, gup_flags | FOLL_PIN);
 }
 
 void unpin_user_page(int pfn)
 {
 	if (pfn != ZERO_PFN)
 		folio_unpin(pfn_folio(pfn));
+}
+
+/* MMF_HAS_PINNED is an atomic bit: set without locks, read under any. */
+MM_ATOMIC void mm_set_has_pinned(struct mm_struct *mm)
+{
+	mm->has_pinned = true;
+}
+
+MM_ATOMIC bool mm_has_pinned(const struct mm_struct *mm)
+{
+	return mm->has_pinned;
 }

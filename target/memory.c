@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Anonymous page faults and COW, after mm/memory.c.
+ * Page faults and COW, after mm/memory.c.
  *
  * The fault handlers take the PTE lock, recheck that the PTE is what they
  * read without it (pte_same), and give up when it changed: the access is
@@ -8,11 +8,16 @@
  */
 #include "fault.h"
 
+#include "filemap.h"
 #include "folio.h"
+#include "mmap_lock.h"
+#include "mmu_gather.h"
 #include "oracle.h"
 #include "pgtable.h"
 #include "policy.h"
 #include "tlb.h"
+#include "userfaultfd.h"
+#include "vma.h"
 
 struct vm_fault {
 	struct mm_struct *mm;
@@ -22,12 +27,28 @@ struct vm_fault {
 	struct pte orig_pte; /* the PTE value the decision is based on */
 };
 
-static void set_pte_at(struct mm_struct *mm, int va, struct pte pte)
+/* Install a PTE the fault handler built. O10: a PTE of a VMA without
+ * VM_WRITE is never writable, whatever made it dirty. PTL held. */
+static void set_pte_at(struct vm_fault *vmf, struct pte pte)
 {
-	mm_point("set_pte_at", "set_pte_at P%d va %d: %s frame %d %s%s", mm->id, va,
+	struct mm_struct *mm = vmf->mm;
+
+	mm_point("set_pte_at", "set_pte_at P%d va %d: %s frame %d %s%s%s", mm->id, vmf->va,
 		 pte.present ? "present" : "none", pte.pfn, pte.write ? "RW" : "RO",
-		 pte.dirty ? " dirty" : "");
-	set_pte(mm, va, pte);
+		 pte.dirty ? " dirty" : "", pte.uffd_wp ? " uffd-wp" : "");
+	if (pte.present && pte.write && !(vmf->vma->vm_flags & VM_WRITE))
+		sched_fail("dirty-not-writable", "pte",
+			   "P%d va %d: PTE made writable in a VMA without VM_WRITE", mm->id,
+			   vmf->va);
+	set_pte(mm, vmf->va, pte);
+}
+
+/* maybe_mkwrite(): writable only where the VMA allows writes. */
+static struct pte maybe_mkwrite(struct pte pte, const struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_WRITE)
+		pte.write = true;
+	return pte;
 }
 
 /* Clear a PTE and flush it from every TLB in one step: nothing can use
@@ -51,7 +72,7 @@ static int do_anonymous_page(struct vm_fault *vmf)
 		/* Read fault: map the shared zero page read-only. */
 		spin_lock(&mm->ptl);
 		if (!ptep_get(mm, vmf->va).present)
-			set_pte_at(mm, vmf->va,
+			set_pte_at(vmf,
 				   (struct pte){.pfn = ZERO_PFN, .present = true, .young = true});
 		spin_unlock(&mm->ptl);
 		return 0;
@@ -69,17 +90,101 @@ static int do_anonymous_page(struct vm_fault *vmf)
 		return 0;
 	}
 	page_add_new_anon_rmap(pfn_folio(pfn));
-	set_pte_at(mm, vmf->va,
-		   (struct pte){.pfn = (uint16_t)pfn,
-				.present = true,
-				.write = true,
-				.dirty = true,
-				.young = true});
+	set_pte_at(vmf,
+		   maybe_mkwrite(pte_mkdirty((struct pte){
+					 .pfn = (uint16_t)pfn, .present = true, .young = true}),
+				 vmf->vma));
 	spin_unlock(&mm->ptl);
 	return 0;
 }
 
-/* Make the PTE writable in place: the page is ours alone. PTL held. */
+/* finish_fault(): map a page-cache page (shared or read-only). The
+ * reference from filemap_fault becomes the mapping's. */
+static int finish_fault_file(struct vm_fault *vmf, struct folio *folio, bool write)
+{
+	struct mm_struct *mm = vmf->mm;
+	struct pte pte = {.pfn = (uint16_t)folio_pfn(folio), .present = true, .young = true};
+
+	if (write)
+		pte = maybe_mkwrite(pte_mkdirty(pte), vmf->vma);
+	spin_lock(&mm->ptl);
+	if (ptep_get(mm, vmf->va).present) {
+		spin_unlock(&mm->ptl);
+		folio_put(folio);
+		return 0;
+	}
+	page_add_file_rmap(folio);
+	set_pte_at(vmf, pte);
+	spin_unlock(&mm->ptl);
+	return 0;
+}
+
+/* Read fault on a file page: map the page-cache page read-only. */
+static int do_read_fault(struct vm_fault *vmf)
+{
+	int pfn;
+	int ret = filemap_fault(vmf->mm, vmf->va, vmf->flags, &pfn);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+		return ret;
+	return finish_fault_file(vmf, pfn_folio(pfn), false);
+}
+
+/* Write fault on a private file page: map a private anon copy. */
+static int do_cow_fault(struct vm_fault *vmf)
+{
+	struct mm_struct *mm = vmf->mm;
+	int src, pfn;
+	int ret = filemap_fault(mm, vmf->va, vmf->flags, &src);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+		return ret;
+	mm_point("do_cow_fault", "do_cow_fault P%d va %d: private copy of file page (frame %d)",
+		 mm->id, vmf->va, src);
+	pfn = folio_alloc_anon();
+	if (pfn < 0) {
+		folio_put(pfn_folio(src));
+		return VM_FAULT_OOM;
+	}
+	copy_user_highpage(pfn_folio(pfn), pfn_folio(src));
+	folio_put(pfn_folio(src));
+	spin_lock(&mm->ptl);
+	if (ptep_get(mm, vmf->va).present) {
+		spin_unlock(&mm->ptl);
+		folio_put(pfn_folio(pfn));
+		return 0;
+	}
+	page_add_new_anon_rmap(pfn_folio(pfn));
+	set_pte_at(vmf,
+		   maybe_mkwrite(pte_mkdirty((struct pte){
+					 .pfn = (uint16_t)pfn, .present = true, .young = true}),
+				 vmf->vma));
+	spin_unlock(&mm->ptl);
+	return 0;
+}
+
+/* Write fault on a shared file page: map the page-cache page writable. */
+static int do_shared_fault(struct vm_fault *vmf)
+{
+	int pfn;
+	int ret = filemap_fault(vmf->mm, vmf->va, vmf->flags, &pfn);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+		return ret;
+	return finish_fault_file(vmf, pfn_folio(pfn), true);
+}
+
+static int do_fault(struct vm_fault *vmf)
+{
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	if (!(vmf->vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	return do_shared_fault(vmf);
+}
+
+/* Make the PTE writable in place: the page is ours alone (or, for a
+ * shared mapping, everyone's). PTL held on entry, released. */
 static int wp_page_reuse(struct vm_fault *vmf, struct folio *folio)
 {
 	struct mm_struct *mm = vmf->mm;
@@ -94,12 +199,10 @@ static int wp_page_reuse(struct vm_fault *vmf, struct folio *folio)
 	mm_trace("wp_page_reuse: frame %d refcount %d mapcount %d%s", folio_pfn(folio),
 		 folio->refcount, folio->mapcount,
 		 PageAnonExclusive(folio) ? " anon-exclusive" : "");
-	pte.write = true;
-	pte.dirty = true;
 	pte.young = true;
-	set_pte_at(mm, vmf->va, pte);
+	set_pte_at(vmf, maybe_mkwrite(pte_mkdirty(pte), vmf->vma));
 	spin_unlock(&mm->ptl);
-	return 0;
+	return VM_FAULT_WRITE;
 }
 
 /*
@@ -129,14 +232,18 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 		copy_user_highpage(new, old);
 	spin_lock(&mm->ptl);
 	if (pte_same(ptep_get(mm, vmf->va), vmf->orig_pte)) {
+		struct pte pte = {.pfn = (uint16_t)pfn, .present = true, .young = true};
+
+		if (unshare) {
+			/* Stays R/O; keeps what the trackers put on the old PTE. */
+			pte.soft_dirty = vmf->orig_pte.soft_dirty;
+			pte.uffd_wp = vmf->orig_pte.uffd_wp;
+		} else {
+			pte = maybe_mkwrite(pte_mkdirty(pte), vmf->vma);
+		}
 		ptep_clear_flush(mm, vmf->va);
 		page_add_new_anon_rmap(new);
-		set_pte_at(mm, vmf->va,
-			   (struct pte){.pfn = (uint16_t)pfn,
-					.present = true,
-					.write = !unshare,
-					.dirty = !unshare,
-					.young = true});
+		set_pte_at(vmf, pte);
 		if (old) {
 			page_remove_rmap(old);
 			/* Drop the reference the old mapping held. */
@@ -149,7 +256,7 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 		folio_put(new);
 	if (old)
 		folio_put(old); /* the reference taken for the copy */
-	return 0;
+	return unshare ? 0 : VM_FAULT_WRITE;
 }
 
 /*
@@ -220,6 +327,18 @@ static int do_wp_page(struct vm_fault *vmf)
 
 	mm_point("do_wp_page", "do_wp_page P%d va %d frame %d%s", mm->id, vmf->va, pfn,
 		 vmf->flags & FAULT_FLAG_UNSHARE ? " (unshare)" : "");
+	if (!(vmf->flags & FAULT_FLAG_UNSHARE)) {
+		if (userfaultfd_pte_wp(mm, vmf->vma, vmf->orig_pte)) {
+			spin_unlock(&mm->ptl);
+			return handle_userfault(mm, vmf->va, vmf->flags);
+		}
+		/* 5.12: a CPU may still write through a writable TLB entry
+		 * that a deferred flush has yet to remove: flush before
+		 * copying, or its write lands in the old page after the copy. */
+		if (policy.wp_flush_if_pending && userfaultfd_wp(mm, vmf->vma) &&
+		    mm_tlb_flush_pending(mm))
+			flush_tlb_page(mm, vmf->va);
+	}
 	if (!folio) {
 		if ((vmf->flags & FAULT_FLAG_UNSHARE) && !policy.ro_longterm_unshare_nonanon) {
 			/* Before 6.2 only anon pages are unshared. */
@@ -231,6 +350,13 @@ static int do_wp_page(struct vm_fault *vmf)
 		return wp_page_copy(vmf, NULL);
 	}
 	folio_check_live(folio, "do_wp_page");
+	if (vmf->vma->vm_flags & VM_SHARED) {
+		if (vmf->flags & FAULT_FLAG_UNSHARE) {
+			spin_unlock(&mm->ptl);
+			return 0;
+		}
+		return wp_page_reuse(vmf, folio); /* wp_page_shared() */
+	}
 	if (folio->anon && wp_can_reuse_anon_folio(vmf, folio, &raced))
 		return wp_page_reuse(vmf, folio);
 	if (raced)
@@ -244,12 +370,13 @@ static int handle_pte_fault(struct vm_fault *vmf)
 	struct mm_struct *mm = vmf->mm;
 	struct pte entry;
 
-	mm_point("handle_pte_fault", "handle_pte_fault P%d va %d%s%s", mm->id, vmf->va,
+	mm_point("handle_pte_fault", "handle_pte_fault P%d va %d%s%s%s", mm->id, vmf->va,
 		 vmf->flags & FAULT_FLAG_WRITE ? " write" : " read",
-		 vmf->flags & FAULT_FLAG_UNSHARE ? " unshare" : "");
+		 vmf->flags & FAULT_FLAG_UNSHARE ? " unshare" : "",
+		 vmf->flags & FAULT_FLAG_TRIED ? " (retry)" : "");
 	entry = ptep_get(mm, vmf->va);
 	if (!entry.present)
-		return do_anonymous_page(vmf);
+		return vmf->vma->file ? do_fault(vmf) : do_anonymous_page(vmf);
 	spin_lock(&mm->ptl);
 	if (!pte_same(ptep_get(mm, vmf->va), entry)) {
 		spin_unlock(&mm->ptl);
@@ -261,8 +388,8 @@ static int handle_pte_fault(struct vm_fault *vmf)
 	/* Spurious fault: the PTE already allows the access; update A/D. */
 	entry.young = true;
 	if (vmf->flags & FAULT_FLAG_WRITE)
-		entry.dirty = true;
-	set_pte(mm, vmf->va, entry);
+		entry = pte_mkdirty(entry);
+	set_pte_at(vmf, entry);
 	spin_unlock(&mm->ptl);
 	return 0;
 }
@@ -270,31 +397,49 @@ static int handle_pte_fault(struct vm_fault *vmf)
 int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, int va, unsigned flags)
 {
 	struct vm_fault vmf = {.mm = mm, .vma = vma, .va = va, .flags = flags};
+	int ret = handle_pte_fault(&vmf);
 
-	return handle_pte_fault(&vmf);
+	/* Linus' proposed rule: the lock is gone on return, whatever happened. */
+	if (policy.fault_lock_contract == RELEASE_ALWAYS && !(ret & VM_FAULT_RETRY))
+		mmap_read_unlock(mm);
+	return ret;
+}
+
+unsigned fault_flags_retry(unsigned flags)
+{
+	flags |= FAULT_FLAG_TRIED;
+	if (policy.fault_retry_once)
+		flags &= ~FAULT_FLAG_ALLOW_RETRY;
+	return flags;
 }
 
 void zap_page_range(struct mm_struct *mm, int start, int end, bool unmap)
 {
+	struct mmu_gather tlb;
+
+	tlb_gather_mmu(&tlb, mm);
 	for (int va = start; va < end; va++) {
+		const struct vm_area_struct *vma = find_vma(mm, va);
+		bool file = vma && vma->file && !unmap;
 		struct pte old;
 
 		spin_lock(&mm->ptl);
-		if (!ptep_get(mm, va).present) {
-			oracle_discard(mm->id, va, unmap);
-			spin_unlock(&mm->ptl);
-			continue;
+		old = ptep_get(mm, va);
+		if (old.present) {
+			mm_point("zap_pte_range",
+				 "zap_pte_range P%d va %d (frame %d), flush deferred", mm->id, va,
+				 old.pfn);
+			set_pte(mm, va, (struct pte){0});
+			tlb_flush_pte_range(&tlb, va);
+			if (old.pfn != ZERO_PFN) {
+				page_remove_rmap(pfn_folio(old.pfn));
+				tlb_remove_page(&tlb, old.pfn);
+			}
 		}
-		old = ptep_clear_flush(mm, va);
-		/* The discard takes effect with the clear: no CPU can reach
-		 * the old page any more, and none could miss it before. */
-		oracle_discard(mm->id, va, unmap);
-		if (old.pfn != ZERO_PFN) {
-			struct folio *folio = pfn_folio(old.pfn);
-
-			page_remove_rmap(folio);
-			folio_put(folio);
-		}
+		/* The discard takes effect with the clear: a CPU that still
+		 * reaches the old page until the flush races with the zap. */
+		oracle_discard(mm->id, va, unmap, file);
 		spin_unlock(&mm->ptl);
 	}
+	tlb_finish_mmu(&tlb);
 }

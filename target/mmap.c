@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /* mmap, munmap and madvise(MADV_DONTNEED) on single pages. */
 #include "fault.h"
+#include "mmap_lock.h"
 #include "oracle.h"
 #include "syscalls.h"
+#include "tlb.h"
 #include "vma.h"
+
+/* munmap's work, also done by MAP_FIXED over an existing mapping. */
+static void do_munmap(struct mm_struct *mm, int va)
+{
+	zap_page_range(mm, va, va + 1, true);
+	vma_remove_range(mm, va, va + 1);
+}
 
 bool sys_munmap(int va)
 {
 	struct mm_struct *mm = current_mm();
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	mm_trace("munmap P%d va %d", mm->id, va);
-	zap_page_range(mm, va, va + 1, true);
-	vma_remove_range(mm, va, va + 1);
-	up_write(&mm->mmap_lock);
+	do_munmap(mm, va);
+	tlb_check_zapped(mm, va, va + 1);
+	mmap_write_unlock(mm);
 	return true;
 }
 
@@ -22,12 +31,28 @@ bool sys_mmap(int va)
 	struct mm_struct *mm = current_mm();
 	bool ok;
 
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	ok = vma_insert_anon(mm, va, va + 1);
 	if (ok)
 		oracle_mapped(mm->id, va);
 	mm_trace("mmap P%d va %d: %s", mm->id, va, ok ? "mapped" : "EEXIST");
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
+	return ok;
+}
+
+bool sys_mmap_file(int va, int mode)
+{
+	struct mm_struct *mm = current_mm();
+	bool ok;
+
+	mmap_write_lock(mm);
+	do_munmap(mm, va); /* MAP_FIXED */
+	ok = vma_insert_file(mm, va, (enum file_map)mode);
+	if (ok)
+		oracle_mapped_file(mm->id, va);
+	mm_trace("mmap(MAP_FIXED, file) P%d va %d mode %d: %s", mm->id, va, mode,
+		 ok ? "mapped" : "ENOMEM");
+	mmap_write_unlock(mm);
 	return ok;
 }
 
@@ -36,11 +61,13 @@ bool sys_madvise_dontneed(int va)
 	struct mm_struct *mm = current_mm();
 	bool mapped;
 
-	down_read(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	mapped = find_vma(mm, va) != NULL;
 	mm_trace("madvise(MADV_DONTNEED) P%d va %d%s", mm->id, va, mapped ? "" : ": ENOMEM");
 	if (mapped)
 		zap_page_range(mm, va, va + 1, false);
-	up_read(&mm->mmap_lock);
+	/* Returning to the user: no CPU may still reach what was zapped. */
+	tlb_check_zapped(mm, va, va + 1);
+	mmap_read_unlock(mm);
 	return mapped;
 }

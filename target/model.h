@@ -39,7 +39,13 @@ struct folio {
 	bool allocated;
 	bool anon;
 	bool anon_exclusive; /* PG_anon_exclusive (5.19+) */
-	struct mutex lock;   /* lock_page() */
+	/* Page-cache pages: which file page this is, and whether the read
+	 * I/O that fills it completed (PG_uptodate) or failed (PG_error). */
+	bool pagecache;
+	int index;
+	bool uptodate;
+	bool io_error;
+	struct mutex lock; /* lock_page() */
 	wseq_t data[PAGE_WORDS];
 };
 
@@ -50,17 +56,35 @@ struct pte {
 	bool write;
 	bool dirty;
 	bool young;
+	bool soft_dirty; /* _PAGE_SOFT_DIRTY: set by the kernel's pte_mkdirty */
+	bool uffd_wp;	 /* _PAGE_UFFD_WP: write-protected for userfaultfd */
 };
 
-#define VM_READ	    0x1u
-#define VM_WRITE    0x2u
-#define VM_MAYWRITE 0x4u
-#define VM_SHARED   0x8u
+#define VM_READ	     0x01u
+#define VM_WRITE     0x02u
+#define VM_MAYWRITE  0x04u
+#define VM_SHARED    0x08u
+#define VM_MAYSHARE  0x10u
+#define VM_SOFTDIRTY 0x20u /* the whole VMA counts as soft-dirty */
+#define VM_UFFD_WP   0x40u /* registered with userfaultfd in write-protect mode */
 
 struct vm_area_struct {
 	int start, end; /* [start, end) in pages */
 	unsigned vm_flags;
 	bool anon;
+	bool file; /* maps the file; page index = va (the file is as long as the space) */
+};
+
+/* The one regular file scenarios map: its page cache (pfn per page, 0 if
+ * not cached) and a fault-injection knob for read I/O errors. Cached
+ * pages stay until teardown: there is no reclaim. */
+#define FILE_PAGES MM_NR_PAGES
+struct address_space {
+	int page[FILE_PAGES];
+	bool inject_eio[FILE_PAGES]; /* the next read of this page fails */
+	/* Oracle bookkeeping: the last write that reached the file's page
+	 * (through a shared mapping), what every mapper must read. */
+	wseq_t last_write[FILE_PAGES][PAGE_WORDS];
 };
 
 struct mm_struct {
@@ -72,6 +96,16 @@ struct mm_struct {
 	int nr_vmas;
 	struct pte pte[MM_NR_PAGES];
 	bool has_pinned; /* mm->has_pinned (5.9+), set by FOLL_PIN */
+	/* Batched TLB flushes in flight (inc/dec_tlb_flush_pending): a PTE
+	 * changed, but some CPU may still cache the old translation. */
+	atomic_int tlb_flush_pending;
+	/* userfaultfd: wp faults waiting for the monitor, and whether the
+	 * monitor is gone (ctx->released: faults resolve normally). */
+	struct sched_waitq uffd_monitor;  /* the monitor waiting for a message */
+	struct sched_waitq uffd_faulting; /* faults waiting to be resolved */
+	int uffd_msg_va[SCHED_MAX_THREADS];
+	int uffd_nr_msgs;
+	bool uffd_released;
 	char lock_names[2][20];
 };
 
@@ -97,6 +131,15 @@ struct expectation {
 	wseq_t fork_lo;
 	wseq_t fork_hi;
 	bool unmapped; /* va not mapped: no promise */
+	/* va maps the file and the process has not written here since: a
+	 * read sees the file's content (writes through shared mappings). */
+	bool file_backed;
+};
+
+/* Per (process, va): what the write-protect trackers promise. */
+struct tracking {
+	bool written_since_clear; /* O5: a store completed after clear_refs returned */
+	bool uffd_protected;	  /* O6: UFFDIO_WRITEPROTECT(WP) returned, not resolved */
 };
 
 struct process {
@@ -112,6 +155,8 @@ struct process {
 	struct gup_ref pipe[MAX_PINS];
 	struct expectation expect[MM_NR_PAGES][PAGE_WORDS];
 	unsigned discards[MM_NR_PAGES]; /* how often each va was zapped */
+	struct tracking track[MM_NR_PAGES];
+	atomic_int clear_refs_running; /* clear_refs in progress: stores may or may not count */
 };
 
 struct tlb_entry {
@@ -127,13 +172,19 @@ struct cpu {
 };
 
 /* One entry per completed write: the provenance of a value. */
-enum write_via { VIA_CPU, VIA_DMA };
+enum write_via {
+	VIA_CPU,    /* a user store */
+	VIA_DMA,    /* a device through a long-term pin */
+	VIA_DIO,    /* a device finishing an O_DIRECT read into the buffer */
+	VIA_KERNEL, /* the kernel through GUP: a /proc/pid/mem or ptrace write */
+};
 struct write_record {
 	int proc;
 	int thread;
 	int va;
 	int word;
 	enum write_via via;
+	bool shared; /* through a MAP_SHARED file mapping: every mapper sees it */
 	uint64_t step;
 };
 
@@ -149,6 +200,13 @@ struct machine {
 	/* Per CPU: the zap count of the page its last GUP grabbed (oracle). */
 	unsigned grab_discards[NR_CPUS];
 	atomic_int nr_procs; /* processes created (the pid allocator) */
+	struct address_space file;
+	/* Lock-latency view: per thread, mmap_lock held (depth); per
+	 * execution, the longest wait for it in write mode and how often a
+	 * thread slept for I/O while holding it. */
+	int mmap_lock_depth[NR_CPUS];
+	uint64_t mmap_write_wait_max;
+	unsigned io_under_mmap_lock;
 };
 
 extern struct machine M;

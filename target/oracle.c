@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "scheduler/sanitizer.h"
+#include "vma.h"
 
 /* The oracles observe the model from outside it: their bookkeeping is not
  * model state, and TSan must not report it (see MM_ATOMIC). */
@@ -14,10 +15,51 @@ static struct write_record *write_log(wseq_t value)
 	return value ? &M.writes[value] : NULL;
 }
 
-wseq_t oracle_record_write(int proc, int va, int word, enum write_via via,
-			   const struct gup_ref *pin)
+static const char *const via_names[] = {
+	[VIA_CPU] = "user",
+	[VIA_DMA] = "dma",
+	[VIA_DIO] = "dio",
+	[VIA_KERNEL] = "kernel",
+};
+
+static bool maps_shared(int proc, int va)
+{
+	const struct vm_area_struct *vma = find_vma(&M.proc[proc].mm, va);
+
+	return vma && (vma->vm_flags & VM_SHARED);
+}
+
+void oracle_check_private_write(int proc, int va, int pfn, enum write_via via)
+{
+	if (pfn == ZERO_PFN)
+		sched_fail("private-write", via_names[via],
+			   "P%d %s write to va %d landed in the shared zero page", proc,
+			   via_names[via], va);
+	if (M.frame[pfn].pagecache && !maps_shared(proc, va))
+		sched_fail("private-write", via_names[via],
+			   "P%d %s write to va %d landed in the file's page-cache page (frame %d) "
+			   "through a private mapping",
+			   proc, via_names[via], va, pfn);
+}
+
+/* What the write-protect trackers must have seen: stores that went
+ * through the page table, while no clear_refs was in flight. */
+static void track_write(int proc, int va)
+{
+	struct process *p = &M.proc[proc];
+
+	if (p->track[va].uffd_protected)
+		sched_fail("uffd-wp-bypass", "write",
+			   "P%d wrote va %d while it was uffd-wp protected, without a wp fault",
+			   proc, va);
+	if (atomic_load_explicit(&p->clear_refs_running, memory_order_relaxed) == 0)
+		p->track[va].written_since_clear = true;
+}
+
+wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands)
 {
 	struct expectation *e = &M.proc[proc].expect[va][word];
+	bool shared = lands && maps_shared(proc, va);
 	wseq_t seq;
 
 	if (M.nr_writes + 1 >= MAX_WRITES)
@@ -29,12 +71,17 @@ wseq_t oracle_record_write(int proc, int va, int word, enum write_via via,
 					      .va = va,
 					      .word = word,
 					      .via = via,
+					      .shared = shared,
 					      .step = sched_step()};
-	/* A device write lands in the user's buffer only while the user still
-	 * has it: after a discard the pin is a plain reference. */
-	if (via == VIA_CPU || (pin && !pin->discarded)) {
+	if (lands) {
 		e->last = seq;
 		e->fork_open = false; /* the process's own write settles it */
+		if (shared)
+			M.file.last_write[va][word] = seq;
+		else
+			e->file_backed = false; /* a private copy now */
+		if (via == VIA_CPU || via == VIA_KERNEL)
+			track_write(proc, va);
 	}
 	sched_trace_mix(seq * 31u + (unsigned)va);
 	return seq;
@@ -58,7 +105,7 @@ bool provenance_visible(int reader, wseq_t value)
 	const struct write_record *w = write_log(value);
 	wseq_t horizon = (wseq_t)-1;
 
-	if (!w)
+	if (!w || w->shared)
 		return true;
 	/* Walk up from the reader: an ancestor's write is inherited if it
 	 * happened before the fork that separated the two. */
@@ -99,6 +146,8 @@ static bool value_expected(int proc, int va, int word, const struct expectation 
 {
 	const struct write_record *w = write_log(value);
 
+	if (e->file_backed)
+		return value == M.file.last_write[va][word];
 	if (value == e->last)
 		return true;
 	if (!e->fork_open)
@@ -132,7 +181,7 @@ static void check_visible(const char *where, int proc, int va, int word, wseq_t 
 		fail_value("fork-isolation", where, proc, va, word, value, 0);
 }
 
-void oracle_check_user_read(int proc, int va, int word, wseq_t value)
+void oracle_check_user_read(int proc, int va, int word, wseq_t value, bool current)
 {
 	const struct expectation *e = &M.proc[proc].expect[va][word];
 	const struct write_record *last = write_log(e->last);
@@ -141,7 +190,7 @@ void oracle_check_user_read(int proc, int va, int word, wseq_t value)
 
 	reads_from_feature(proc, value, 0, expected);
 	check_visible("user-read", proc, va, word, value);
-	if (e->unmapped || expected)
+	if (e->unmapped || expected || !current)
 		return;
 	/* The write the user missed came from a device through a pin, or
 	 * the stale value is one a device can no longer change: the pin and
@@ -172,12 +221,15 @@ void oracle_check_pipe_read(int proc, const struct gup_ref *buf, int word, wseq_
 	check_visible("pipe-read", proc, buf->va, word, value);
 }
 
-void oracle_discard(int proc, int va, bool unmapped)
+void oracle_discard(int proc, int va, bool unmapped, bool file)
 {
 	struct process *p = &M.proc[proc];
 
 	for (int w = 0; w < PAGE_WORDS; w++)
-		p->expect[va][w] = (struct expectation){.unmapped = unmapped};
+		p->expect[va][w] = (struct expectation){.unmapped = unmapped,
+							.file_backed = file && !unmapped};
+	/* Soft-dirty and uffd-wp state lives in the PTE: gone with it. */
+	p->track[va] = (struct tracking){0};
 	p->discards[va]++;
 	for (int i = 0; i < MAX_PINS; i++)
 		if (p->pins[i].used && p->pins[i].va == va)
@@ -198,6 +250,46 @@ void oracle_mapped(int proc, int va)
 {
 	for (int w = 0; w < PAGE_WORDS; w++)
 		M.proc[proc].expect[va][w] = (struct expectation){0};
+}
+
+void oracle_mapped_file(int proc, int va)
+{
+	for (int w = 0; w < PAGE_WORDS; w++)
+		M.proc[proc].expect[va][w] = (struct expectation){.file_backed = true};
+}
+
+void oracle_clear_refs_begin(int proc)
+{
+	atomic_fetch_add_explicit(&M.proc[proc].clear_refs_running, 1, memory_order_relaxed);
+}
+
+void oracle_clear_refs_end(int proc)
+{
+	struct process *p = &M.proc[proc];
+
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		p->track[va].written_since_clear = false;
+	atomic_fetch_sub_explicit(&p->clear_refs_running, 1, memory_order_relaxed);
+}
+
+void oracle_check_soft_dirty(int proc, int va, bool soft_dirty)
+{
+	if (M.proc[proc].track[va].written_since_clear && !soft_dirty)
+		sched_fail("soft-dirty-lost", "pagemap",
+			   "P%d va %d was written after clear_refs returned, but pagemap says "
+			   "not soft-dirty",
+			   proc, va);
+}
+
+void oracle_uffd_protect(int proc, int va, bool on)
+{
+	M.proc[proc].track[va].uffd_protected = on;
+}
+
+void oracle_uffd_released(int proc)
+{
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		M.proc[proc].track[va].uffd_protected = false;
 }
 
 void oracle_fork_begin(int parent, int child)

@@ -24,12 +24,18 @@
 #include "model.h"
 
 /* A store completed: log it and update the writer's expectation. Returns
- * the value to store. `pin` is the pin a DMA write went through (or NULL). */
-wseq_t oracle_record_write(int proc, int va, int word, enum write_via via,
-			   const struct gup_ref *pin);
+ * the value to store. `lands`: the store reaches the page the process
+ * maps at va (not a page a racing zap is discarding, nor one a pin was
+ * left holding after the user discarded it). */
+wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands);
 
-/* The value a user read returned. */
-void oracle_check_user_read(int proc, int va, int word, wseq_t value);
+/* O1: a store into frame pfn reached through proc's va: never into the
+ * zero page, nor into a page-cache page through a private mapping. */
+void oracle_check_private_write(int proc, int va, int pfn, enum write_via via);
+
+/* The value a user read returned; `current`: through a translation the
+ * PTE still holds (else it races with a zap and may see old data). */
+void oracle_check_user_read(int proc, int va, int word, wseq_t value, bool current);
 /* The value a device read through a pin returned. */
 void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t value);
 /* The value read from a pipe buffer filled by vmsplice(). */
@@ -37,14 +43,25 @@ void oracle_check_pipe_read(int proc, const struct gup_ref *buf, int word, wseq_
 
 /* The user discarded va (zap): reads return zero, or fault if unmapped;
  * pins on va lose their coherency promise (pipe buffers never had one). */
-void oracle_discard(int proc, int va, bool unmapped);
+void oracle_discard(int proc, int va, bool unmapped, bool file);
 /* GUP took a reference on the page at va: remember which generation of
  * the mapping it holds, so a zap racing with the caller is not missed. */
 void oracle_gup_grabbed(int proc, int va);
 /* Was va zapped since this CPU's last GUP grab? */
 bool oracle_zapped_since_grab(int proc, int va);
-/* va was mapped afresh (reads return zero). */
+/* va was mapped afresh: anon (reads return zero) or the file. */
 void oracle_mapped(int proc, int va);
+void oracle_mapped_file(int proc, int va);
+
+/* O5, soft-dirty: clear_refs "4" ran; pagemap reported `soft_dirty`. */
+void oracle_clear_refs_begin(int proc);
+void oracle_clear_refs_end(int proc);
+void oracle_check_soft_dirty(int proc, int va, bool soft_dirty);
+
+/* O6, uffd-wp: va's protection took effect (UFFDIO_WRITEPROTECT returned)
+ * or ends (an unprotect starts); the monitor went away. */
+void oracle_uffd_protect(int proc, int va, bool on);
+void oracle_uffd_released(int proc);
 
 /* fork(): the child's expectations are the parent's, taken at completion;
  * writes by the parent while fork ran may or may not be seen. */

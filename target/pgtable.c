@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "pgtable.h"
 
+#include "policy.h"
+
 MM_ATOMIC struct pte ptep_get(const struct mm_struct *mm, int va)
 {
 	return mm->pte[va];
@@ -25,4 +27,13 @@ MM_ATOMIC void pte_mkyoung_dirty_hw(struct mm_struct *mm, int va, bool dirty)
 	mm->pte[va].young = true;
 	if (dirty)
 		mm->pte[va].dirty = true;
+}
+
+struct pte pte_mkdirty(struct pte pte)
+{
+	pte.dirty = true;
+	pte.soft_dirty = true;
+	if (policy.mkdirty_sets_write)
+		pte.write = true;
+	return pte;
 }

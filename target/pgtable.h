@@ -17,6 +17,9 @@ bool pte_same(struct pte a, struct pte b);
 /* Store a PTE; the running thread must hold mm's PTE lock
  * ("lock-discipline pte-without-ptl" otherwise). */
 void set_pte(struct mm_struct *mm, int va, struct pte pte);
+/* The kernel's pte_mkdirty: dirty and soft-dirty. Under the sparc64 bug
+ * (arch.mkdirty_sets_write) it also sets the write bit. */
+struct pte pte_mkdirty(struct pte pte);
 /* The hardware walker sets the accessed and dirty bits atomically,
  * without the lock. */
 void pte_mkyoung_dirty_hw(struct mm_struct *mm, int va, bool dirty);

@@ -12,45 +12,126 @@
 
 struct mm_policy policy;
 
+/*
+ * Each era is the previous one plus its changes, spelled out as macros so
+ * the table reads as the catalogue's history.
+ */
+#define ERA_V4_8                                                                                   \
+	.wp_reuse = REUSE_MAPCOUNT, .fork_pinned = FORK_PINNED_SHARE,                              \
+	.force_write = FORCE_DROP_FOLL_WRITE, .clear_refs_tlb = CLEAR_REFS_FLUSH_MM,               \
+	.fault_retry_once = true, .gup_faultin_order = ERROR_FIRST,                                \
+	.arch_fault_order = RETRY_FIRST, .fault_lock_contract = RELEASE_ON_RETRY
+#define ERA_V4_9 ERA_V4_8, .force_write = FORCE_FOLL_COW
+/* 4.13 nested flush; 5.6 clear_refs flush elided; 5.7 unbounded retries */
+#define ERA_V5_7                                                                                   \
+	ERA_V4_9, .tlb_nested_flush = true, .clear_refs_tlb = CLEAR_REFS_GATHER,                   \
+		  .fault_retry_once = false
+#define ERA_V5_8    ERA_V5_7, .gup_read_breaks_cow = true
+#define ERA_V5_9_RC ERA_V5_7, .wp_reuse = REUSE_REFCOUNT
+#define ERA_V5_9    ERA_V5_9_RC, .fork_pinned = FORK_PINNED_COPY
+#define ERA_V5_11   ERA_V5_9, .clear_refs_write_lock = true, .clear_refs_skip_pinned = true
+#define ERA_V5_12   ERA_V5_11, .clear_refs_tlb = CLEAR_REFS_FLUSH_PENDING, .wp_flush_if_pending = true
+#define ERA_V5_19                                                                                  \
+	ERA_V5_12, .wp_reuse = REUSE_ANON_EXCLUSIVE, .ro_pin_unshare = true, .anon_exclusive = true
+#define ERA_LATEST                                                                                 \
+	ERA_V5_19, .force_write = FORCE_ANON_EXCLUSIVE, .mprotect_write_upgrade = true,            \
+		   .ro_longterm_unshare_nonanon = true, .uffd_unprotect_keeps_write = true,        \
+		   .odirect_pin = true
+
+/* Designated initialisers that override earlier ones are what the macros
+ * are for: each era restates only what changed. */
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winitializer-overrides"
 static const struct profile profiles[] = {
+	{"v4.8",
+	 "Linux 4.8: FOLL_FORCE drops FOLL_WRITE after COW; no nested-flush check; one retry",
+	 "Dirty COW (private-write); parallel MADV_DONTNEED misses the flush (tlb-lifetime); "
+	 "CVE-2020-29374",
+	 {ERA_V4_8}},
+	{"v4.9",
+	 "Linux 4.9: + FOLL_COW and pte_dirty (19be0eaffa3a)",
+	 "parallel MADV_DONTNEED misses the flush; CVE-2020-29374",
+	 {ERA_V4_9}},
 	{"v5.7",
-	 "Linux 5.7: COW reuse by mapcount; fork shares pinned pages",
+	 "Linux 5.7: + nested flush (4.13), clear_refs flush elided (5.6), unbounded fault "
+	 "retries; COW reuse by mapcount; fork shares pinned pages",
 	 "CVE-2020-29374 (vmsplice after fork, both directions); R/O pins on a shared page "
-	 "and on the zero page",
-	 {.wp_reuse = REUSE_MAPCOUNT, .fork_pinned = FORK_PINNED_SHARE}},
+	 "and on the zero page; soft-dirty stale TLB",
+	 {ERA_V5_7}},
 	{"v5.8",
 	 "Linux 5.8: + read GUP breaks COW (17839856fd58)",
-	 "CVE-2020-29374 reverse direction (vmsplice before fork, child reuses)",
-	 {.wp_reuse = REUSE_MAPCOUNT,
-	  .gup_read_breaks_cow = true,
-	  .fork_pinned = FORK_PINNED_SHARE}},
+	 "CVE-2020-29374 reverse direction (vmsplice before fork, child reuses); soft-dirty "
+	 "stale TLB",
+	 {ERA_V5_8}},
 	{"v5.9-rc",
 	 "5.9-rc4..rc6: COW reuse by page_count (09854ba94c6a), enforced COW removed, "
 	 "no early COW at fork yet",
-	 "fork + FOLL_PIN RDMA regression; R/O pin on a shared page",
-	 {.wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_SHARE}},
+	 "fork + FOLL_PIN RDMA regression; R/O pin on a shared page; the 5.10 bugs",
+	 {ERA_V5_9_RC}},
 	{"v5.9",
 	 "Linux 5.9: + fork copies maybe-pinned pages for the child (70e806e4e645)",
-	 "R/O pins on a shared page and on the zero page",
-	 {.wp_reuse = REUSE_REFCOUNT, .fork_pinned = FORK_PINNED_COPY}},
+	 "R/O pins on a shared page and on the zero page; the 5.10 bugs",
+	 {ERA_V5_9}},
+	{"v5.10",
+	 "Linux 5.10: as 5.9 for everything modelled; clear_refs under the read lock",
+	 "clear_refs and uffd-wp vs a pinned page (pin-coherency); O_DIRECT + clear_refs "
+	 "(lost-write); soft-dirty stale TLB; uffd-wp deferred-flush corruption",
+	 {ERA_V5_9}},
+	{"v5.11",
+	 "Linux 5.11: + clear_refs takes the write lock and skips maybe-pinned pages "
+	 "(29a951dfb3c3, 9348b73c2e1b)",
+	 "O_DIRECT (FOLL_GET) + clear_refs (lost-write); soft-dirty stale TLB; uffd-wp "
+	 "deferred-flush corruption; uffd-wp vs a pinned page",
+	 {ERA_V5_11}},
+	{"v5.12",
+	 "Linux 5.12: + clear_refs flushes with tlb_flush_pending (912efa17e512); do_wp_page "
+	 "flushes when a flush is pending on a uffd-wp VMA (6ce64428d620)",
+	 "O_DIRECT (FOLL_GET) + clear_refs (lost-write); uffd-wp vs a pinned page",
+	 {ERA_V5_12}},
 	{"v5.19",
 	 "Linux 5.19: PageAnonExclusive, R/O pins of anon pages unshare (6c287605fd56, "
 	 "a7f226604170)",
 	 "R/O long-term pin of the shared zero page",
-	 {.wp_reuse = REUSE_ANON_EXCLUSIVE,
-	  .fork_pinned = FORK_PINNED_COPY,
-	  .ro_pin_unshare = true,
-	  .anon_exclusive = true}},
+	 {ERA_V5_19}},
 	{"latest",
-	 "Linux >= 6.2: + R/O long-term pins in COW mappings unshare non-anon pages too "
-	 "(84209e87c696)",
+	 "Linux >= 6.2: + FOLL_FORCE needs an exclusive anon page (6.0), mprotect maps "
+	 "exclusive pages writable, R/O long-term pins unshare non-anon pages (6.2), O_DIRECT "
+	 "pins (~6.5)",
 	 "none: the reference, clean for every scenario",
-	 {.wp_reuse = REUSE_ANON_EXCLUSIVE,
-	  .fork_pinned = FORK_PINNED_COPY,
-	  .ro_pin_unshare = true,
-	  .ro_longterm_unshare_nonanon = true,
-	  .anon_exclusive = true}},
+	 {ERA_LATEST}},
+	{"uffd-wp-write-lock",
+	 "proposal: 5.11 + UFFDIO_WRITEPROTECT under the mmap_lock for write, unprotect "
+	 "keeps the write bit (Nadav Amit's v1, Dec 2020)",
+	 "uffd-wp vs a pinned page and O_DIRECT + clear_refs remain; the deferred-flush "
+	 "corruption does not",
+	 {ERA_V5_11, .uffd_wp_write_lock = true, .uffd_unprotect_keeps_write = true}},
+	{"mapcount-reuse",
+	 "proposal: 5.10 with COW reuse by mapcount again (Andrea Arcangeli, \"restore full "
+	 "accuracy in COW page reuse\", Jan 2021)",
+	 "pinned pages survive clear_refs/uffd-wp; CVE-2020-29374 comes back",
+	 {ERA_V5_9, .wp_reuse = REUSE_MAPCOUNT}},
+	{"retry-error-draft",
+	 "draft: latest + filemap returns VM_FAULT_SIGBUS|VM_FAULT_RETRY after an I/O error "
+	 "with the lock dropped (Johannes Weiner, May 2023)",
+	 "GUP unlocks an mmap_lock it no longer holds (lock-discipline)",
+	 {ERA_LATEST, .fault_retry_with_error = true}},
+	{"always-release-lock",
+	 "proposal: the draft handler, but handle_mm_fault always releases the lock "
+	 "(Linus Torvalds, May 2023)",
+	 "none expected",
+	 {ERA_LATEST, .fault_retry_with_error = true, .fault_lock_contract = RELEASE_ALWAYS}},
+	{"retry-once",
+	 "what-if: latest with the pre-5.7 rule: retry a fault once, the retry may not drop "
+	 "the mmap_lock",
+	 "I/O under the mmap_lock (lock-latency view)",
+	 {ERA_LATEST, .fault_retry_once = true}},
+	{"clear-refs-no-upgrade",
+	 "MUTANT, never shipped: 5.10 whose clear_refs clears VM_SOFTDIRTY under the read "
+	 "lock instead of upgrading",
+	 "a data race on vm_flags with a page fault (ThreadSanitizer build)",
+	 {ERA_V5_9, .clear_refs_no_upgrade = true}},
 };
+#pragma clang diagnostic pop
 
 #define NR_PROFILES ((int)(sizeof(profiles) / sizeof(profiles[0])))
 
@@ -110,6 +191,82 @@ static const struct switch_desc switches[] = {
 	 {"no", "yes"},
 	 "track PG_anon_exclusive; fork refuses to share exclusive maybe-pinned pages (>=5.19)",
 	 SWITCH_BOOL(anon_exclusive)},
+	{"gup.force_write",
+	 {"drop-foll-write", "foll-cow", "anon-exclusive"},
+	 "FOLL_FORCE write to a R/O private page after COW: drop FOLL_WRITE (<=4.8, Dirty "
+	 "COW), FOLL_COW+pte_dirty (4.9-5.19), exclusive anon page only (>=6.0)",
+	 SWITCH_ENUM(force_write)},
+	{"tlb.nested_flush",
+	 {"no", "yes"},
+	 "tlb_finish_mmu flushes when another batched flush is pending (>=4.13)",
+	 SWITCH_BOOL(tlb_nested_flush)},
+	{"wp.flush_if_pending",
+	 {"no", "yes"},
+	 "do_wp_page flushes the page first on a uffd-wp VMA with a flush pending (>=5.12)",
+	 SWITCH_BOOL(wp_flush_if_pending)},
+	{"clear_refs.lock",
+	 {"read", "write"},
+	 "clear_refs walks under the mmap_lock for read (upgrading to clear VM_SOFTDIRTY) or "
+	 "for write (>=5.11)",
+	 SWITCH_BOOL(clear_refs_write_lock)},
+	{"clear_refs.skip_pinned",
+	 {"no", "yes"},
+	 "clear_refs leaves maybe-pinned PTEs writable (>=5.11)",
+	 SWITCH_BOOL(clear_refs_skip_pinned)},
+	{"clear_refs.tlb",
+	 {"flush-mm", "gather", "flush-pending"},
+	 "clear_refs flushes the mm (<5.6), uses an mmu_gather that elides the flush "
+	 "(5.6-5.11), or flushes with tlb_flush_pending raised (>=5.12)",
+	 SWITCH_ENUM(clear_refs_tlb)},
+	{"clear_refs.mutant_no_upgrade",
+	 {"no", "yes"},
+	 "MUTANT, never shipped: with the read lock, clear VM_SOFTDIRTY without upgrading",
+	 SWITCH_BOOL(clear_refs_no_upgrade)},
+	{"uffd.wp_lock",
+	 {"read", "write"},
+	 "UFFDIO_WRITEPROTECT takes the mmap_lock for read (mainline) or write (v1 proposal)",
+	 SWITCH_BOOL(uffd_wp_write_lock)},
+	{"uffd.unprotect_keeps_write",
+	 {"no", "yes"},
+	 "unprotecting keeps the write bit of PTEs that had it (no: 5.7-5.19 clear it)",
+	 SWITCH_BOOL(uffd_unprotect_keeps_write)},
+	{"mprotect.write_upgrade",
+	 {"no", "yes"},
+	 "mprotect(PROT_WRITE) maps anon-exclusive, soft-dirty pages writable at once (>=6.0)",
+	 SWITCH_BOOL(mprotect_write_upgrade)},
+	{"io.odirect_ref",
+	 {"get", "pin"},
+	 "O_DIRECT holds the user buffer with FOLL_GET or FOLL_PIN (~6.5)",
+	 SWITCH_BOOL(odirect_pin)},
+	{"fault.retry_limit",
+	 {"unbounded", "once"},
+	 "a fault may be retried any number of times (>=5.7) or once, the retry keeping the "
+	 "mmap_lock (<=5.6)",
+	 SWITCH_BOOL(fault_retry_once)},
+	{"fault.retry_with_error",
+	 {"no", "yes"},
+	 "the filemap handler may return VM_FAULT_SIGBUS|VM_FAULT_RETRY (May 2023 draft)",
+	 SWITCH_BOOL(fault_retry_with_error)},
+	{"gup.faultin_order",
+	 {"error-first", "retry-first"},
+	 "faultin_page looks at VM_FAULT_ERROR before VM_FAULT_RETRY (mainline) or after",
+	 SWITCH_ENUM(gup_faultin_order)},
+	{"arch.fault_order",
+	 {"error-first", "retry-first"},
+	 "do_user_addr_fault handles errors before retrying (draft) or retries first (x86)",
+	 SWITCH_ENUM(arch_fault_order)},
+	{"fault.lock_contract",
+	 {"on-retry", "always"},
+	 "handle_mm_fault drops the mmap_lock only with RETRY/COMPLETED, or always (proposal)",
+	 SWITCH_ENUM(fault_lock_contract)},
+	{"arch.mkdirty_sets_write",
+	 {"no", "yes"},
+	 "pte_mkdirty also makes the PTE writable (the sparc64 bug)",
+	 SWITCH_BOOL(mkdirty_sets_write)},
+	{"check.io_under_mmap_lock",
+	 {"no", "yes"},
+	 "opt-in check, not a kernel rule: sleeping for I/O with an mmap_lock held fails",
+	 SWITCH_BOOL(check_io_under_mmap_lock)},
 };
 
 #define NR_SWITCHES ((int)(sizeof(switches) / sizeof(switches[0])))
@@ -166,6 +323,16 @@ bool policy_check(const struct mm_policy *p, char *err, int errlen)
 		snprintf(err, (size_t)errlen,
 			 "gup.ro_pin_unshare=yes needs anon.exclusive=yes: without "
 			 "PG_anon_exclusive an unshared page never looks exclusive");
+		return false;
+	}
+	if (p->force_write == FORCE_ANON_EXCLUSIVE && !p->anon_exclusive) {
+		snprintf(err, (size_t)errlen,
+			 "gup.force_write=anon-exclusive needs anon.exclusive=yes");
+		return false;
+	}
+	if (p->mprotect_write_upgrade && !p->anon_exclusive) {
+		snprintf(err, (size_t)errlen,
+			 "mprotect.write_upgrade=yes needs anon.exclusive=yes");
 		return false;
 	}
 	if (p->ro_longterm_unshare_nonanon && !p->ro_pin_unshare) {

@@ -25,6 +25,30 @@ enum fork_pinned_rule {
 	FORK_PINNED_COPY,  /* >= 5.9: copy the page for the child (70e806e4e645) */
 };
 
+/* GUP: may a FOLL_FORCE write follow a R/O PTE once COW was broken? */
+enum force_write_rule {
+	FORCE_DROP_FOLL_WRITE, /* <= 4.8: drop FOLL_WRITE after the COW fault (Dirty COW) */
+	FORCE_FOLL_COW,	       /* 4.9-5.19: FOLL_COW and pte_dirty (19be0eaffa3a) */
+	FORCE_ANON_EXCLUSIVE,  /* >= 6.0: only an exclusive anon page (5535be309971) */
+};
+
+/* clear_refs "4": how the TLB learns that PTEs became read-only. */
+enum clear_refs_tlb {
+	CLEAR_REFS_FLUSH_MM,	  /* before 5.6: flush the mm at the end */
+	CLEAR_REFS_GATHER,	  /* 5.6-5.11: mmu_gather, elided: nothing was batched */
+	CLEAR_REFS_FLUSH_PENDING, /* >= 5.12: inc_tlb_flush_pending + flush_tlb_mm (912efa17e512) */
+};
+
+enum fault_order {
+	ERROR_FIRST, /* look at VM_FAULT_ERROR before VM_FAULT_RETRY */
+	RETRY_FIRST,
+};
+
+enum lock_contract {
+	RELEASE_ON_RETRY, /* the handler drops the mmap_lock only with RETRY/COMPLETED */
+	RELEASE_ALWAYS,	  /* Linus' 2023 proposal: handle_mm_fault always drops it */
+};
+
 struct mm_policy {
 	enum wp_reuse_rule wp_reuse;
 	/* 5.8 (17839856fd58): a FOLL_GET/FOLL_PIN lookup in a COW mapping
@@ -40,6 +64,42 @@ struct mm_policy {
 	/* 5.19: PG_anon_exclusive is tracked (set on fresh anon pages, cleared
 	 * when fork shares a page, refused for maybe-pinned pages). */
 	bool anon_exclusive;
+
+	enum force_write_rule force_write;
+	/* 4.13 (99baac21e458): tlb_finish_mmu flushes when another batched
+	 * flush is pending on the mm (mm_tlb_flush_nested). */
+	bool tlb_nested_flush;
+	/* 5.12 (6ce64428d620): do_wp_page flushes the page first when the VMA
+	 * is uffd-wp registered and a flush is pending. */
+	bool wp_flush_if_pending;
+	/* clear_refs: 5.11 (29a951dfb3c3) takes the mmap_lock for write;
+	 * before, for read, upgrading only to clear VM_SOFTDIRTY. */
+	bool clear_refs_write_lock;
+	/* 5.11 (9348b73c2e1b): don't write-protect maybe-pinned pages. */
+	bool clear_refs_skip_pinned;
+	enum clear_refs_tlb clear_refs_tlb;
+	/* MUTANT, never shipped: clear VM_SOFTDIRTY under the read lock. */
+	bool clear_refs_no_upgrade;
+	/* UFFDIO_WRITEPROTECT under the mmap_lock for write (Nadav Amit's v1). */
+	bool uffd_wp_write_lock;
+	/* Unprotecting keeps (or restores) the write bit of PTEs that had it. */
+	bool uffd_unprotect_keeps_write;
+	/* mprotect(PROT_WRITE) maps anon-exclusive pages writable at once (6.0). */
+	bool mprotect_write_upgrade;
+	/* O_DIRECT takes FOLL_PIN, not FOLL_GET (block layer, ~6.5). */
+	bool odirect_pin;
+	/* <= 5.6: a fault is retried once, the second try may not drop the lock. */
+	bool fault_retry_once;
+	/* The filemap handler returns VM_FAULT_SIGBUS|VM_FAULT_RETRY after an
+	 * I/O error with the lock dropped (Johannes Weiner's May 2023 draft). */
+	bool fault_retry_with_error;
+	enum fault_order gup_faultin_order; /* faultin_page(): ERROR then RETRY */
+	enum fault_order arch_fault_order;  /* do_user_addr_fault(): x86 retries first */
+	enum lock_contract fault_lock_contract;
+	/* sparc64 bug: pte_mkdirty also sets the hardware write bit. */
+	bool mkdirty_sets_write;
+	/* Opt-in check: sleeping for I/O while holding an mmap_lock fails. */
+	bool check_io_under_mmap_lock;
 };
 
 struct profile {

@@ -5,13 +5,33 @@
 #include <string.h>
 
 #include "model.h"
+#include "vma.h"
 
 static const char *const op_names[OP_NR] = {
-	[OP_READ] = "read",	    [OP_WRITE] = "write",	[OP_FORK] = "fork",
-	[OP_MUNMAP] = "munmap",	    [OP_MMAP] = "mmap",		[OP_DONTNEED] = "dontneed",
-	[OP_PIN] = "pin",	    [OP_UNPIN] = "unpin",	[OP_DMA_WRITE] = "dma-write",
-	[OP_DMA_READ] = "dma-read", [OP_VMSPLICE] = "vmsplice", [OP_PIPE_READ] = "pipe-read",
-	[OP_SIGNAL] = "signal",	    [OP_WAIT] = "wait",
+	[OP_READ] = "read",
+	[OP_WRITE] = "write",
+	[OP_FORK] = "fork",
+	[OP_MUNMAP] = "munmap",
+	[OP_MMAP] = "mmap",
+	[OP_DONTNEED] = "dontneed",
+	[OP_PIN] = "pin",
+	[OP_UNPIN] = "unpin",
+	[OP_DMA_WRITE] = "dma-write",
+	[OP_DMA_READ] = "dma-read",
+	[OP_VMSPLICE] = "vmsplice",
+	[OP_PIPE_READ] = "pipe-read",
+	[OP_SIGNAL] = "signal",
+	[OP_WAIT] = "wait",
+	[OP_MMAP_FILE] = "mmap-file",
+	[OP_MPROTECT] = "mprotect",
+	[OP_CLEAR_REFS] = "clear-refs",
+	[OP_PAGEMAP] = "pagemap",
+	[OP_UFFD_REGISTER] = "uffd-register",
+	[OP_UFFD_WP] = "uffd-wp",
+	[OP_UFFD_RESOLVE] = "uffd-resolve",
+	[OP_DIO_READ] = "dio-read",
+	[OP_MEM_WRITE] = "mem-write",
+	[OP_EIO] = "eio",
 };
 
 const char *op_name(enum op_kind kind)
@@ -37,6 +57,14 @@ bool op_uses_va(enum op_kind kind)
 	case OP_DONTNEED:
 	case OP_PIN:
 	case OP_VMSPLICE:
+	case OP_MMAP_FILE:
+	case OP_MPROTECT:
+	case OP_PAGEMAP:
+	case OP_UFFD_REGISTER:
+	case OP_UFFD_WP:
+	case OP_DIO_READ:
+	case OP_MEM_WRITE:
+	case OP_EIO:
 		return true;
 	default:
 		return false;
@@ -45,7 +73,8 @@ bool op_uses_va(enum op_kind kind)
 
 bool op_uses_word(enum op_kind kind)
 {
-	return kind == OP_READ || kind == OP_WRITE || kind == OP_DMA_WRITE || kind == OP_DMA_READ;
+	return kind == OP_READ || kind == OP_WRITE || kind == OP_DMA_WRITE || kind == OP_DMA_READ ||
+	       kind == OP_DIO_READ || kind == OP_MEM_WRITE;
 }
 
 bool op_uses_arg(enum op_kind kind)
@@ -57,6 +86,9 @@ bool op_uses_arg(enum op_kind kind)
 	case OP_DMA_READ:
 	case OP_SIGNAL:
 	case OP_WAIT:
+	case OP_MMAP_FILE:
+	case OP_MPROTECT:
+	case OP_UFFD_WP:
 		return true;
 	default:
 		return false;
@@ -67,7 +99,12 @@ const char *op_arg_name(enum op_kind kind)
 {
 	switch (kind) {
 	case OP_PIN:
+	case OP_MPROTECT:
 		return "rw";
+	case OP_MMAP_FILE:
+		return "mode";
+	case OP_UFFD_WP:
+		return "wp";
 	case OP_UNPIN:
 	case OP_DMA_WRITE:
 	case OP_DMA_READ:
@@ -97,7 +134,11 @@ uint8_t op_arg_limit(enum op_kind kind)
 {
 	switch (kind) {
 	case OP_PIN:
+	case OP_MPROTECT:
+	case OP_UFFD_WP:
 		return 2;
+	case OP_MMAP_FILE:
+		return NR_FILE_MAPS;
 	case OP_UNPIN:
 	case OP_DMA_WRITE:
 	case OP_DMA_READ:

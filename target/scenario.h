@@ -17,6 +17,7 @@
 #define SCN_MAX_THREADS 4
 #define SCN_MAX_OPS	16
 #define SCN_MAX_EVENTS	4
+#define OP_NR_V1	14 /* ops of input version 1: read..wait */
 
 enum op_kind {
 	OP_READ,      /* va word: CPU load */
@@ -33,6 +34,17 @@ enum op_kind {
 	OP_PIPE_READ, /* read every pipe buffer */
 	OP_SIGNAL,    /* arg: event: wake threads waiting for it */
 	OP_WAIT,      /* arg: event: wait until signalled (gives up if nobody can) */
+	/* input version 2 */
+	OP_MMAP_FILE,	  /* va arg: map the file's page there (MAP_FIXED), arg: enum file_map */
+	OP_MPROTECT,	  /* va arg: 1 read-write, 0 read-only */
+	OP_CLEAR_REFS,	  /* write "4" to /proc/self/clear_refs */
+	OP_PAGEMAP,	  /* va: read the soft-dirty bit (checked) */
+	OP_UFFD_REGISTER, /* va: register for userfaultfd write-protect */
+	OP_UFFD_WP,	  /* va arg: UFFDIO_WRITEPROTECT, 1 protect, 0 unprotect */
+	OP_UFFD_RESOLVE,  /* monitor: take one wp fault and unprotect its page */
+	OP_DIO_READ,	  /* va word: read(O_DIRECT) into the buffer */
+	OP_MEM_WRITE,	  /* va word: pwrite(/proc/self/mem), FOLL_FORCE */
+	OP_EIO,		  /* va: the next read I/O of that file page fails */
 	OP_NR
 };
 

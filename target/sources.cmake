@@ -1,18 +1,26 @@
 set(MMFUZZ_TARGET_SOURCES
   target/access.c
   target/device.c
+  target/direct_io.c
   target/execute.c
+  target/filemap.c
   target/folio.c
   target/fork.c
   target/gup.c
   target/machine.c
   target/memory.c
   target/mmap.c
+  target/mmap_lock.c
+  target/mmu_gather.c
+  target/mprotect.c
   target/oracle.c
   target/pgtable.c
   target/pipe.c
   target/policy.c
+  target/proc_mem.c
   target/scenario.c
   target/task.c
+  target/task_mmu.c
   target/tlb.c
+  target/userfaultfd.c
   target/vma.c)

@@ -19,6 +19,25 @@ int sys_fork(void);	 /* child process id, or -1 */
 bool sys_munmap(int va); /* one page */
 bool sys_mmap(int va);	 /* a fresh private anon RW page at va */
 bool sys_madvise_dontneed(int va);
+/* mmap(MAP_FIXED) of the file's page va at va; mode: enum file_map. */
+bool sys_mmap_file(int va, int mode);
+bool sys_mprotect(int va, bool writable);
+
+/* Soft-dirty: write "4" to /proc/self/clear_refs; read pagemap's bit 55. */
+void sys_clear_refs(void);
+bool sys_pagemap_read(int va);
+
+/* userfaultfd write-protect: see userfaultfd.h. */
+bool sys_uffd_register(int va);
+bool sys_uffd_writeprotect(int va, bool enable_wp);
+void uffd_monitor_resolve(void);
+
+/* read(O_DIRECT) of one word into the buffer at va. */
+bool sys_read_odirect(int va, int word);
+/* pwrite(/proc/self/mem) of one word at va (FOLL_FORCE). */
+bool sys_proc_mem_write(int va, int word);
+/* Fault injection: the next read I/O of file page va fails (EIO). */
+void sys_inject_eio(int va);
 
 /* vmsplice(pipe, va): the pipe holds a FOLL_GET reference to the page. */
 bool sys_vmsplice(int va);

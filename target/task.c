@@ -6,6 +6,7 @@
 #include "fault.h"
 #include "folio.h"
 #include "gup.h"
+#include "mmap_lock.h"
 #include "oracle.h"
 #include "tlb.h"
 #include "vma.h"
@@ -49,12 +50,11 @@ int process_create_init(void)
 
 static void exit_mmap(struct mm_struct *mm)
 {
-	down_write(&mm->mmap_lock);
+	mmap_write_lock(mm);
 	mm_trace("exit_mmap P%d", mm->id);
 	zap_page_range(mm, 0, MM_NR_PAGES, true);
 	mm->nr_vmas = 0;
-	flush_tlb_mm(mm);
-	up_write(&mm->mmap_lock);
+	mmap_write_unlock(mm);
 }
 
 /* Drop GUP references held for the process: pins (e.g. an io_uring fixed

@@ -37,9 +37,51 @@ void flush_tlb_page(struct mm_struct *mm, int va)
 	tlb_invalidate(mm->id, va);
 }
 
+void flush_tlb_range(struct mm_struct *mm, int start, int end)
+{
+	mm_point("flush_tlb_range", "flush_tlb_range P%d va %d..%d (all CPUs)", mm->id, start,
+		 end - 1);
+	for (int va = start; va < end; va++)
+		tlb_invalidate(mm->id, va);
+}
+
 void flush_tlb_mm(struct mm_struct *mm)
 {
 	mm_point("flush_tlb_mm", "flush_tlb_mm P%d (all CPUs)", mm->id);
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		tlb_invalidate(mm->id, va);
+}
+
+MM_ATOMIC void tlb_check_frame_freed(int pfn)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		for (int va = 0; va < MM_NR_PAGES; va++) {
+			const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
+
+			if (e->valid && e->pfn == pfn)
+				sched_fail("tlb-lifetime", "freed-while-cached",
+					   "frame %d freed while CPU%d still caches P%d va %d -> "
+					   "frame %d",
+					   pfn, cpu, e->mm, va, pfn);
+		}
+}
+
+MM_ATOMIC void tlb_check_zapped(const struct mm_struct *mm, int start, int end)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		for (int va = start; va < end; va++) {
+			const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
+			const struct pte *pte = &mm->pte[va];
+
+			if (e->valid && e->mm == mm->id && (!pte->present || pte->pfn != e->pfn))
+				sched_fail("tlb-lifetime", "stale-after-zap",
+					   "P%d's zap of va %d returned while CPU%d still caches "
+					   "frame %d there",
+					   mm->id, va, cpu, e->pfn);
+		}
+}
+
+MM_ATOMIC bool tlb_entry_current(const struct mm_struct *mm, int va, const struct tlb_entry *e)
+{
+	return mm->pte[va].present && mm->pte[va].pfn == e->pfn;
 }

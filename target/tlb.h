@@ -15,9 +15,19 @@ void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool dirty);
 /* Drop (mm, va) from every TLB now, without a scheduling point: the flush
  * inside ptep_clear_flush(). */
 void tlb_invalidate(int mm, int va);
+/* Does the PTE still map what this TLB entry caches? */
+bool tlb_entry_current(const struct mm_struct *mm, int va, const struct tlb_entry *e);
 /* flush_tlb_page(): drop the entries for (mm, va) on every CPU. */
 void flush_tlb_page(struct mm_struct *mm, int va);
 /* flush_tlb_mm(): drop every entry of mm on every CPU. */
+void flush_tlb_range(struct mm_struct *mm, int start, int end);
 void flush_tlb_mm(struct mm_struct *mm);
+
+/* O7, TLB lifetime: no CPU caches a frame once it is freed, and a zap
+ * (MADV_DONTNEED, munmap) does not return while a CPU still caches a
+ * translation it removed. Write-protection left stale in a TLB is judged
+ * by what it breaks (soft-dirty-lost, uffd-wp-bypass, lost-write). */
+void tlb_check_frame_freed(int pfn);
+void tlb_check_zapped(const struct mm_struct *mm, int start, int end);
 
 #endif

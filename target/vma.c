@@ -29,23 +29,77 @@ static void vma_insert_at(struct mm_struct *mm, int index, struct vm_area_struct
 	mm->nr_vmas++;
 }
 
-bool vma_insert_anon(struct mm_struct *mm, int start, int end)
+static bool vma_insert(struct mm_struct *mm, struct vm_area_struct v)
 {
 	int index = 0;
 
 	if (mm->nr_vmas >= MAX_VMAS)
 		return false;
-	for (int va = start; va < end; va++)
+	for (int va = v.start; va < v.end; va++)
 		if (find_vma(mm, va))
 			return false;
-	while (index < mm->nr_vmas && mm->vma[index].start < start)
+	while (index < mm->nr_vmas && mm->vma[index].start < v.start)
 		index++;
-	vma_insert_at(mm, index,
-		      (struct vm_area_struct){.start = start,
-					      .end = end,
-					      .vm_flags = VM_READ | VM_WRITE | VM_MAYWRITE,
-					      .anon = true});
+	vma_insert_at(mm, index, v);
 	return true;
+}
+
+/* A new mapping is soft-dirty as a whole until the next clear_refs. */
+bool vma_insert_anon(struct mm_struct *mm, int start, int end)
+{
+	return vma_insert(mm, (struct vm_area_struct){.start = start,
+						      .end = end,
+						      .vm_flags = VM_READ | VM_WRITE | VM_MAYWRITE |
+								  VM_SOFTDIRTY,
+						      .anon = true});
+}
+
+bool vma_insert_file(struct mm_struct *mm, int va, enum file_map mode)
+{
+	static const unsigned flags[] = {
+		/* A private mapping keeps VM_MAYWRITE even of a read-only
+		 * file: it is a COW mapping, which FOLL_FORCE may write. */
+		[MAP_PRIVATE_RO] = VM_READ | VM_MAYWRITE,
+		[MAP_PRIVATE_RW] = VM_READ | VM_WRITE | VM_MAYWRITE,
+		[MAP_SHARED_RW] = VM_READ | VM_WRITE | VM_MAYWRITE | VM_SHARED | VM_MAYSHARE,
+		/* MAP_SHARED of a file opened read-only: never writable. */
+		[MAP_SHARED_RO] = VM_READ | VM_MAYSHARE,
+	};
+
+	return vma_insert(mm, (struct vm_area_struct){.start = va,
+						      .end = va + 1,
+						      .vm_flags = flags[mode] | VM_SOFTDIRTY,
+						      .file = true});
+}
+
+struct vm_area_struct *vma_isolate(struct mm_struct *mm, int va)
+{
+	struct vm_area_struct *v = find_vma(mm, va);
+	int i;
+
+	if (!v)
+		return NULL;
+	i = (int)(v - mm->vma);
+	if (v->start < va) {
+		struct vm_area_struct tail = *v;
+
+		if (mm->nr_vmas >= MAX_VMAS)
+			return NULL;
+		tail.start = va;
+		v->end = va;
+		vma_insert_at(mm, ++i, tail);
+	}
+	v = &mm->vma[i];
+	if (v->end > va + 1) {
+		struct vm_area_struct tail = *v;
+
+		if (mm->nr_vmas >= MAX_VMAS)
+			return NULL;
+		tail.start = va + 1;
+		v->end = va + 1;
+		vma_insert_at(mm, i + 1, tail);
+	}
+	return &mm->vma[i];
 }
 
 void vma_remove_range(struct mm_struct *mm, int start, int end)

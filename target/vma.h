@@ -12,6 +12,19 @@ bool is_cow_mapping(unsigned vm_flags);
 /* Insert a private anonymous RW VMA for [start, end); false if any page
  * of the range is mapped already or no VMA slot is free. */
 bool vma_insert_anon(struct mm_struct *mm, int start, int end);
+
+/* How a scenario maps the file at one page (the `mode` of mmap-file). */
+enum file_map {
+	MAP_PRIVATE_RO, /* PROT_READ, MAP_PRIVATE of a file opened O_RDONLY */
+	MAP_PRIVATE_RW, /* PROT_READ|PROT_WRITE, MAP_PRIVATE */
+	MAP_SHARED_RW,	/* PROT_READ|PROT_WRITE, MAP_SHARED of a file opened O_RDWR */
+	MAP_SHARED_RO,	/* PROT_READ, MAP_SHARED of a file opened O_RDONLY */
+	NR_FILE_MAPS
+};
+bool vma_insert_file(struct mm_struct *mm, int va, enum file_map mode);
+/* Split VMAs so that the page at va is a VMA of its own (__split_vma),
+ * to change its flags. NULL if va is unmapped or no VMA slot is left. */
+struct vm_area_struct *vma_isolate(struct mm_struct *mm, int va);
 /* Remove [start, end) from the VMA list, splitting VMAs as needed. */
 void vma_remove_range(struct mm_struct *mm, int start, int end);
 

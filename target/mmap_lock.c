@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+#include "mmap_lock.h"
+
+#include "policy.h"
+
+/* Per-thread bookkeeping for the statistics, not model state. */
+static MM_ATOMIC void held(int delta)
+{
+	M.mmap_lock_depth[sched_self()] += delta;
+}
+
+void mmap_read_lock(struct mm_struct *mm)
+{
+	down_read(&mm->mmap_lock);
+	held(1);
+}
+
+void mmap_read_unlock(struct mm_struct *mm)
+{
+	up_read(&mm->mmap_lock);
+	held(-1);
+}
+
+/* Execution statistics, not model state: kept out of TSan's view. */
+static MM_ATOMIC void note_write_wait(uint64_t waited)
+{
+	if (waited > M.mmap_write_wait_max)
+		M.mmap_write_wait_max = waited;
+}
+
+static MM_ATOMIC void note_io_under_lock(void)
+{
+	M.io_under_mmap_lock++;
+}
+
+void mmap_write_lock(struct mm_struct *mm)
+{
+	uint64_t asked = sched_step();
+
+	down_write(&mm->mmap_lock);
+	held(1);
+	note_write_wait(sched_step() - asked);
+}
+
+void mmap_write_unlock(struct mm_struct *mm)
+{
+	up_write(&mm->mmap_lock);
+	held(-1);
+}
+
+void mmap_write_downgrade(struct mm_struct *mm)
+{
+	downgrade_write(&mm->mmap_lock);
+}
+
+void io_schedule(const char *what)
+{
+	might_sleep();
+	if (M.mmap_lock_depth[sched_self()] > 0) {
+		note_io_under_lock();
+		if (policy.check_io_under_mmap_lock)
+			sched_fail("lock-latency", "io-under-mmap-lock",
+				   "T%d slept for %s while holding an mmap_lock", sched_self(),
+				   what);
+	}
+	mm_point("io_schedule", "io_schedule: %s", what);
+}

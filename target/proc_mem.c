@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A write to /proc/pid/mem (or ptrace POKEDATA): access_remote_vm() with
+ * FOLL_FORCE, which may write where the mapping is read-only, into the
+ * process's private copy of the page. Dirty COW's path (B1).
+ */
+#include "folio.h"
+#include "gup.h"
+#include "mmap_lock.h"
+#include "oracle.h"
+#include "syscalls.h"
+
+bool sys_proc_mem_write(int va, int word)
+{
+	struct process *p = current_proc();
+	struct mm_struct *mm = &p->mm;
+	int pfn = get_user_pages_locked(mm, va, FOLL_GET | FOLL_WRITE | FOLL_FORCE);
+	wseq_t v;
+
+	if (pfn < 0) {
+		mm_trace("/proc/P%d/mem write va %d: EFAULT", mm->id, va);
+		return false;
+	}
+	mm_point("access_remote_vm", "/proc/P%d/mem write va %d word %d -> frame %d", mm->id, va,
+		 word, pfn);
+	folio_check_live(pfn_folio(pfn), "access_remote_vm");
+	oracle_check_private_write(mm->id, va, pfn, VIA_KERNEL);
+	v = oracle_record_write(mm->id, va, word, VIA_KERNEL,
+				!oracle_zapped_since_grab(mm->id, va));
+	page_word_store(pfn_folio(pfn), word, v);
+	folio_put(pfn_folio(pfn));
+	return true;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+#include "userfaultfd.h"
+
+#include "fault.h"
+#include "mmap_lock.h"
+#include "mprotect.h"
+#include "oracle.h"
+#include "pgtable.h"
+#include "policy.h"
+#include "vma.h"
+
+/* The context's queues are guarded by its wait-queue spinlock in the
+ * kernel; here every access is one step, like the kernel's atomics. */
+static MM_ATOMIC bool uffd_released(struct mm_struct *mm)
+{
+	return mm->uffd_released;
+}
+
+static MM_ATOMIC void uffd_release(struct mm_struct *mm)
+{
+	mm->uffd_released = true;
+}
+
+static MM_ATOMIC void uffd_queue_msg(struct mm_struct *mm, int va)
+{
+	if (mm->uffd_nr_msgs < SCHED_MAX_THREADS)
+		mm->uffd_msg_va[mm->uffd_nr_msgs++] = va;
+}
+
+static MM_ATOMIC int uffd_dequeue_msg(struct mm_struct *mm)
+{
+	int va;
+
+	if (mm->uffd_nr_msgs == 0)
+		return -1;
+	va = mm->uffd_msg_va[0];
+	mm->uffd_nr_msgs--;
+	for (int i = 0; i < mm->uffd_nr_msgs; i++)
+		mm->uffd_msg_va[i] = mm->uffd_msg_va[i + 1];
+	return va;
+}
+
+bool userfaultfd_wp(struct mm_struct *mm, const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_UFFD_WP) && !uffd_released(mm);
+}
+
+bool userfaultfd_pte_wp(struct mm_struct *mm, const struct vm_area_struct *vma, struct pte pte)
+{
+	return userfaultfd_wp(mm, vma) && pte.uffd_wp;
+}
+
+int handle_userfault(struct mm_struct *mm, int va, unsigned fault_flags)
+{
+	if (!(fault_flags & FAULT_FLAG_ALLOW_RETRY)) {
+		/* Before 5.7 a retried fault could not wait a second time. */
+		mm_trace("handle_userfault P%d va %d: no retry allowed -> SIGBUS", mm->id, va);
+		return VM_FAULT_SIGBUS;
+	}
+	mm_point("handle_userfault", "handle_userfault P%d va %d: wp fault to the monitor", mm->id,
+		 va);
+	uffd_queue_msg(mm, va);
+	sched_wake_all(&mm->uffd_monitor);
+	mmap_read_unlock(mm);
+	while (ptep_get(mm, va).uffd_wp && !uffd_released(mm)) {
+		if (!sched_block_timeout(&mm->uffd_faulting, SITE("handle_userfault:wait"))) {
+			mm_trace("userfaultfd of P%d closed: faults resolve normally", mm->id);
+			uffd_release(mm);
+			oracle_uffd_released(mm->id);
+		}
+	}
+	return VM_FAULT_RETRY;
+}
+
+bool sys_uffd_register(int va)
+{
+	struct mm_struct *mm = current_mm();
+	struct vm_area_struct *vma;
+	bool ok = false;
+
+	mmap_write_lock(mm);
+	vma = find_vma(mm, va);
+	/* Write-protect mode is for anonymous memory (5.7). */
+	if (vma && vma->anon && !uffd_released(mm)) {
+		vma = vma_isolate(mm, va);
+		if (vma) {
+			vma->vm_flags |= VM_UFFD_WP;
+			ok = true;
+		}
+	}
+	mm_trace("UFFDIO_REGISTER(WP) P%d va %d: %s", mm->id, va, ok ? "ok" : "EINVAL");
+	mmap_write_unlock(mm);
+	return ok;
+}
+
+/* mwriteprotect_range(): under the mmap_lock for read (mainline), which
+ * lets page faults run while PTEs change and flushes are deferred. */
+bool sys_uffd_writeprotect(int va, bool enable_wp)
+{
+	struct mm_struct *mm = current_mm();
+	struct vm_area_struct *vma;
+	bool write_lock = policy.uffd_wp_write_lock && enable_wp;
+	bool ok;
+
+	if (write_lock)
+		mmap_write_lock(mm);
+	else
+		mmap_read_lock(mm);
+	vma = find_vma(mm, va);
+	ok = vma && userfaultfd_wp(mm, vma);
+	mm_trace("UFFDIO_WRITEPROTECT P%d va %d %s: %s", mm->id, va, enable_wp ? "WP" : "unprotect",
+		 ok ? "ok" : "ENOENT");
+	if (ok) {
+		if (!enable_wp)
+			oracle_uffd_protect(mm->id, va, false);
+		change_protection(mm, vma, va, va + 1, enable_wp ? CP_UFFD_WP : CP_UFFD_WP_RESOLVE);
+		if (enable_wp)
+			oracle_uffd_protect(mm->id, va, true);
+		else
+			sched_wake_all(&mm->uffd_faulting);
+	}
+	if (write_lock)
+		mmap_write_unlock(mm);
+	else
+		mmap_read_unlock(mm);
+	return ok;
+}
+
+void uffd_monitor_resolve(void)
+{
+	struct mm_struct *mm = current_mm();
+	int va;
+
+	while ((va = uffd_dequeue_msg(mm)) < 0) {
+		if (uffd_released(mm) ||
+		    !sched_block_timeout(&mm->uffd_monitor, SITE("uffd monitor: read")))
+			return;
+	}
+	mm_trace("uffd monitor P%d: wp fault at va %d, unprotecting", mm->id, va);
+	sys_uffd_writeprotect(va, false);
+}
