@@ -1,7 +1,9 @@
 #!/bin/sh
 # Time from an empty corpus to the first finding of one oracle, per seed,
 # with libFuzzer on one core, and the median. Other oracles are not
-# reported (MMFUZZ_ONLY), so the run stops at the bug being timed.
+# reported (MMFUZZ_ONLY), so the run stops at the bug being timed. Where
+# several bugs share the oracle on a profile, set MMFUZZ_WITH_OPS to the
+# ops that make the bug (e.g. clear-refs,pin) to time that one.
 #   bench/time_to_bug.sh BUILD_DIR PROFILE ORACLE[:KIND] [SEEDS] [BUDGET_SECONDS]
 set -eu
 B=$1 PROFILE=$2 ORACLE=$3

@@ -23,12 +23,13 @@ bool sys_read_odirect(int va, int word)
 
 	if (pfn < 0)
 		return false;
-	discarded = oracle_zapped_since_grab(p->mm.id, va);
 	mm_trace("O_DIRECT read P%d va %d: bio holds frame %d (%s)", p->mm.id, va, pfn,
 		 gup_flags & FOLL_PIN ? "FOLL_PIN" : "FOLL_GET");
 	io_schedule("O_DIRECT read");
 	mm_point("dio:dma", "O_DIRECT DMA into frame %d word %d", pfn, word);
 	folio_check_live(pfn_folio(pfn), "O_DIRECT DMA");
+	/* A user who unmapped or zapped the buffer meanwhile discarded it. */
+	discarded = oracle_zapped_since_grab(p->mm.id, va);
 	if (!discarded)
 		oracle_check_private_write(p->mm.id, va, pfn, VIA_DIO);
 	v = oracle_record_write(p->mm.id, va, word, VIA_DIO, !discarded);

@@ -140,6 +140,8 @@ struct expectation {
 struct tracking {
 	bool written_since_clear; /* O5: a store completed after clear_refs returned */
 	bool uffd_protected;	  /* O6: UFFDIO_WRITEPROTECT(WP) returned, not resolved */
+	unsigned unprotects;	  /* unprotects of va started so far */
+	unsigned unprotecting;	  /* unprotects of va in flight */
 };
 
 struct process {

@@ -229,7 +229,8 @@ void oracle_discard(int proc, int va, bool unmapped, bool file)
 		p->expect[va][w] = (struct expectation){.unmapped = unmapped,
 							.file_backed = file && !unmapped};
 	/* Soft-dirty and uffd-wp state lives in the PTE: gone with it. */
-	p->track[va] = (struct tracking){0};
+	p->track[va].written_since_clear = false;
+	p->track[va].uffd_protected = false;
 	p->discards[va]++;
 	for (int i = 0; i < MAX_PINS; i++)
 		if (p->pins[i].used && p->pins[i].va == va)
@@ -258,18 +259,24 @@ void oracle_mapped_file(int proc, int va)
 		M.proc[proc].expect[va][w] = (struct expectation){.file_backed = true};
 }
 
+/* While clear_refs runs, a store may or may not be cleared by it: only
+ * stores after it returned must show. */
+static void forget_writes(struct process *p)
+{
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		p->track[va].written_since_clear = false;
+}
+
 void oracle_clear_refs_begin(int proc)
 {
+	forget_writes(&M.proc[proc]);
 	atomic_fetch_add_explicit(&M.proc[proc].clear_refs_running, 1, memory_order_relaxed);
 }
 
 void oracle_clear_refs_end(int proc)
 {
-	struct process *p = &M.proc[proc];
-
-	for (int va = 0; va < MM_NR_PAGES; va++)
-		p->track[va].written_since_clear = false;
-	atomic_fetch_sub_explicit(&p->clear_refs_running, 1, memory_order_relaxed);
+	forget_writes(&M.proc[proc]);
+	atomic_fetch_sub_explicit(&M.proc[proc].clear_refs_running, 1, memory_order_relaxed);
 }
 
 void oracle_check_soft_dirty(int proc, int va, bool soft_dirty)
@@ -281,9 +288,35 @@ void oracle_check_soft_dirty(int proc, int va, bool soft_dirty)
 			   proc, va);
 }
 
-void oracle_uffd_protect(int proc, int va, bool on)
+#define NO_PROMISE ((unsigned)-1)
+
+unsigned oracle_uffd_wp_begin(int proc, int va)
 {
-	M.proc[proc].track[va].uffd_protected = on;
+	const struct tracking *t = &M.proc[proc].track[va];
+
+	return t->unprotecting ? NO_PROMISE : t->unprotects;
+}
+
+void oracle_uffd_wp_end(int proc, int va, unsigned token)
+{
+	struct tracking *t = &M.proc[proc].track[va];
+
+	if (token != NO_PROMISE && token == t->unprotects)
+		t->uffd_protected = true;
+}
+
+void oracle_uffd_unprotect_begin(int proc, int va)
+{
+	struct tracking *t = &M.proc[proc].track[va];
+
+	t->uffd_protected = false;
+	t->unprotects++;
+	t->unprotecting++;
+}
+
+void oracle_uffd_unprotect_end(int proc, int va)
+{
+	M.proc[proc].track[va].unprotecting--;
 }
 
 void oracle_uffd_released(int proc)

@@ -58,9 +58,14 @@ void oracle_clear_refs_begin(int proc);
 void oracle_clear_refs_end(int proc);
 void oracle_check_soft_dirty(int proc, int va, bool soft_dirty);
 
-/* O6, uffd-wp: va's protection took effect (UFFDIO_WRITEPROTECT returned)
- * or ends (an unprotect starts); the monitor went away. */
-void oracle_uffd_protect(int proc, int va, bool on);
+/* O6, uffd-wp: a protection promises no silent write once the
+ * UFFDIO_WRITEPROTECT(WP) call returned, unless an unprotect of the page
+ * overlapped the call (then whichever changed the PTE last wins). An
+ * unprotect ends the promise as it starts; so does the monitor leaving. */
+unsigned oracle_uffd_wp_begin(int proc, int va);
+void oracle_uffd_wp_end(int proc, int va, unsigned token);
+void oracle_uffd_unprotect_begin(int proc, int va);
+void oracle_uffd_unprotect_end(int proc, int va);
 void oracle_uffd_released(int proc);
 
 /* fork(): the child's expectations are the parent's, taken at completion;

@@ -8,9 +8,13 @@ MM_ATOMIC struct pte ptep_get(const struct mm_struct *mm, int va)
 	return mm->pte[va];
 }
 
+/* The whole entry, as the kernel compares pte_val(): a change of any bit
+ * (accessed and dirty included) sends the caller back to look again. */
 bool pte_same(struct pte a, struct pte b)
 {
-	return a.present == b.present && a.pfn == b.pfn && a.write == b.write;
+	return a.present == b.present && a.pfn == b.pfn && a.write == b.write &&
+	       a.dirty == b.dirty && a.young == b.young && a.soft_dirty == b.soft_dirty &&
+	       a.uffd_wp == b.uffd_wp;
 }
 
 MM_ATOMIC void set_pte(struct mm_struct *mm, int va, struct pte pte)

@@ -12,7 +12,7 @@
 
 /* READ_ONCE of the PTE mapping va. */
 struct pte ptep_get(const struct mm_struct *mm, int va);
-/* Same mapping and permission (what a recheck after a lockless read asks). */
+/* The same entry, every bit (what a recheck after a lockless read asks). */
 bool pte_same(struct pte a, struct pte b);
 /* Store a PTE; the running thread must hold mm's PTE lock
  * ("lock-discipline pte-without-ptl" otherwise). */

@@ -15,6 +15,7 @@ bool sys_proc_mem_write(int va, int word)
 	struct process *p = current_proc();
 	struct mm_struct *mm = &p->mm;
 	int pfn = get_user_pages_locked(mm, va, FOLL_GET | FOLL_WRITE | FOLL_FORCE);
+	bool discarded;
 	wseq_t v;
 
 	if (pfn < 0) {
@@ -24,9 +25,10 @@ bool sys_proc_mem_write(int va, int word)
 	mm_point("access_remote_vm", "/proc/P%d/mem write va %d word %d -> frame %d", mm->id, va,
 		 word, pfn);
 	folio_check_live(pfn_folio(pfn), "access_remote_vm");
-	oracle_check_private_write(mm->id, va, pfn, VIA_KERNEL);
-	v = oracle_record_write(mm->id, va, word, VIA_KERNEL,
-				!oracle_zapped_since_grab(mm->id, va));
+	discarded = oracle_zapped_since_grab(mm->id, va);
+	if (!discarded)
+		oracle_check_private_write(mm->id, va, pfn, VIA_KERNEL);
+	v = oracle_record_write(mm->id, va, word, VIA_KERNEL, !discarded);
 	page_word_store(pfn_folio(pfn), word, v);
 	folio_put(pfn_folio(pfn));
 	return true;

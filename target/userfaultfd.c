@@ -110,14 +110,16 @@ bool sys_uffd_writeprotect(int va, bool enable_wp)
 	ok = vma && userfaultfd_wp(mm, vma);
 	mm_trace("UFFDIO_WRITEPROTECT P%d va %d %s: %s", mm->id, va, enable_wp ? "WP" : "unprotect",
 		 ok ? "ok" : "ENOENT");
-	if (ok) {
-		if (!enable_wp)
-			oracle_uffd_protect(mm->id, va, false);
-		change_protection(mm, vma, va, va + 1, enable_wp ? CP_UFFD_WP : CP_UFFD_WP_RESOLVE);
-		if (enable_wp)
-			oracle_uffd_protect(mm->id, va, true);
-		else
-			sched_wake_all(&mm->uffd_faulting);
+	if (ok && enable_wp) {
+		unsigned token = oracle_uffd_wp_begin(mm->id, va);
+
+		change_protection(mm, vma, va, va + 1, CP_UFFD_WP);
+		oracle_uffd_wp_end(mm->id, va, token);
+	} else if (ok) {
+		oracle_uffd_unprotect_begin(mm->id, va);
+		change_protection(mm, vma, va, va + 1, CP_UFFD_WP_RESOLVE);
+		oracle_uffd_unprotect_end(mm->id, va);
+		sched_wake_all(&mm->uffd_faulting);
 	}
 	if (write_lock)
 		mmap_write_unlock(mm);

@@ -26,4 +26,7 @@ if(TARGET mmfuzz-tsan)
   add_test(NAME tsan_corpus COMMAND ${CMAKE_SOURCE_DIR}/tests/tsan_corpus.sh
            $<TARGET_FILE:mmfuzz-tsan> ${CMAKE_SOURCE_DIR}/corpus)
   set_tests_properties(tsan_corpus PROPERTIES LABELS sanitize)
+  add_test(NAME tsan_mutant COMMAND ${CMAKE_SOURCE_DIR}/tests/tsan_mutant.sh
+           $<TARGET_FILE:mmfuzz-tsan> ${CMAKE_SOURCE_DIR}/corpus)
+  set_tests_properties(tsan_mutant PROPERTIES LABELS sanitize)
 endif()

@@ -1,0 +1,35 @@
+#!/bin/sh
+# The TSan replay build must catch the clear_refs no-upgrade MUTANT (a
+# vm_flags write under the mmap_lock held for read, racing with a page
+# fault's read of vm_flags) and stay silent on the real kernels' rule
+# (read lock upgraded to write for the flags, or the 5.11 write lock).
+#   tsan_mutant.sh MMFUZZ_TSAN CORPUS_DIR
+set -u
+TSAN_BIN=$1
+SCN=$2/regress/clear-refs-no-upgrade.mmf
+passed=0
+failed=0
+run() {
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$TSAN_BIN" run --profile "$1" "$SCN" 2>&1
+}
+out=$(run clear-refs-no-upgrade)
+if echo "$out" | grep -q "WARNING: ThreadSanitizer: data race" &&
+	echo "$out" | grep -q "clear_vm_softdirty" && echo "$out" | grep -q "do_user_addr_fault"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL: no vm_flags race reported on the mutant"
+	echo "$out" | head -30
+fi
+for p in v5.10 latest; do
+	out=$(run "$p")
+	if echo "$out" | grep -q "ThreadSanitizer"; then
+		failed=$((failed + 1))
+		echo "FAIL: TSan report on $p"
+		echo "$out" | head -30
+	else
+		passed=$((passed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
