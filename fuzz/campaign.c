@@ -36,6 +36,10 @@ struct campaign {
 	double start;
 	int round;	  /* in-process runs so far */
 	char known[1024]; /* "oracle:kind,..." found so far */
+	/* Lock-latency view, from the fuzzer's "lock-latency" lines: the
+	 * current round's running figures and the sums of rounds past. */
+	unsigned long long lat_execs, lat_io, lat_wait_max;
+	unsigned long long lat_done_execs, lat_done_io;
 };
 
 static double now(void)
@@ -180,6 +184,37 @@ static void show_progress(const struct campaign *c, const char *line)
 
 static void scan_findings(struct campaign *c);
 
+/* "mmfuzz: lock-latency execs N mmap-write-wait-max W io-under-mmap-lock K" */
+static void note_latency(struct campaign *c, const char *line)
+{
+	unsigned long long execs, wait, io;
+
+	if (sscanf(line,
+		   "mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
+		   "io-under-mmap-lock %llu",
+		   &execs, &wait, &io) != 3)
+		return;
+	if (execs < c->lat_execs) { /* a new round counts from zero */
+		c->lat_done_execs += c->lat_execs;
+		c->lat_done_io += c->lat_io;
+	}
+	c->lat_execs = execs;
+	c->lat_io = io;
+	if (wait > c->lat_wait_max)
+		c->lat_wait_max = wait;
+}
+
+static void print_latency(const struct campaign *c)
+{
+	unsigned long long execs = c->lat_done_execs + c->lat_execs;
+
+	if (execs)
+		fprintf(stderr,
+			"lock latency: longest wait for an mmap_lock in write mode %llu steps; "
+			"I/O slept under an mmap_lock in %llu of %llu executions\n",
+			c->lat_wait_max, c->lat_done_io + c->lat_io, execs);
+}
+
 static void watch_output(struct campaign *c, FILE *out)
 {
 	char line[4096];
@@ -187,6 +222,7 @@ static void watch_output(struct campaign *c, FILE *out)
 
 	while (fgets(line, sizeof(line), out)) {
 		line[strcspn(line, "\n")] = 0;
+		note_latency(c, line);
 		if (line[0] == '#' && time(NULL) != last) {
 			last = time(NULL);
 			show_progress(c, line);
@@ -376,6 +412,7 @@ static int summarize(struct campaign *c)
 	}
 	if (total == 0)
 		fprintf(stderr, "no findings (%s is empty)\n", c->findings);
+	print_latency(c);
 	return total;
 }
 

@@ -104,6 +104,32 @@ static bool reported(const struct exec_result *r)
 	return !listed(known_oracles, r);
 }
 
+/* The lock-latency view over a run: printed now and then and at exit
+ * for `mmfuzz fuzz` to gather (execution counts, the longest wait for an
+ * mmap_lock in write mode, executions that slept for I/O under one). */
+static struct {
+	unsigned long long execs, io_execs, wait_max;
+} latency;
+
+static void print_latency(void)
+{
+	fprintf(stderr,
+		"mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
+		"io-under-mmap-lock %llu\n",
+		latency.execs, latency.wait_max, latency.io_execs);
+}
+
+static void note_latency(const struct exec_result *r)
+{
+	latency.execs++;
+	if (r->mmap_write_wait_max > latency.wait_max)
+		latency.wait_max = r->mmap_write_wait_max;
+	if (r->io_under_mmap_lock)
+		latency.io_execs++;
+	if (latency.execs % 65536 == 0)
+		print_latency();
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *only = getenv("MMFUZZ_ONLY");
@@ -136,6 +162,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		snprintf(only_oracles, sizeof(only_oracles), "%s", only);
 	if (known)
 		snprintf(known_oracles, sizeof(known_oracles), "%s", known);
+	atexit(print_latency);
 	fprintf(stderr, "mmfuzz: fuzzing profile %s%s%s\n", runner_profile_name(),
 		only_oracles[0] ? ", reporting only " : "", only_oracles);
 	return 0;
@@ -152,6 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (input_decode(data, size, &in, err, sizeof(err)) != INPUT_OK)
 		return 0;
 	runner_execute(&in, NULL, false, record_feature, &r);
+	note_latency(&r);
 	if (r.violation && reported(&r) && uses_required_ops(&in.scenario)) {
 		runner_print_report(&r, stderr);
 		fflush(stderr);

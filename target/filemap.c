@@ -137,14 +137,14 @@ retry_find:
 	folio = pfn_folio(found);
 	if (!trylock_page(folio)) {
 		/* Under I/O by another thread: wait for it, without the mmap_lock
-		 * if allowed (lock_folio_maybe_drop_mmap). */
+		 * if allowed (lock_folio_maybe_drop_mmap), then retry. */
 		fpin = maybe_unlock_mmap_for_io(mm, fault_flags, fpin);
 		io_schedule("a page under read I/O");
-		lock_page(folio);
 		if (fpin) {
-			unlock_page(folio);
+			folio_wait_locked(folio);
 			return out_retry(folio, 0);
 		}
+		lock_page(folio);
 	}
 	if (!folio_uptodate(folio)) {
 		/* An earlier read failed: read again (page_not_uptodate). */

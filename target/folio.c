@@ -236,6 +236,18 @@ bool trylock_page(struct folio *folio)
 void unlock_page(struct folio *folio)
 {
 	mutex_unlock(&folio->lock);
+	if (folio->unlock_wq.waiters.n)
+		wake_up_all(&folio->unlock_wq);
+}
+
+static bool folio_unlocked(void *arg)
+{
+	return !mutex_is_locked(&((struct folio *)arg)->lock);
+}
+
+void folio_wait_locked(struct folio *folio)
+{
+	wait_event(&folio->unlock_wq, folio_unlocked, folio);
 }
 
 MM_ATOMIC wseq_t page_word_load(const struct folio *folio, int word)

@@ -46,6 +46,8 @@ void page_remove_rmap(struct folio *folio);
 void lock_page(struct folio *folio);
 bool trylock_page(struct folio *folio);
 void unlock_page(struct folio *folio);
+/* Sleep until the page is unlocked, without taking the lock. */
+void folio_wait_locked(struct folio *folio);
 
 /* A word of page content, as a CPU, a device or the kernel's copy loop
  * reads and writes it: one access, never torn. */

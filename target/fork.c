@@ -20,7 +20,8 @@
 
 /* Give the child its own copy of a maybe-pinned page (early COW). Both
  * PTLs held; the parent's PTE is left as it is. */
-static bool copy_present_page(struct mm_struct *child, int va, struct folio *src)
+static bool copy_present_page(struct mm_struct *child, const struct vm_area_struct *vma, int va,
+			      struct folio *src)
 {
 	int pfn = folio_alloc_anon();
 
@@ -30,12 +31,12 @@ static bool copy_present_page(struct mm_struct *child, int va, struct folio *src
 		 folio_pfn(src), src->refcount, pfn);
 	copy_user_highpage(pfn_folio(pfn), src);
 	page_add_new_anon_rmap(pfn_folio(pfn));
+	/* The child's own page, mapped as a write fault would map it. */
 	set_pte(child, va,
-		(struct pte){.pfn = (uint16_t)pfn,
-			     .present = true,
-			     .write = true,
-			     .dirty = true,
-			     .young = true});
+		pte_mkdirty((struct pte){.pfn = (uint16_t)pfn,
+					 .present = true,
+					 .write = (vma->vm_flags & VM_WRITE) != 0,
+					 .young = true}));
 	return true;
 }
 
@@ -65,7 +66,7 @@ static bool copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 	if (pte.pfn != ZERO_PFN) {
 		folio_check_live(folio, "copy_present_pte");
 		if (folio->anon && fork_needs_copy(parent, folio))
-			return copy_present_page(child, va, folio);
+			return copy_present_page(child, vma, va, folio);
 		folio_get(folio);
 		page_dup_rmap(folio);
 		if (PageAnonExclusive(folio))

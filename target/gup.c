@@ -14,17 +14,18 @@
  * Must a R/O pin break COW before it may take this page? 5.19: an anon
  * page that may be shared (not PageAnonExclusive), or the next write fault
  * copies it away from the pin. 6.2: in a COW mapping, also a long-term pin
- * of anything else there, such as the shared zero page. GUP-fast, which
+ * of anything else there: the shared zero page, a page-cache page. GUP-fast, which
  * cannot look at the VMA, passes cow_mapping = true and falls back.
  */
 static bool gup_must_unshare(unsigned gup_flags, const struct folio *folio, bool cow_mapping)
 {
 	if (!policy.ro_pin_unshare || (gup_flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
 		return false;
-	if (folio_pfn(folio) == ZERO_PFN)
+	if (folio_pfn(folio) == ZERO_PFN || !folio->anon)
+		/* The zero page or a page-cache page in a private mapping. */
 		return policy.ro_longterm_unshare_nonanon && (gup_flags & FOLL_LONGTERM) &&
 		       cow_mapping;
-	return folio->anon && !PageAnonExclusive(folio);
+	return !PageAnonExclusive(folio);
 }
 
 static void try_grab_folio(struct mm_struct *mm, struct folio *folio, unsigned gup_flags)
@@ -205,23 +206,30 @@ int __get_user_pages(struct mm_struct *mm, int va, unsigned *gup_flags, int *loc
 	}
 }
 
+int __get_user_pages_locked(struct mm_struct *mm, int va, unsigned gup_flags, int *locked)
+{
+	int ret;
+
+	for (;;) {
+		ret = __get_user_pages(mm, va, &gup_flags, locked);
+		if (*locked || (ret != -16 && ret != -11))
+			return ret;
+		/* The fault dropped the lock: take it again and go on. */
+		mmap_read_lock(mm);
+		*locked = 1;
+		gup_flags |= FOLL_TRIED;
+	}
+}
+
 int get_user_pages_locked(struct mm_struct *mm, int va, unsigned gup_flags)
 {
 	int locked = 1;
 	int ret;
 
 	mmap_read_lock(mm);
-	for (;;) {
-		ret = __get_user_pages(mm, va, &gup_flags, &locked);
-		if (locked || (ret != -16 && ret != -11))
-			break;
-		/* The fault dropped the lock: take it again and go on. */
-		mmap_read_lock(mm);
-		locked = 1;
-		gup_flags |= FOLL_TRIED;
-	}
+	ret = __get_user_pages_locked(mm, va, gup_flags, &locked);
 	/* Whoever still holds the lock releases it; "still holds" is what
-	 * *locked says, and only as reliable as the fault's return value. */
+	 * `locked` says, and only as reliable as the fault's return value. */
 	if (locked)
 		mmap_read_unlock(mm);
 	return ret < 0 ? -1 : ret;

@@ -25,8 +25,12 @@
  * the frame, or a negative errno.
  */
 int __get_user_pages(struct mm_struct *mm, int va, unsigned *gup_flags, int *locked);
-/* __get_user_pages_locked(): take the lock, go again while a fault dropped
- * it, release it if still held. The frame or -1. */
+/* __get_user_pages_locked(): entered with the lock held (*locked == 1),
+ * go again while a fault dropped it; returns with the lock held iff
+ * *locked. The frame or a negative errno. */
+int __get_user_pages_locked(struct mm_struct *mm, int va, unsigned gup_flags, int *locked);
+/* The same, taking the lock first and releasing it if still held. The
+ * frame or -1. */
 int get_user_pages_locked(struct mm_struct *mm, int va, unsigned gup_flags);
 /* Lockless walk, falling back to the slow path. */
 int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags);

@@ -35,8 +35,10 @@ const char *model_name(enum model_name kind, int id)
 void machine_reset(void)
 {
 	memset(&M, 0, sizeof(M));
-	for (int pfn = 0; pfn < NR_FRAMES; pfn++)
+	for (int pfn = 0; pfn < NR_FRAMES; pfn++) {
 		mutex_init(&M.frame[pfn].lock, model_name(NAME_PAGE_LOCK, pfn));
+		init_waitqueue_head(&M.frame[pfn].unlock_wq, model_name(NAME_PAGE_LOCK, pfn));
+	}
 	/* The zero page: allocated forever, shared by every read fault. */
 	M.frame[ZERO_PFN].allocated = true;
 	M.frame[ZERO_PFN].refcount = 1;

@@ -45,7 +45,8 @@ struct folio {
 	int index;
 	bool uptodate;
 	bool io_error;
-	struct mutex lock; /* lock_page() */
+	struct mutex lock;		  /* lock_page() */
+	struct wait_queue_head unlock_wq; /* folio_wait_locked() sleepers */
 	wseq_t data[PAGE_WORDS];
 };
 

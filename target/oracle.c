@@ -10,17 +10,17 @@
  * model state, and TSan must not report it (see MM_ATOMIC). */
 SCHED_TSAN_IGNORE_BEGIN
 
-static struct write_record *write_log(wseq_t value)
-{
-	return value ? &M.writes[value] : NULL;
-}
-
 static const char *const via_names[] = {
 	[VIA_CPU] = "user",
 	[VIA_DMA] = "dma",
 	[VIA_DIO] = "dio",
 	[VIA_KERNEL] = "kernel",
 };
+
+static struct write_record *write_log(wseq_t value)
+{
+	return value ? &M.writes[value] : NULL;
+}
 
 static bool maps_shared(int proc, int va)
 {
@@ -96,8 +96,7 @@ void provenance_describe(wseq_t value, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "#%u (P%d/T%d %s write to va %d word %d at step %llu)", value, w->proc,
-		 w->thread, w->via == VIA_DMA ? "DMA" : "CPU", w->va, w->word,
-		 (unsigned long long)w->step);
+		 w->thread, via_names[w->via], w->va, w->word, (unsigned long long)w->step);
 }
 
 bool provenance_visible(int reader, wseq_t value)
@@ -300,8 +299,11 @@ unsigned oracle_uffd_wp_begin(int proc, int va)
 void oracle_uffd_wp_end(int proc, int va, unsigned token)
 {
 	struct tracking *t = &M.proc[proc].track[va];
+	const struct pte *pte = &M.proc[proc].mm.pte[va];
 
-	if (token != NO_PROMISE && token == t->unprotects)
+	/* Only a present PTE carries the bit: protecting an unpopulated
+	 * page promises nothing (without UFFD_FEATURE_WP_UNPOPULATED). */
+	if (token != NO_PROMISE && token == t->unprotects && pte->present && pte->uffd_wp)
 		t->uffd_protected = true;
 }
 
@@ -351,8 +353,8 @@ static void settle_snapshot(int parent, int child, int va, int w)
 	const struct pte *pte = &M.proc[child].mm.pte[va];
 	wseq_t v;
 
-	if (!pte->present)
-		return;
+	if (!pte->present || e->file_backed)
+		return; /* the file's content is one answer already */
 	v = M.frame[pte->pfn].data[w];
 	/* The parent's own alternatives (it may be a fresh child itself)
 	 * are the child's too. */

@@ -2,7 +2,9 @@
 /*
  * A write to /proc/pid/mem (or ptrace POKEDATA): access_remote_vm() with
  * FOLL_FORCE, which may write where the mapping is read-only, into the
- * process's private copy of the page. Dirty COW's path (B1).
+ * process's private copy of the page. Dirty COW's path (B1). The mmap_lock
+ * is held from the lookup to the end of the write, so no fork() can share
+ * the page in between.
  */
 #include "folio.h"
 #include "gup.h"
@@ -14,12 +16,17 @@ bool sys_proc_mem_write(int va, int word)
 {
 	struct process *p = current_proc();
 	struct mm_struct *mm = &p->mm;
-	int pfn = get_user_pages_locked(mm, va, FOLL_GET | FOLL_WRITE | FOLL_FORCE);
+	int locked = 1;
+	int pfn;
 	bool discarded;
 	wseq_t v;
 
+	mmap_read_lock(mm);
+	pfn = __get_user_pages_locked(mm, va, FOLL_GET | FOLL_WRITE | FOLL_FORCE, &locked);
 	if (pfn < 0) {
 		mm_trace("/proc/P%d/mem write va %d: EFAULT", mm->id, va);
+		if (locked)
+			mmap_read_unlock(mm);
 		return false;
 	}
 	mm_point("access_remote_vm", "/proc/P%d/mem write va %d word %d -> frame %d", mm->id, va,
@@ -31,5 +38,7 @@ bool sys_proc_mem_write(int va, int word)
 	v = oracle_record_write(mm->id, va, word, VIA_KERNEL, !discarded);
 	page_word_store(pfn_folio(pfn), word, v);
 	folio_put(pfn_folio(pfn));
+	if (locked)
+		mmap_read_unlock(mm);
 	return true;
 }
