@@ -98,7 +98,7 @@ static bool user_access(int va, int word, bool write)
 				wseq_t v;
 
 				oracle_check_private_write(pid, va, e->pfn, VIA_CPU);
-				v = oracle_record_write(pid, va, word, VIA_CPU, current);
+				v = oracle_record_write(pid, va, word, VIA_CPU, current, e->pfn);
 				page_word_store(folio, word, v);
 				mm_trace("store #%u to frame %d word %d (TLB hit)", v, e->pfn,
 					 word);

@@ -82,7 +82,8 @@ void dev_dma_write(int slot, int word)
 		folio_check_live(folio, "dma write");
 		if (!pin->discarded)
 			oracle_check_private_write(current_pid(), pin->va, pin->pfn, VIA_DMA);
-		v = oracle_record_write(current_pid(), pin->va, word, VIA_DMA, !pin->discarded);
+		v = oracle_record_write(current_pid(), pin->va, word, VIA_DMA, !pin->discarded,
+					pin->pfn);
 		page_word_store(folio, word, v);
 		mm_trace("DMA stored #%u", v);
 	}

@@ -32,7 +32,7 @@ bool sys_read_odirect(int va, int word)
 	discarded = oracle_zapped_since_grab(p->mm.id, va);
 	if (!discarded)
 		oracle_check_private_write(p->mm.id, va, pfn, VIA_DIO);
-	v = oracle_record_write(p->mm.id, va, word, VIA_DIO, !discarded);
+	v = oracle_record_write(p->mm.id, va, word, VIA_DIO, !discarded, pfn);
 	page_word_store(pfn_folio(pfn), word, v);
 	mm_trace("O_DIRECT read completes: #%u in frame %d", v, pfn);
 	if (gup_flags & FOLL_PIN)

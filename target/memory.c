@@ -430,15 +430,18 @@ void zap_page_range(struct mm_struct *mm, int start, int end, bool unmap)
 				 "zap_pte_range P%d va %d (frame %d), flush deferred", mm->id, va,
 				 old.pfn);
 			set_pte(mm, va, (struct pte){0});
+		}
+		/* The discard takes effect with the clear, in the same step: a
+		 * CPU that still reaches the old page until the flush races
+		 * with the zap. */
+		oracle_discard(mm->id, va, unmap, file);
+		if (old.present) {
 			tlb_flush_pte_range(&tlb, va);
 			if (old.pfn != ZERO_PFN) {
 				page_remove_rmap(pfn_folio(old.pfn));
 				tlb_remove_page(&tlb, old.pfn);
 			}
 		}
-		/* The discard takes effect with the clear: a CPU that still
-		 * reaches the old page until the flush races with the zap. */
-		oracle_discard(mm->id, va, unmap, file);
 		spin_unlock(&mm->ptl);
 	}
 	tlb_finish_mmu(&tlb);

@@ -139,10 +139,11 @@ struct expectation {
 
 /* Per (process, va): what the write-protect trackers promise. */
 struct tracking {
-	bool written_since_clear; /* O5: a store completed after clear_refs returned */
-	bool uffd_protected;	  /* O6: UFFDIO_WRITEPROTECT(WP) returned, not resolved */
-	unsigned unprotects;	  /* unprotects of va started so far */
-	unsigned unprotecting;	  /* unprotects of va in flight */
+	bool written_since_clear;  /* O5: a store completed after clear_refs returned */
+	bool soft_dirty_untracked; /* clear_refs skipped it: maybe pinned (5.11) */
+	bool uffd_protected;	   /* O6: UFFDIO_WRITEPROTECT(WP) returned, not resolved */
+	unsigned unprotects;	   /* unprotects of va started so far */
+	unsigned unprotecting;	   /* unprotects of va in flight */
 };
 
 struct process {

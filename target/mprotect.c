@@ -74,8 +74,10 @@ void change_protection(struct mm_struct *mm, const struct vm_area_struct *vma, i
 		spin_unlock(&mm->ptl);
 	}
 	/* The flush comes once, at the end: until then other CPUs may still
-	 * write through the old translations. */
-	if (pages)
+	 * write through the old translations. Finding nothing to change is
+	 * not enough to skip it when a concurrent change has not flushed yet
+	 * (6.0's mmu_gather checks mm_tlb_flush_nested). */
+	if (pages || (policy.change_prot_gather && mm_tlb_flush_nested(mm)))
 		flush_tlb_range(mm, start, end);
 	dec_tlb_flush_pending(mm);
 }

@@ -42,8 +42,9 @@ void oracle_check_private_write(int proc, int va, int pfn, enum write_via via)
 			   proc, via_names[via], va, pfn);
 }
 
-/* What the write-protect trackers must have seen: stores that went
- * through the page table, while no clear_refs was in flight. */
+/* What the write-protect trackers must have seen: user stores, which go
+ * through the page table (or a TLB entry that must match it), while no
+ * clear_refs was in flight. */
 static void track_write(int proc, int va)
 {
 	struct process *p = &M.proc[proc];
@@ -56,10 +57,20 @@ static void track_write(int proc, int va)
 		p->track[va].written_since_clear = true;
 }
 
-wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands)
+/* A private write into a file-backed page: the page is now the process's
+ * own copy, whose other words hold what the file held at the copy. */
+static void went_private(int proc, int va, const struct folio *copy)
+{
+	for (int w = 0; w < PAGE_WORDS; w++)
+		M.proc[proc].expect[va][w] = (struct expectation){.last = copy->data[w]};
+}
+
+wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands, int pfn)
 {
 	struct expectation *e = &M.proc[proc].expect[va][word];
-	bool shared = lands && maps_shared(proc, va);
+	const struct folio *folio = &M.frame[pfn];
+	bool file = folio->pagecache;
+	bool shared = file || (lands && maps_shared(proc, va));
 	wseq_t seq;
 
 	if (M.nr_writes + 1 >= MAX_WRITES)
@@ -73,14 +84,16 @@ wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool 
 					      .via = via,
 					      .shared = shared,
 					      .step = sched_step()};
+	if (file)
+		M.file.last_write[folio->index][word] = seq;
 	if (lands) {
+		if (!shared && e->file_backed)
+			went_private(proc, va, folio);
 		e->last = seq;
 		e->fork_open = false; /* the process's own write settles it */
-		if (shared)
-			M.file.last_write[va][word] = seq;
-		else
-			e->file_backed = false; /* a private copy now */
-		if (via == VIA_CPU || via == VIA_KERNEL)
+		/* The trackers watch the page table: a write through a GUP
+		 * reference looked up earlier (kernel, DMA) never meets it. */
+		if (via == VIA_CPU)
 			track_write(proc, va);
 	}
 	sched_trace_mix(seq * 31u + (unsigned)va);
@@ -145,8 +158,15 @@ static bool value_expected(int proc, int va, int word, const struct expectation 
 {
 	const struct write_record *w = write_log(value);
 
-	if (e->file_backed)
-		return value == M.file.last_write[va][word];
+	if (e->file_backed) {
+		const struct pte *pte = &M.proc[proc].mm.pte[va];
+
+		if (value == M.file.last_write[va][word])
+			return true;
+		/* A R/O pin's unshare copied the page: it holds some earlier
+		 * content of the file. */
+		return pte->present && !M.frame[pte->pfn].pagecache && (!w || w->shared);
+	}
 	if (value == e->last)
 		return true;
 	if (!e->fork_open)
@@ -229,6 +249,7 @@ void oracle_discard(int proc, int va, bool unmapped, bool file)
 							.file_backed = file && !unmapped};
 	/* Soft-dirty and uffd-wp state lives in the PTE: gone with it. */
 	p->track[va].written_since_clear = false;
+	p->track[va].soft_dirty_untracked = false;
 	p->track[va].uffd_protected = false;
 	p->discards[va]++;
 	for (int i = 0; i < MAX_PINS; i++)
@@ -278,9 +299,16 @@ void oracle_clear_refs_end(int proc)
 	atomic_fetch_sub_explicit(&M.proc[proc].clear_refs_running, 1, memory_order_relaxed);
 }
 
+void oracle_soft_dirty_untracked(int proc, int va)
+{
+	M.proc[proc].track[va].soft_dirty_untracked = true;
+}
+
 void oracle_check_soft_dirty(int proc, int va, bool soft_dirty)
 {
-	if (M.proc[proc].track[va].written_since_clear && !soft_dirty)
+	const struct tracking *t = &M.proc[proc].track[va];
+
+	if (t->written_since_clear && !t->soft_dirty_untracked && !soft_dirty)
 		sched_fail("soft-dirty-lost", "pagemap",
 			   "P%d va %d was written after clear_refs returned, but pagemap says "
 			   "not soft-dirty",

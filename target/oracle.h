@@ -23,11 +23,12 @@
 
 #include "model.h"
 
-/* A store completed: log it and update the writer's expectation. Returns
- * the value to store. `lands`: the store reaches the page the process
- * maps at va (not a page a racing zap is discarding, nor one a pin was
- * left holding after the user discarded it). */
-wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands);
+/* A store into frame pfn completed: log it and update the writer's
+ * expectation. Returns the value to store. `lands`: the store reaches the
+ * page the process maps at va (not a page a racing zap is discarding, nor
+ * one a pin was left holding after the user discarded it). A store into a
+ * page-cache page changes the file, whoever still maps it. */
+wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands, int pfn);
 
 /* O1: a store into frame pfn reached through proc's va: never into the
  * zero page, nor into a page-cache page through a private mapping. */
@@ -57,6 +58,10 @@ void oracle_mapped_file(int proc, int va);
 void oracle_clear_refs_begin(int proc);
 void oracle_clear_refs_end(int proc);
 void oracle_check_soft_dirty(int proc, int va, bool soft_dirty);
+/* clear_refs left va alone because it may be pinned: since 5.11 the
+ * kernel does not track soft-dirty for such pages ("the page might be
+ * dirtied by the pinning entity without ever being noticed"). */
+void oracle_soft_dirty_untracked(int proc, int va);
 
 /* O6, uffd-wp: a protection promises no silent write once the
  * UFFDIO_WRITEPROTECT(WP) call returned, unless an unprotect of the page

@@ -35,8 +35,8 @@ struct mm_policy policy;
 	ERA_V5_12, .wp_reuse = REUSE_ANON_EXCLUSIVE, .ro_pin_unshare = true, .anon_exclusive = true
 #define ERA_LATEST                                                                                 \
 	ERA_V5_19, .force_write = FORCE_ANON_EXCLUSIVE, .mprotect_write_upgrade = true,            \
-		   .ro_longterm_unshare_nonanon = true, .uffd_unprotect_keeps_write = true,        \
-		   .odirect_pin = true
+		   .change_prot_gather = true, .ro_longterm_unshare_nonanon = true,                \
+		   .uffd_unprotect_keeps_write = true, .odirect_pin = true
 
 /* Designated initialisers that override earlier ones are what the macros
  * are for: each era restates only what changed. */
@@ -230,6 +230,11 @@ static const struct switch_desc switches[] = {
 	 {"no", "yes"},
 	 "unprotecting keeps the write bit of PTEs that had it (no: 5.7-5.19 clear it)",
 	 SWITCH_BOOL(uffd_unprotect_keeps_write)},
+	{"mprotect.gather",
+	 {"no", "yes"},
+	 "change_protection flushes only if it changed PTEs (<=5.19), or through an mmu_gather "
+	 "that also flushes when another flush is pending (>=6.0)",
+	 SWITCH_BOOL(change_prot_gather)},
 	{"mprotect.write_upgrade",
 	 {"no", "yes"},
 	 "mprotect(PROT_WRITE) maps anon-exclusive, soft-dirty pages writable at once (>=6.0)",

@@ -84,6 +84,9 @@ struct mm_policy {
 	bool uffd_wp_write_lock;
 	/* Unprotecting keeps (or restores) the write bit of PTEs that had it. */
 	bool uffd_unprotect_keeps_write;
+	/* 6.0 (4a18419f71cd): change_protection batches with an mmu_gather,
+	 * whose finish flushes when another flush is pending (nested). */
+	bool change_prot_gather;
 	/* mprotect(PROT_WRITE) maps anon-exclusive pages writable at once (6.0). */
 	bool mprotect_write_upgrade;
 	/* O_DIRECT takes FOLL_PIN, not FOLL_GET (block layer, ~6.5). */

@@ -35,7 +35,7 @@ bool sys_proc_mem_write(int va, int word)
 	discarded = oracle_zapped_since_grab(mm->id, va);
 	if (!discarded)
 		oracle_check_private_write(mm->id, va, pfn, VIA_KERNEL);
-	v = oracle_record_write(mm->id, va, word, VIA_KERNEL, !discarded);
+	v = oracle_record_write(mm->id, va, word, VIA_KERNEL, !discarded, pfn);
 	page_word_store(pfn_folio(pfn), word, v);
 	folio_put(pfn_folio(pfn));
 	if (locked)

@@ -33,7 +33,9 @@ static void clear_soft_dirty(struct mm_struct *mm, const struct vm_area_struct *
 	spin_lock(&mm->ptl);
 	pte = ptep_get(mm, va);
 	mm_point("clear_soft_dirty", "clear_soft_dirty P%d va %d", mm->id, va);
-	if (pte.present && !pte_is_pinned(mm, vma, pte)) {
+	if (pte.present && pte_is_pinned(mm, vma, pte)) {
+		oracle_soft_dirty_untracked(mm->id, va);
+	} else if (pte.present) {
 		pte.write = false;
 		pte.soft_dirty = false;
 		set_pte(mm, va, pte);
