@@ -17,11 +17,12 @@ static void do_munmap(struct mm_struct *mm, int va)
 bool sys_munmap(int va)
 {
 	struct mm_struct *mm = current_mm();
+	uint64_t start = sched_step();
 
 	mmap_write_lock(mm);
 	mm_trace("munmap P%d va %d", mm->id, va);
 	do_munmap(mm, va);
-	tlb_check_zapped(mm, va, va + 1);
+	tlb_check_zapped(mm, va, va + 1, start);
 	mmap_write_unlock(mm);
 	return true;
 }
@@ -59,6 +60,7 @@ bool sys_mmap_file(int va, int mode)
 bool sys_madvise_dontneed(int va)
 {
 	struct mm_struct *mm = current_mm();
+	uint64_t start = sched_step();
 	bool mapped;
 
 	mmap_read_lock(mm);
@@ -67,7 +69,7 @@ bool sys_madvise_dontneed(int va)
 	if (mapped)
 		zap_page_range(mm, va, va + 1, false);
 	/* Returning to the user: no CPU may still reach what was zapped. */
-	tlb_check_zapped(mm, va, va + 1);
+	tlb_check_zapped(mm, va, va + 1, start);
 	mmap_read_unlock(mm);
 	return mapped;
 }

@@ -169,6 +169,7 @@ struct tlb_entry {
 	int pfn;
 	bool writable;
 	bool dirty;
+	uint64_t filled; /* step of the walk that filled it */
 };
 
 struct cpu {

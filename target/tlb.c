@@ -17,6 +17,7 @@ MM_ATOMIC void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool di
 	e->pfn = pfn;
 	e->writable = writable;
 	e->dirty = dirty;
+	e->filled = sched_step();
 	mm_trace("tlb fill CPU%d: P%d va %d -> frame %d %s", cpu, mm, va, pfn,
 		 writable ? "RW" : "RO");
 }
@@ -66,14 +67,15 @@ MM_ATOMIC void tlb_check_frame_freed(int pfn)
 		}
 }
 
-MM_ATOMIC void tlb_check_zapped(const struct mm_struct *mm, int start, int end)
+MM_ATOMIC void tlb_check_zapped(const struct mm_struct *mm, int start, int end, uint64_t since)
 {
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
 		for (int va = start; va < end; va++) {
 			const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 			const struct pte *pte = &mm->pte[va];
 
-			if (e->valid && e->mm == mm->id && (!pte->present || pte->pfn != e->pfn))
+			if (e->valid && e->mm == mm->id && e->filled < since &&
+			    (!pte->present || pte->pfn != e->pfn))
 				sched_fail("tlb-lifetime", "stale-after-zap",
 					   "P%d's zap of va %d returned while CPU%d still caches "
 					   "frame %d there",

@@ -24,10 +24,11 @@ void flush_tlb_range(struct mm_struct *mm, int start, int end);
 void flush_tlb_mm(struct mm_struct *mm);
 
 /* O7, TLB lifetime: no CPU caches a frame once it is freed, and a zap
- * (MADV_DONTNEED, munmap) does not return while a CPU still caches a
- * translation it removed. Write-protection left stale in a TLB is judged
- * by what it breaks (soft-dirty-lost, uffd-wp-bypass, lost-write). */
+ * (MADV_DONTNEED, munmap) that started at step `since` does not return
+ * while a CPU still caches a translation older than that which the page
+ * table no longer holds (a later one is a later zap's business). Write-protection left stale in a
+ * TLB is judged by what it breaks (soft-dirty-lost, uffd-wp-bypass, lost-write). */
 void tlb_check_frame_freed(int pfn);
-void tlb_check_zapped(const struct mm_struct *mm, int start, int end);
+void tlb_check_zapped(const struct mm_struct *mm, int start, int end, uint64_t since);
 
 #endif
