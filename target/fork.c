@@ -110,12 +110,16 @@ bool dup_mmap(struct mm_struct *child, struct mm_struct *parent)
 	mmap_write_lock(parent);
 	mm_trace("dup_mmap P%d -> P%d", parent->id, child->id);
 	oracle_fork_begin(parent->id, child->id);
+	if (policy.gup_fast_seq)
+		write_seqcount_begin(&parent->write_protect_seq);
 	for (int i = 0; i < parent->nr_vmas && ok; i++) {
 		child->vma[i] = parent->vma[i];
 		child->vma[i].vm_flags &= ~VM_UFFD_WP;
 		child->nr_vmas++;
 		ok = copy_page_range(child, parent, &parent->vma[i]);
 	}
+	if (policy.gup_fast_seq)
+		write_seqcount_end(&parent->write_protect_seq);
 	flush_tlb_mm(parent);
 	if (ok)
 		oracle_fork_end(parent->id, child->id);

@@ -239,10 +239,15 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 {
 	struct pte pte;
 	struct folio *folio;
+	bool seq_check = policy.gup_fast_seq && (gup_flags & FOLL_PIN);
+	uint32_t seq = 0;
 
 	/* Any FOLL_PIN marks the mm before pinning, so fork sees it. */
 	if (gup_flags & FOLL_PIN)
 		mm_set_has_pinned(mm);
+	/* A fork in progress may be about to share what we pin (B5a). */
+	if (seq_check)
+		seq = read_seqcount_begin(&mm->write_protect_seq);
 	mm_point("gup_fast:read_pte", "get_user_pages_fast P%d va %d: lockless PTE read", mm->id,
 		 va);
 	pte = ptep_get(mm, va);
@@ -260,7 +265,8 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 	}
 	/* Recheck: the PTE may have changed under us (no locks held). */
 	mm_point("gup_fast:recheck", "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
-	if (!pte_same(ptep_get(mm, va), pte)) {
+	if (!pte_same(ptep_get(mm, va), pte) ||
+	    (seq_check && read_seqcount_retry(&mm->write_protect_seq, seq))) {
 		gup_put_folio(folio, gup_flags);
 		return get_user_pages_locked(mm, va, gup_flags);
 	}

@@ -97,6 +97,9 @@ struct mm_struct {
 	int nr_vmas;
 	struct pte pte[MM_NR_PAGES];
 	bool has_pinned; /* mm->has_pinned (5.9+), set by FOLL_PIN */
+	/* 5.11: odd while fork write-protects the parent's PTEs; GUP-fast
+	 * pins only if it stayed even and unchanged meanwhile. */
+	seqcount_t write_protect_seq;
 	/* Batched TLB flushes in flight (inc/dec_tlb_flush_pending): a PTE
 	 * changed, but some CPU may still cache the old translation. */
 	atomic_int tlb_flush_pending;

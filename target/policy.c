@@ -29,8 +29,10 @@ struct mm_policy policy;
 #define ERA_V5_8    ERA_V5_7, .gup_read_breaks_cow = true
 #define ERA_V5_9_RC ERA_V5_7, .wp_reuse = REUSE_REFCOUNT
 #define ERA_V5_9    ERA_V5_9_RC, .fork_pinned = FORK_PINNED_COPY
-#define ERA_V5_11   ERA_V5_9, .clear_refs_write_lock = true, .clear_refs_skip_pinned = true
-#define ERA_V5_12   ERA_V5_11, .clear_refs_tlb = CLEAR_REFS_FLUSH_PENDING, .wp_flush_if_pending = true
+#define ERA_V5_11                                                                                  \
+	ERA_V5_9, .clear_refs_write_lock = true, .clear_refs_skip_pinned = true,                   \
+		  .gup_fast_seq = true
+#define ERA_V5_12 ERA_V5_11, .clear_refs_tlb = CLEAR_REFS_FLUSH_PENDING, .wp_flush_if_pending = true
 #define ERA_V5_19                                                                                  \
 	ERA_V5_12, .wp_reuse = REUSE_ANON_EXCLUSIVE, .ro_pin_unshare = true, .anon_exclusive = true
 #define ERA_LATEST                                                                                 \
@@ -191,6 +193,10 @@ static const struct switch_desc switches[] = {
 	 {"no", "yes"},
 	 "track PG_anon_exclusive; fork refuses to share exclusive maybe-pinned pages (>=5.19)",
 	 SWITCH_BOOL(anon_exclusive)},
+	{"gup_fast.seq_check",
+	 {"no", "yes"},
+	 "fork raises mm->write_protect_seq; GUP-fast FOLL_PIN backs off if it changed (>=5.11)",
+	 SWITCH_BOOL(gup_fast_seq)},
 	{"gup.force_write",
 	 {"drop-foll-write", "foll-cow", "anon-exclusive"},
 	 "FOLL_FORCE write to a R/O private page after COW: drop FOLL_WRITE (<=4.8, Dirty "

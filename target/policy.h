@@ -65,6 +65,9 @@ struct mm_policy {
 	 * when fork shares a page, refused for maybe-pinned pages). */
 	bool anon_exclusive;
 
+	/* 5.11 (57efa1fe5957): fork bumps mm->write_protect_seq around
+	 * copy_page_range; GUP-fast FOLL_PIN backs off if it moved. */
+	bool gup_fast_seq;
 	enum force_write_rule force_write;
 	/* 4.13 (99baac21e458): tlb_finish_mmu flushes when another batched
 	 * flush is pending on the mm (mm_tlb_flush_nested). */

@@ -17,6 +17,7 @@ static void mm_init(struct mm_struct *mm, int id)
 	mm->live = true;
 	init_rwsem(&mm->mmap_lock, model_name(NAME_MMAP_LOCK, id));
 	spin_lock_init(&mm->ptl, model_name(NAME_PTL, id));
+	seqcount_init(&mm->write_protect_seq, "write_protect_seq");
 }
 
 int process_alloc(int parent)
