@@ -265,12 +265,16 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 	}
 	/* Recheck: the PTE may have changed under us (no locks held). */
 	mm_point("gup_fast:recheck", "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
-	if (!pte_same(ptep_get(mm, va), pte) ||
-	    (seq_check && read_seqcount_retry(&mm->write_protect_seq, seq))) {
+	if (!pte_same(ptep_get(mm, va), pte)) {
 		gup_put_folio(folio, gup_flags);
 		return get_user_pages_locked(mm, va, gup_flags);
 	}
+	/* The page is ours as of the recheck: a later zap discards it. */
 	oracle_gup_grabbed(mm->id, va);
+	if (seq_check && read_seqcount_retry(&mm->write_protect_seq, seq)) {
+		gup_put_folio(folio, gup_flags);
+		return get_user_pages_locked(mm, va, gup_flags);
+	}
 	return pte.pfn;
 }
 
