@@ -77,11 +77,12 @@ static const struct profile profiles[] = {
 	{"v5.10",
 	 "Linux 5.10: as 5.9 for everything modelled; clear_refs under the read lock",
 	 "clear_refs and uffd-wp vs a pinned page (pin-coherency); O_DIRECT + clear_refs "
-	 "(lost-write); soft-dirty stale TLB; uffd-wp deferred-flush corruption",
+	 "(lost-write); soft-dirty stale TLB; uffd-wp deferred-flush corruption; GUP-fast pin "
+	 "vs fork (fork-isolation, with O_DIRECT pins)",
 	 {ERA_V5_9}},
 	{"v5.11",
 	 "Linux 5.11: + clear_refs takes the write lock and skips maybe-pinned pages "
-	 "(29a951dfb3c3, 9348b73c2e1b)",
+	 "(29a951dfb3c3, 9348b73c2e1b); GUP-fast pins check write_protect_seq (57efa1fe5957)",
 	 "O_DIRECT (FOLL_GET) + clear_refs (lost-write); soft-dirty stale TLB; uffd-wp "
 	 "deferred-flush corruption; uffd-wp vs a pinned page",
 	 {ERA_V5_11}},
@@ -361,6 +362,22 @@ void policy_print(const struct mm_policy *p, const char *indent, void (*out)(con
 	for (int i = 0; i < NR_SWITCHES; i++) {
 		snprintf(line, sizeof(line), "%s%s=%s", indent, switches[i].name,
 			 switches[i].values[switch_get(p, &switches[i])]);
+		out(line);
+	}
+}
+
+void policy_print_diff(const struct mm_policy *p, const struct mm_policy *base, const char *indent,
+		       void (*out)(const char *line))
+{
+	char line[256];
+
+	for (int i = 0; i < NR_SWITCHES; i++) {
+		int v = switch_get(p, &switches[i]);
+
+		if (v == switch_get(base, &switches[i]))
+			continue;
+		snprintf(line, sizeof(line), "%s%s=%s", indent, switches[i].name,
+			 switches[i].values[v]);
 		out(line);
 	}
 }
