@@ -15,6 +15,7 @@
 
 #include "mutate.h"
 #include "runner.h"
+#include "target/policy.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,6 +53,14 @@ static char known_oracles[1024];
  * break pins on 5.10); this tells them apart when timing one of them.
  */
 static uint32_t required_ops;
+static uint32_t excluded_ops;
+
+/*
+ * MMFUZZ_FIXED_BY="switch=value,...": report a violation only if the same
+ * input runs clean with these switches turned, i.e. only the bug those
+ * switches fix (a differential check: one more run per violation).
+ */
+static char fixed_by[256];
 
 static bool parse_ops(const char *list, uint32_t *mask, char *err, size_t errlen)
 {
@@ -78,7 +87,27 @@ static bool uses_required_ops(const struct scenario *sc)
 	for (int t = 0; t < sc->n_threads; t++)
 		for (int i = 0; i < sc->thread[t].n_ops; i++)
 			used |= 1u << sc->thread[t].ops[i].kind;
-	return (used & required_ops) == required_ops;
+	return (used & required_ops) == required_ops && !(used & excluded_ops);
+}
+
+static bool gone_when_fixed(const struct input *in)
+{
+	struct mm_policy saved = policy;
+	char buf[256], err[256];
+	char *save = NULL;
+	struct exec_result r;
+
+	if (!fixed_by[0])
+		return true;
+	snprintf(buf, sizeof(buf), "%s", fixed_by);
+	for (char *sw = strtok_r(buf, ",", &save); sw; sw = strtok_r(NULL, ",", &save))
+		if (!policy_set(&policy, sw, err, sizeof(err))) {
+			fprintf(stderr, "mmfuzz: MMFUZZ_FIXED_BY: %s\n", err);
+			exit(2);
+		}
+	runner_execute(in, NULL, false, NULL, &r);
+	policy = saved;
+	return !r.violation;
 }
 
 static bool listed(const char *list, const struct exec_result *r)
@@ -137,6 +166,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	const char *profile = getenv("MMFUZZ_PROFILE");
 	const char *set = getenv("MMFUZZ_SET");
 	const char *with_ops = getenv("MMFUZZ_WITH_OPS");
+	const char *without_ops = getenv("MMFUZZ_WITHOUT_OPS");
+	const char *fixed = getenv("MMFUZZ_FIXED_BY");
 	const char *switches[16];
 	char buf[512], err[512];
 	int n = 0;
@@ -151,6 +182,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (!runner_select(profile && *profile ? profile : "latest", switches, n, err,
 			   sizeof(err))) {
+		fprintf(stderr, "mmfuzz: %s\n", err);
+		exit(2);
+	}
+	if (fixed)
+		snprintf(fixed_by, sizeof(fixed_by), "%s", fixed);
+	if (without_ops && !parse_ops(without_ops, &excluded_ops, err, sizeof(err))) {
 		fprintf(stderr, "mmfuzz: %s\n", err);
 		exit(2);
 	}
@@ -180,7 +217,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	runner_execute(&in, NULL, false, record_feature, &r);
 	note_latency(&r);
-	if (r.violation && reported(&r) && uses_required_ops(&in.scenario)) {
+	if (r.violation && reported(&r) && uses_required_ops(&in.scenario) &&
+	    gone_when_fixed(&in)) {
 		runner_print_report(&r, stderr);
 		fflush(stderr);
 		abort();
