@@ -2,8 +2,11 @@
 # Time from an empty corpus to the first finding of one oracle, per seed,
 # with libFuzzer on one core, and the median. Other oracles are not
 # reported (MMFUZZ_ONLY), so the run stops at the bug being timed. Where
-# several bugs share the oracle on a profile, set MMFUZZ_WITH_OPS to the
-# ops that make the bug (e.g. clear-refs,pin) to time that one.
+# several bugs share the oracle on a profile, set MMFUZZ_FIXED_BY to the
+# switches of the fix (e.g. clear_refs.skip_pinned=yes): a violation counts
+# only if the same input runs clean with them. MMFUZZ_WITH_OPS and
+# MMFUZZ_WITHOUT_OPS narrow it further by the ops a program uses. KEEP=DIR
+# keeps each seed's first finding in DIR/<seed>/.
 #   bench/time_to_bug.sh BUILD_DIR PROFILE ORACLE[:KIND] [SEEDS] [BUDGET_SECONDS]
 set -eu
 B=$1 PROFILE=$2 ORACLE=$3
@@ -29,6 +32,10 @@ for s in $SEEDS; do
 	else
 		printf 'seed %s: not found within %ss\n' "$s" "$BUDGET"
 		times="$times $BUDGET"
+	fi
+	if [ -n "${KEEP:-}" ]; then
+		mkdir -p "$KEEP/$s"
+		cp "$WORK"/findings/* "$KEEP/$s/" 2>/dev/null || true
 	fi
 	rm -f "$WORK/hit"
 done
