@@ -132,6 +132,7 @@ struct expectation {
 	 * [fork_lo, fork_hi): open until the child writes here or zaps it. */
 	bool fork_open;
 	wseq_t at_fork;
+	bool at_fork_file; /* at fork the parent read the file here: any of its contents */
 	wseq_t fork_lo;
 	wseq_t fork_hi;
 	bool unmapped; /* va not mapped: no promise */

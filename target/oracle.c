@@ -173,6 +173,9 @@ static bool value_expected(int proc, int va, int word, const struct expectation 
 		return false;
 	if (value == e->at_fork)
 		return true;
+	/* The parent's page was the file's (or a copy of it) when fork began. */
+	if (e->at_fork_file && (!w || (w->shared && w->va == va)))
+		return true;
 	return w && w->proc == M.proc[proc].parent && w->va == va && w->word == word &&
 	       value >= e->fork_lo && value < e->fork_hi;
 }
@@ -363,6 +366,7 @@ void oracle_fork_begin(int parent, int child)
 			M.proc[child].expect[va][w] = (struct expectation){
 				.fork_open = true,
 				.at_fork = M.proc[parent].expect[va][w].last,
+				.at_fork_file = M.proc[parent].expect[va][w].file_backed,
 				.fork_lo = M.nr_writes + 1,
 			};
 }
@@ -403,6 +407,7 @@ void oracle_fork_end(int parent, int child)
 
 			e.fork_open = true;
 			e.at_fork = c->expect[va][w].at_fork;
+			e.at_fork_file = c->expect[va][w].at_fork_file;
 			e.fork_lo = c->expect[va][w].fork_lo;
 			e.fork_hi = c->fork_seq;
 			c->expect[va][w] = e;
