@@ -136,6 +136,7 @@ static int faultin_page(struct mm_struct *mm, struct vm_area_struct *vma, int va
 			unsigned *gup_flags, bool unshare, int *locked)
 {
 	unsigned fault_flags = FAULT_FLAG_ALLOW_RETRY;
+	bool vma_writable;
 	int ret, err;
 
 	if (*gup_flags & FOLL_WRITE)
@@ -147,6 +148,10 @@ static int faultin_page(struct mm_struct *mm, struct vm_area_struct *vma, int va
 	mm_trace("faultin_page P%d va %d%s%s", mm->id, va,
 		 fault_flags & FAULT_FLAG_WRITE ? " write" : "",
 		 fault_flags & FAULT_FLAG_UNSHARE ? " unshare" : "");
+	/* Read before the fault: once it returns, the lock (and with it the
+	 * VMA) may be gone. ThreadSanitizer caught the later read under the
+	 * always-release proposal, where it is always gone. */
+	vma_writable = vma->vm_flags & VM_WRITE;
 	ret = handle_mm_fault(mm, vma, va, fault_flags);
 	if (policy.fault_lock_contract == RELEASE_ALWAYS) {
 		/* The lock is gone either way: errors first, then go again. */
@@ -161,7 +166,7 @@ static int faultin_page(struct mm_struct *mm, struct vm_area_struct *vma, int va
 		return err;
 	/* COW was broken for a FOLL_FORCE write into a R/O mapping: the page
 	 * now mapped is our private copy, but its PTE stays R/O. */
-	if ((ret & VM_FAULT_WRITE) && !(vma->vm_flags & VM_WRITE)) {
+	if ((ret & VM_FAULT_WRITE) && !vma_writable) {
 		if (policy.force_write == FORCE_DROP_FOLL_WRITE)
 			*gup_flags &= ~FOLL_WRITE; /* <= 4.8: Dirty COW */
 		else if (policy.force_write == FORCE_FOLL_COW)

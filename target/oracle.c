@@ -4,7 +4,6 @@
 #include <stdio.h>
 
 #include "scheduler/sanitizer.h"
-#include "vma.h"
 
 /* The oracles observe the model from outside it: their bookkeeping is not
  * model state, and TSan must not report it (see MM_ATOMIC). */
@@ -22,11 +21,16 @@ static struct write_record *write_log(wseq_t value)
 	return value ? &M.writes[value] : NULL;
 }
 
+/* find_vma() as the oracle's own read, outside the model's locking (an
+ * observer's look, kept out of TSan's view like the rest of this file). */
 static bool maps_shared(int proc, int va)
 {
-	const struct vm_area_struct *vma = find_vma(&M.proc[proc].mm, va);
+	const struct mm_struct *mm = &M.proc[proc].mm;
 
-	return vma && (vma->vm_flags & VM_SHARED);
+	for (int i = 0; i < mm->nr_vmas; i++)
+		if (mm->vma[i].start <= va && va < mm->vma[i].end)
+			return mm->vma[i].vm_flags & VM_SHARED;
+	return false;
 }
 
 void oracle_check_private_write(int proc, int va, int pfn, enum write_via via)
