@@ -35,9 +35,6 @@ bool sys_read_odirect(int va, int word)
 	v = oracle_record_write(p->mm.id, va, word, VIA_DIO, !discarded, pfn);
 	page_word_store(pfn_folio(pfn), word, v);
 	mm_trace("O_DIRECT read completes: #%u in frame %d", v, pfn);
-	if (gup_flags & FOLL_PIN)
-		unpin_user_page(pfn);
-	else
-		folio_put(pfn_folio(pfn));
+	gup_put_folio(pfn_folio(pfn), gup_flags);
 	return true;
 }

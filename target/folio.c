@@ -46,7 +46,6 @@ static MM_ATOMIC int folio_alloc(bool anon)
 		f->pagecache = !anon;
 		f->index = 0;
 		f->uptodate = anon;
-		f->io_error = false;
 		f->refcount = 1;
 		f->mapcount = 0;
 		f->pincount = 0;
@@ -79,7 +78,6 @@ MM_ATOMIC bool folio_uptodate(const struct folio *folio)
 MM_ATOMIC void folio_set_uptodate(struct folio *folio, bool uptodate)
 {
 	folio->uptodate = uptodate;
-	folio->io_error = !uptodate;
 }
 
 void folio_release_cache_ref(struct folio *folio)

@@ -38,7 +38,7 @@ static void try_grab_folio(struct mm_struct *mm, struct folio *folio, unsigned g
 	}
 }
 
-static void gup_put_folio(struct folio *folio, unsigned gup_flags)
+void gup_put_folio(struct folio *folio, unsigned gup_flags)
 {
 	if (folio_pfn(folio) == ZERO_PFN)
 		return;
@@ -113,6 +113,12 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_s
 	return FOLLOW_OK;
 }
 
+/* vm_fault_to_errno(): the errno of a VM_FAULT_ERROR result. */
+static int vm_fault_to_errno(int ret)
+{
+	return ret & VM_FAULT_OOM ? -12 : -14; /* -ENOMEM, -EFAULT */
+}
+
 /* What faultin_page makes of the fault's result when the mmap_lock may
  * have been dropped: -EBUSY to retry, or an errno for an error. */
 static int faultin_result(int ret, int *locked)
@@ -124,7 +130,7 @@ static int faultin_result(int ret, int *locked)
 		return -16; /* -EBUSY */
 	}
 	if (ret & VM_FAULT_ERROR)
-		return ret & VM_FAULT_OOM ? -12 : -14; /* -ENOMEM, -EFAULT */
+		return vm_fault_to_errno(ret);
 	if (ret & VM_FAULT_RETRY) {
 		*locked = 0;
 		return -16;
@@ -157,7 +163,7 @@ static int faultin_page(struct mm_struct *mm, struct vm_area_struct *vma, int va
 		/* The lock is gone either way: errors first, then go again. */
 		*locked = 0;
 		if (ret & VM_FAULT_ERROR)
-			return ret & VM_FAULT_OOM ? -12 : -14;
+			return vm_fault_to_errno(ret);
 		err = ret & VM_FAULT_RETRY ? -16 : -11; /* -EBUSY, -EAGAIN */
 	} else {
 		err = faultin_result(ret, locked);
@@ -292,8 +298,7 @@ int pin_user_pages(struct mm_struct *mm, int va, unsigned gup_flags)
 
 void unpin_user_page(int pfn)
 {
-	if (pfn != ZERO_PFN)
-		folio_unpin(pfn_folio(pfn));
+	gup_put_folio(pfn_folio(pfn), FOLL_PIN);
 }
 
 /* MMF_HAS_PINNED is an atomic bit: set without locks, read under any. */

@@ -37,6 +37,8 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags);
 /* pin_user_pages(): FOLL_PIN through the slow path, taking mmap_lock. */
 int pin_user_pages(struct mm_struct *mm, int va, unsigned gup_flags);
 void unpin_user_page(int pfn);
+/* Drop what a lookup with these flags took: a pin or a reference. */
+void gup_put_folio(struct folio *folio, unsigned gup_flags);
 /* mm->has_pinned (MMF_HAS_PINNED, 5.9+): set before the first pin. */
 void mm_set_has_pinned(struct mm_struct *mm);
 bool mm_has_pinned(const struct mm_struct *mm);

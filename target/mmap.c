@@ -35,7 +35,7 @@ bool sys_mmap(int va)
 	mmap_write_lock(mm);
 	ok = vma_insert_anon(mm, va, va + 1);
 	if (ok)
-		oracle_mapped(mm->id, va);
+		oracle_mapped(mm->id, va, false);
 	mm_trace("mmap P%d va %d: %s", mm->id, va, ok ? "mapped" : "EEXIST");
 	mmap_write_unlock(mm);
 	return ok;
@@ -50,7 +50,7 @@ bool sys_mmap_file(int va, int mode)
 	do_munmap(mm, va); /* MAP_FIXED */
 	ok = vma_insert_file(mm, va, (enum file_map)mode);
 	if (ok)
-		oracle_mapped_file(mm->id, va);
+		oracle_mapped(mm->id, va, true);
 	mm_trace("mmap(MAP_FIXED, file) P%d va %d mode %d: %s", mm->id, va, mode,
 		 ok ? "mapped" : "ENOMEM");
 	mmap_write_unlock(mm);

@@ -40,11 +40,10 @@ struct folio {
 	bool anon;
 	bool anon_exclusive; /* PG_anon_exclusive (5.19+) */
 	/* Page-cache pages: which file page this is, and whether the read
-	 * I/O that fills it completed (PG_uptodate) or failed (PG_error). */
+	 * I/O that fills it completed (PG_uptodate; not after an error). */
 	bool pagecache;
 	int index;
 	bool uptodate;
-	bool io_error;
 	struct mutex lock;		  /* lock_page() */
 	struct wait_queue_head unlock_wq; /* folio_wait_locked() sleepers */
 	wseq_t data[PAGE_WORDS];

@@ -274,16 +274,10 @@ bool oracle_zapped_since_grab(int proc, int va)
 	return M.grab_discards[sched_self()] != M.proc[proc].discards[va];
 }
 
-void oracle_mapped(int proc, int va)
+void oracle_mapped(int proc, int va, bool file)
 {
 	for (int w = 0; w < PAGE_WORDS; w++)
-		M.proc[proc].expect[va][w] = (struct expectation){0};
-}
-
-void oracle_mapped_file(int proc, int va)
-{
-	for (int w = 0; w < PAGE_WORDS; w++)
-		M.proc[proc].expect[va][w] = (struct expectation){.file_backed = true};
+		M.proc[proc].expect[va][w] = (struct expectation){.file_backed = file};
 }
 
 /* While clear_refs runs, a store may or may not be cleared by it: only

@@ -51,8 +51,7 @@ void oracle_gup_grabbed(int proc, int va);
 /* Was va zapped since this CPU's last GUP grab? */
 bool oracle_zapped_since_grab(int proc, int va);
 /* va was mapped afresh: anon (reads return zero) or the file. */
-void oracle_mapped(int proc, int va);
-void oracle_mapped_file(int proc, int va);
+void oracle_mapped(int proc, int va, bool file);
 
 /* O5, soft-dirty: clear_refs "4" ran; pagemap reported `soft_dirty`. */
 void oracle_clear_refs_begin(int proc);

@@ -45,7 +45,7 @@ int process_create_init(void)
 
 	vma_insert_anon(&M.proc[id].mm, 0, MM_NR_PAGES);
 	for (int va = 0; va < MM_NR_PAGES; va++)
-		oracle_mapped(id, va);
+		oracle_mapped(id, va, false);
 	return id;
 }
 

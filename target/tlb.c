@@ -53,6 +53,11 @@ void flush_tlb_mm(struct mm_struct *mm)
 		tlb_invalidate(mm->id, va);
 }
 
+MM_ATOMIC bool tlb_entry_current(const struct mm_struct *mm, int va, const struct tlb_entry *e)
+{
+	return mm->pte[va].present && mm->pte[va].pfn == e->pfn;
+}
+
 MM_ATOMIC void tlb_check_frame_freed(int pfn)
 {
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
@@ -72,18 +77,12 @@ MM_ATOMIC void tlb_check_zapped(const struct mm_struct *mm, int start, int end, 
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
 		for (int va = start; va < end; va++) {
 			const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
-			const struct pte *pte = &mm->pte[va];
 
 			if (e->valid && e->mm == mm->id && e->filled < since &&
-			    (!pte->present || pte->pfn != e->pfn))
+			    !tlb_entry_current(mm, va, e))
 				sched_fail("tlb-lifetime", "stale-after-zap",
 					   "P%d's zap of va %d returned while CPU%d still caches "
 					   "frame %d there",
 					   mm->id, va, cpu, e->pfn);
 		}
-}
-
-MM_ATOMIC bool tlb_entry_current(const struct mm_struct *mm, int va, const struct tlb_entry *e)
-{
-	return mm->pte[va].present && mm->pte[va].pfn == e->pfn;
 }
