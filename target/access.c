@@ -5,6 +5,7 @@
  * handle_mm_fault.
  */
 #include "fault.h"
+#include "feedback.h"
 #include "folio.h"
 #include "mmap_lock.h"
 #include "oracle.h"
@@ -93,6 +94,7 @@ static bool user_access(int va, int word, bool write)
 			 * whose flush is still deferred leaves one behind. */
 			bool current = tlb_entry_current(current_mm(), va, e);
 
+			feedback_tlb_hit(current_mm(), va, e, write);
 			folio_check_live(folio, write ? "user store" : "user load");
 			if (write) {
 				wseq_t v;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "feedback.h"
 #include "filemap.h"
 #include "folio.h"
 #include "model.h"
@@ -98,6 +99,7 @@ static void run_op(const struct thread_ctx *ctx, const struct op *op)
 		op_describe(op, text, sizeof(text));
 		mm_trace("op %s", text);
 	}
+	feedback_op_begin(op->kind);
 	switch ((enum op_kind)op->kind) {
 	case OP_READ:
 		user_read(op->va, op->word);
@@ -188,6 +190,7 @@ static void thread_main(void *arg)
 
 		for (int i = 0; i < th->n_ops; i++)
 			run_op(ctx, &th->ops[i]);
+		feedback_op_begin(-1); /* what follows is the exit, not an op */
 	}
 	/* The last thread out tears the process down. */
 	if (atomic_fetch_sub_explicit(&p->nr_threads, 1, memory_order_acq_rel) == 1)

@@ -8,6 +8,7 @@
  */
 #include "fault.h"
 
+#include "feedback.h"
 #include "filemap.h"
 #include "folio.h"
 #include "mmap_lock.h"
@@ -228,8 +229,11 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 		return VM_FAULT_OOM;
 	}
 	new = pfn_folio(pfn);
-	if (old)
+	if (old) {
+		feedback_cow_copy_begin(mm, vmf->va, folio_pfn(old));
 		copy_user_highpage(new, old);
+		feedback_cow_copied();
+	}
 	spin_lock(&mm->ptl);
 	if (pte_same(ptep_get(mm, vmf->va), vmf->orig_pte)) {
 		struct pte pte = {.pfn = (uint16_t)pfn, .present = true, .young = true};
@@ -251,6 +255,7 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 		}
 		new = NULL;
 	}
+	feedback_cow_copy_end();
 	spin_unlock(&mm->ptl);
 	if (new)
 		folio_put(new);

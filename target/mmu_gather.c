@@ -15,12 +15,12 @@ void dec_tlb_flush_pending(struct mm_struct *mm)
 	atomic_fetch_sub_explicit(&mm->tlb_flush_pending, 1, memory_order_release);
 }
 
-bool mm_tlb_flush_pending(struct mm_struct *mm)
+bool mm_tlb_flush_pending(const struct mm_struct *mm)
 {
 	return atomic_load_explicit(&mm->tlb_flush_pending, memory_order_acquire) > 0;
 }
 
-bool mm_tlb_flush_nested(struct mm_struct *mm)
+bool mm_tlb_flush_nested(const struct mm_struct *mm)
 {
 	return atomic_load_explicit(&mm->tlb_flush_pending, memory_order_acquire) > 1;
 }

@@ -21,8 +21,8 @@ struct mmu_gather {
 
 void inc_tlb_flush_pending(struct mm_struct *mm);
 void dec_tlb_flush_pending(struct mm_struct *mm);
-bool mm_tlb_flush_pending(struct mm_struct *mm);
-bool mm_tlb_flush_nested(struct mm_struct *mm);
+bool mm_tlb_flush_pending(const struct mm_struct *mm);
+bool mm_tlb_flush_nested(const struct mm_struct *mm);
 
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
 /* A PTE at va was changed: it must be flushed before tlb_finish_mmu returns. */

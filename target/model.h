@@ -215,6 +215,17 @@ struct machine {
 	int mmap_lock_depth[NR_CPUS];
 	uint64_t mmap_write_wait_max;
 	unsigned io_under_mmap_lock;
+	/* Fuzzer feedback only (feedback.c): the op each CPU runs (kind + 1),
+	 * the op that last took a writable PTE away (kind + 1), and per CPU
+	 * the frame its wp_page_copy() copies and how far it got. */
+	struct feedback_state {
+		uint8_t op[NR_CPUS];
+		uint8_t revoked_by[MAX_PROCS][MM_NR_PAGES];
+		struct cow_in_flight {
+			int pfn;
+			enum cow_phase { COW_NONE, COW_COPYING, COW_COPIED } phase;
+		} cow[NR_CPUS];
+	} feedback;
 };
 
 extern struct machine M;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "pgtable.h"
 
+#include "feedback.h"
 #include "policy.h"
 
 MM_ATOMIC struct pte ptep_get(const struct mm_struct *mm, int va)
@@ -23,6 +24,7 @@ MM_ATOMIC void set_pte(struct mm_struct *mm, int va, struct pte pte)
 		sched_fail("lock-discipline", "pte-without-ptl",
 			   "P%d va %d: PTE changed without holding %s", mm->id, va,
 			   mm->ptl.dep.name);
+	feedback_set_pte(mm, va, mm->pte[va], pte);
 	mm->pte[va] = pte;
 }
 

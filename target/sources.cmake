@@ -3,6 +3,7 @@ set(MMFUZZ_TARGET_SOURCES
   target/device.c
   target/direct_io.c
   target/execute.c
+  target/feedback.c
   target/filemap.c
   target/folio.c
   target/fork.c

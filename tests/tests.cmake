@@ -10,6 +10,11 @@ target_link_libraries(test_regress PRIVATE mmfuzz_core)
 add_test(NAME regress COMMAND test_regress ${CMAKE_SOURCE_DIR}/corpus)
 set_tests_properties(regress PROPERTIES LABELS regress)
 
+add_executable(test_feedback tests/model/test_feedback.c)
+target_link_libraries(test_feedback PRIVATE mmfuzz_core)
+add_test(NAME feedback COMMAND test_feedback ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(feedback PROPERTIES LABELS unit)
+
 add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tests/cli.sh $<TARGET_FILE:mmfuzz>
          ${CMAKE_SOURCE_DIR}/corpus)
 set_tests_properties(cli PROPERTIES LABELS unit)

@@ -3,7 +3,9 @@
  * The regression manifest: every reproducer on every listed profile (and
  * with the fix's switch turned back) must give the expected verdict, and
  * every seed scenario must be clean on latest. The whole corpus is run
- * twice in this one process; both passes must give identical trace hashes.
+ * twice in this one process, the second time with the fuzzer's feedback
+ * hook on; both passes must give identical trace hashes (feedback only
+ * observes).
  *
  *   test_regress CORPUS_DIR
  */
@@ -55,7 +57,15 @@ static bool select_profile(const char *spec)
 	return true;
 }
 
-static bool execute(struct run *r, struct exec_result *res)
+static unsigned long long features;
+
+static void count_feature(uint32_t feature)
+{
+	(void)feature;
+	features++;
+}
+
+static bool execute(struct run *r, struct exec_result *res, bool feedback)
 {
 	struct input in;
 	uint8_t *storage = NULL;
@@ -68,7 +78,7 @@ static bool execute(struct run *r, struct exec_result *res)
 		free(storage);
 		return false;
 	}
-	runner_execute(&in, NULL, false, NULL, res);
+	runner_execute(&in, NULL, false, feedback ? count_feature : NULL, res);
 	free(storage);
 	return true;
 }
@@ -135,7 +145,7 @@ static void run_pass(int pass)
 		struct exec_result res;
 		const char *got;
 
-		if (!execute(r, &res)) {
+		if (!execute(r, &res, pass == 1)) {
 			failed++;
 			continue;
 		}
@@ -165,7 +175,11 @@ int main(int argc, char **argv)
 	load_seeds(argv[1]);
 	run_pass(0);
 	run_pass(1);
-	printf("regress: %d runs, each twice\n", n_runs);
+	printf("regress: %d runs, each twice (%llu features reported)\n", n_runs, features);
+	if (features == 0) {
+		printf("FAIL the feedback hook was never called\n");
+		failed++;
+	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+#include "feedback.h"
+
+#include "folio.h"
+#include "mmu_gather.h"
+
+/* Feedback state is per execution and touched by every thread without
+ * locks: hidden from ThreadSanitizer like the hardware state it mirrors. */
+
+MM_ATOMIC void feedback_op_begin(int kind)
+{
+	M.feedback.op[sched_self()] = (uint8_t)(kind + 1);
+}
+
+static MM_ATOMIC enum pte_relation pte_relation(const struct mm_struct *mm, int va,
+						const struct tlb_entry *e)
+{
+	const struct pte *pte = &mm->pte[va];
+
+	if (!pte->present)
+		return PTE_GONE;
+	if (pte->pfn != e->pfn)
+		return PTE_OTHER_FRAME;
+	return e->writable && !pte->write ? PTE_WRITE_REVOKED : PTE_SAME;
+}
+
+static MM_ATOMIC bool has_extra_ref(int pfn)
+{
+	const struct folio *folio = pfn_folio(pfn);
+
+	return folio->refcount > folio->mapcount;
+}
+
+/* How far another CPU's COW copy of this frame got. */
+static MM_ATOMIC enum cow_phase cow_phase_of(int pfn)
+{
+	enum cow_phase phase = COW_NONE;
+
+	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct cow_in_flight *c = &M.feedback.cow[cpu];
+
+		if (cpu != sched_self() && c->pfn == pfn && c->phase > phase)
+			phase = c->phase;
+	}
+	return phase;
+}
+
+/* Does a CPU other than the running one hold a writable entry for
+ * (mm, va) -> pfn, which a flush has yet to remove? */
+static MM_ATOMIC bool writable_elsewhere(const struct mm_struct *mm, int va, int pfn)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
+		const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
+
+		if (cpu != sched_self() && e->valid && e->mm == mm->id && e->pfn == pfn &&
+		    e->writable)
+			return true;
+	}
+	return false;
+}
+
+/* A writable PTE loses its write bit, its frame or its presence while
+ * another CPU still writes through it: how, by which op, and whether the
+ * frame has references beyond its mappings. */
+MM_ATOMIC void feedback_set_pte(const struct mm_struct *mm, int va, struct pte old, struct pte new)
+{
+	unsigned op = M.feedback.op[sched_self()];
+	unsigned how;
+
+	if (!old.present || !old.write || !writable_elsewhere(mm, va, old.pfn))
+		return;
+	if (!new.present)
+		how = 1;
+	else if (new.pfn != old.pfn)
+		how = 2;
+	else if (!new.write)
+		how = 3;
+	else
+		return;
+	M.feedback.revoked_by[mm->id][va] = (uint8_t)op;
+	sched_feature(FEEDBACK_SET_PTE | how | (unsigned)has_extra_ref(old.pfn) << 2 |
+		      (unsigned)new.uffd_wp << 3 | (unsigned)mm_tlb_flush_pending(mm) << 4 |
+		      op << 5);
+}
+
+MM_ATOMIC void feedback_tlb_hit(const struct mm_struct *mm, int va, const struct tlb_entry *e,
+				bool write)
+{
+	enum pte_relation rel = pte_relation(mm, va, e);
+	unsigned revoker = rel == PTE_SAME ? 0 : M.feedback.revoked_by[mm->id][va];
+
+	sched_feature(FEEDBACK_TLB_HIT | (unsigned)write | (unsigned)rel << 1 |
+		      (unsigned)mm_tlb_flush_pending(mm) << 3 |
+		      (unsigned)has_extra_ref(e->pfn) << 4 | (unsigned)cow_phase_of(e->pfn) << 5 |
+		      revoker << 7);
+}
+
+MM_ATOMIC void feedback_cow_copy_begin(const struct mm_struct *mm, int va, int pfn)
+{
+	bool elsewhere = writable_elsewhere(mm, va, pfn);
+	unsigned revoker = elsewhere ? M.feedback.revoked_by[mm->id][va] : 0;
+
+	M.feedback.cow[sched_self()] = (struct cow_in_flight){.pfn = pfn, .phase = COW_COPYING};
+	sched_feature(FEEDBACK_COW_COPY | (unsigned)elsewhere |
+		      (unsigned)mm_tlb_flush_pending(mm) << 1 | revoker << 2);
+}
+
+MM_ATOMIC void feedback_cow_copied(void)
+{
+	M.feedback.cow[sched_self()].phase = COW_COPIED;
+}
+
+MM_ATOMIC void feedback_cow_copy_end(void)
+{
+	M.feedback.cow[sched_self()].phase = COW_NONE;
+}

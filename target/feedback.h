@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Model-state feedback for the fuzzer, beside the scheduler's
+ * context-switch pairs and the oracles' reads-from pairs on page words:
+ * reads-from on PTEs. A CPU that uses a TLB entry reads a PTE value; when
+ * the page table has moved on (write permission taken away, another frame
+ * mapped) it reads from an overwritten one, and which operation overwrote
+ * it matters (clear_refs, UFFDIO_WRITEPROTECT, mprotect, a zap, fork).
+ * Stale-TLB bugs need such a read while a deferred flush is pending or a
+ * COW copy of the frame is in flight: each window is a feature, so an
+ * input that opens one is kept and mutated towards the bug inside it,
+ * rather than the fuzzer having to guess every step of it at once.
+ *
+ * Nothing here changes the model or adds a scheduling point: the trace of
+ * an execution is the same with feedback on or off.
+ *
+ * Feature values: the low 16 bits index the fuzzer's counters (the
+ * oracles' reads-from pairs use 0xf000-0xffff).
+ *   FEEDBACK_TLB_HIT  | write | pte_relation << 1 | flush pending << 3 |
+ *                       extra reference << 4 | cow_phase << 5 | (revoker + 1) << 7
+ *   FEEDBACK_COW_COPY | writable elsewhere | flush pending << 1 | (revoker + 1) << 2
+ *   FEEDBACK_SET_PTE  | how (1 gone, 2 other frame, 3 R/O) | extra reference << 2 |
+ *                       uffd-wp << 3 | flush pending << 4 | (op + 1) << 5
+ * where "revoker" is the op kind that last took the PTE's write
+ * permission, frame or presence away, and an extra reference is one
+ * beyond the frame's mappings (a write fault will copy it).
+ */
+#ifndef MMFUZZ_TARGET_FEEDBACK_H
+#define MMFUZZ_TARGET_FEEDBACK_H
+
+#include <stdbool.h>
+
+#include "model.h"
+
+#define FEEDBACK_TLB_HIT  0xfeed0000u
+#define FEEDBACK_COW_COPY 0xfeed1000u
+#define FEEDBACK_SET_PTE  0xfeed2000u
+
+/* What the PTE holds now, against the TLB entry a CPU used. */
+enum pte_relation {
+	PTE_SAME,	   /* the entry is current */
+	PTE_WRITE_REVOKED, /* same frame, but the PTE is no longer writable */
+	PTE_OTHER_FRAME,   /* the PTE maps another frame now */
+	PTE_GONE,	   /* the PTE is not present any more */
+};
+
+/* The running thread starts the scenario op of this kind (-1: none). */
+void feedback_op_begin(int kind);
+
+/* set_pte() is about to replace old with new at (mm, va). */
+void feedback_set_pte(const struct mm_struct *mm, int va, struct pte old, struct pte new);
+
+/* A user access hit TLB entry e of the running CPU for (mm, va). */
+void feedback_tlb_hit(const struct mm_struct *mm, int va, const struct tlb_entry *e, bool write);
+
+/* wp_page_copy() of frame pfn for (mm, va) by the running CPU: begins
+ * before the copy, copied once every word is, ends when the new PTE is
+ * set or the copy dropped. A store through a stale entry in between lands
+ * in the old frame: before the words are copied it survives, after it is
+ * lost. */
+void feedback_cow_copy_begin(const struct mm_struct *mm, int va, int pfn);
+void feedback_cow_copied(void);
+void feedback_cow_copy_end(void);
+
+#endif
