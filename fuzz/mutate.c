@@ -16,17 +16,41 @@ static unsigned below(struct mutation *m, unsigned n)
 	return n ? (unsigned)(sched_rng_next(&m->rng) % n) : 0;
 }
 
+static struct scenario_thread *random_thread(struct mutation *m)
+{
+	return &m->in.scenario.thread[below(m, m->in.scenario.n_threads)];
+}
+
+/* Mostly a VA some op of the program already uses: the bugs need several
+ * operations, often in several threads, on one page, which a uniform
+ * choice of VA for each of them rarely gives. */
+static uint8_t pick_va(struct mutation *m)
+{
+	const struct scenario_thread *th = random_thread(m);
+
+	if (th->n_ops && below(m, 4)) {
+		const struct op *op = &th->ops[below(m, th->n_ops)];
+
+		if (op_uses_va(op->kind))
+			return op->va;
+	}
+	return (uint8_t)below(m, 256);
+}
+
 static struct op random_op(struct mutation *m)
 {
 	return (struct op){.kind = (uint8_t)below(m, OP_NR),
-			   .va = (uint8_t)below(m, 256),
+			   .va = pick_va(m),
 			   .word = (uint8_t)below(m, 256),
 			   .arg = (uint8_t)below(m, 256)};
 }
 
-static struct scenario_thread *random_thread(struct mutation *m)
+/* An op the program already has (a random one if it has none). */
+static struct op any_op(struct mutation *m)
 {
-	return &m->in.scenario.thread[below(m, m->in.scenario.n_threads)];
+	const struct scenario_thread *th = random_thread(m);
+
+	return th->n_ops ? th->ops[below(m, th->n_ops)] : random_op(m);
 }
 
 static void insert_op(struct mutation *m, struct scenario_thread *th, struct op op)
@@ -62,7 +86,7 @@ static void tweak_op(struct mutation *m, struct scenario_thread *th)
 		op->kind = (uint8_t)below(m, OP_NR);
 		break;
 	case 1:
-		op->va = (uint8_t)below(m, 256);
+		op->va = pick_va(m);
 		break;
 	case 2:
 		op->word = (uint8_t)below(m, 256);
@@ -73,7 +97,9 @@ static void tweak_op(struct mutation *m, struct scenario_thread *th)
 	}
 }
 
-static void move_op(struct mutation *m)
+/* Move an op to another place, or copy it there: the same op in two
+ * threads is how a program races an operation with itself. */
+static void move_or_copy_op(struct mutation *m)
 {
 	struct scenario_thread *from = random_thread(m), *to = random_thread(m);
 	unsigned at = below(m, from->n_ops);
@@ -82,8 +108,10 @@ static void move_op(struct mutation *m)
 	if (!from->n_ops || to->n_ops >= SCN_MAX_OPS)
 		return;
 	op = from->ops[at];
-	memmove(&from->ops[at], &from->ops[at + 1], sizeof(op) * (from->n_ops - at - 1));
-	from->n_ops--;
+	if (below(m, 2)) {
+		memmove(&from->ops[at], &from->ops[at + 1], sizeof(op) * (from->n_ops - at - 1));
+		from->n_ops--;
+	}
 	insert_op(m, to, op);
 }
 
@@ -97,7 +125,8 @@ static void reshape_threads(struct mutation *m)
 		memset(th, 0, sizeof(*th));
 		th->spawn = (uint8_t)below(m, sc->n_threads + 1u);
 		sc->n_threads++;
-		insert_op(m, th, random_op(m));
+		/* Often a copy of an op of another thread, to race it. */
+		insert_op(m, th, below(m, 2) ? random_op(m) : any_op(m));
 	} else {
 		unsigned t = 1 + below(m, SCN_MAX_THREADS - 1);
 
@@ -146,7 +175,7 @@ static void mutate_once(struct mutation *m,
 		tweak_op(m, random_thread(m));
 		break;
 	case 5:
-		move_op(m);
+		move_or_copy_op(m);
 		break;
 	case 6:
 		reshape_threads(m);
@@ -192,6 +221,26 @@ size_t input_mutate(uint8_t *data, size_t size, size_t max, uint32_t seed,
 	return n;
 }
 
+/* A run of consecutive ops of one thread of b, inserted into a thread
+ * of a: programs are built from pieces other inputs found useful. */
+static void splice_ops(struct scenario *a, const struct scenario *b, uint64_t *rng)
+{
+	const struct scenario_thread *from = &b->thread[sched_rng_next(rng) % b->n_threads];
+	struct scenario_thread *to = &a->thread[sched_rng_next(rng) % a->n_threads];
+	unsigned start, len, at;
+
+	if (!from->n_ops)
+		return;
+	start = (unsigned)(sched_rng_next(rng) % from->n_ops);
+	len = 1 + (unsigned)(sched_rng_next(rng) % (from->n_ops - start));
+	if (len > SCN_MAX_OPS - to->n_ops)
+		len = SCN_MAX_OPS - to->n_ops;
+	at = (unsigned)(sched_rng_next(rng) % (to->n_ops + 1u));
+	memmove(&to->ops[at + len], &to->ops[at], sizeof(to->ops[0]) * (to->n_ops - at));
+	memcpy(&to->ops[at], &from->ops[start], sizeof(to->ops[0]) * len);
+	to->n_ops = (uint8_t)(to->n_ops + len);
+}
+
 size_t input_crossover(const uint8_t *a, size_t a_size, const uint8_t *b, size_t b_size,
 		       uint8_t *out, size_t max, uint32_t seed)
 {
@@ -202,7 +251,11 @@ size_t input_crossover(const uint8_t *a, size_t a_size, const uint8_t *b, size_t
 
 	if (!decode(a, a_size, &x) || !decode(b, b_size, &y))
 		return 0;
-	if (sched_rng_next(&rng) % 2) {
+	switch (sched_rng_next(&rng) % 3) {
+	case 0:
+		splice_ops(&x.scenario, &y.scenario, &rng);
+		break;
+	case 1: {
 		/* One thread of b replaces the same thread of a. */
 		unsigned t = (unsigned)(sched_rng_next(&rng) % SCN_MAX_THREADS);
 
@@ -211,9 +264,12 @@ size_t input_crossover(const uint8_t *a, size_t a_size, const uint8_t *b, size_t
 			if (t >= x.scenario.n_threads)
 				x.scenario.n_threads = (uint8_t)(t + 1);
 		}
-	} else {
+		break;
+	}
+	default:
 		x.schedule = y.schedule;
 		x.schedule_len = y.schedule_len;
+		break;
 	}
 	scenario_normalize(&x.scenario);
 	n = input_encode(&x, buf, sizeof(buf));
