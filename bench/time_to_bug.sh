@@ -5,8 +5,12 @@
 # several bugs share the oracle on a profile, set MMFUZZ_FIXED_BY to the
 # switches of the fix (e.g. clear_refs.skip_pinned=yes): a violation counts
 # only if the same input runs clean with them. MMFUZZ_WITH_OPS and
-# MMFUZZ_WITHOUT_OPS narrow it further by the ops a program uses. KEEP=DIR
-# keeps each seed's first finding in DIR/<seed>/.
+# MMFUZZ_WITHOUT_OPS narrow it further by the ops a program uses. A fix
+# that adds a scheduling point sends the fixed run down another
+# interleaving, which may be clean by chance; MMFUZZ_WINDOW names the bug's
+# mechanism (target/feedback.h, e.g. store-after-copy:uffd-wp for Nadav
+# Amit's uffd-wp corruption) and counts only executions that opened it.
+# KEEP=DIR keeps each seed's first finding in DIR/<seed>/.
 #   bench/time_to_bug.sh BUILD_DIR PROFILE ORACLE[:KIND] [SEEDS] [BUDGET_SECONDS]
 set -eu
 B=$1 PROFILE=$2 ORACLE=$3

@@ -15,6 +15,7 @@
 
 #include "mutate.h"
 #include "runner.h"
+#include "target/feedback.h"
 #include "target/policy.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -31,12 +32,25 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
 __attribute__((used, section("__libfuzzer_extra_counters"),
 	       aligned(64))) static uint8_t interleaving_coverage[COVERAGE_SIZE];
 
+/*
+ * MMFUZZ_WINDOW="store-after-copy:uffd-wp" (see target/feedback.h):
+ * report a violation only from an execution that opened this window, the
+ * mechanism of the bug being timed. A differential check alone
+ * (MMFUZZ_FIXED_BY) can be fooled when the fix adds a scheduling point:
+ * the fixed run then follows another interleaving and may be clean for
+ * that reason alone.
+ */
+static struct feedback_window window;
+static bool window_wanted, window_opened;
+
 static void record_feature(uint32_t feature)
 {
 	uint8_t *c = &interleaving_coverage[feature & (COVERAGE_SIZE - 1)];
 
 	if (*c < 255)
 		(*c)++;
+	if (window_wanted && feedback_window_opened(&window, feature))
+		window_opened = true;
 }
 
 /*
@@ -168,6 +182,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	const char *with_ops = getenv("MMFUZZ_WITH_OPS");
 	const char *without_ops = getenv("MMFUZZ_WITHOUT_OPS");
 	const char *fixed = getenv("MMFUZZ_FIXED_BY");
+	const char *win = getenv("MMFUZZ_WINDOW");
 	const char *switches[16];
 	char buf[512], err[512];
 	int n = 0;
@@ -187,6 +202,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (fixed)
 		snprintf(fixed_by, sizeof(fixed_by), "%s", fixed);
+	if (win && *win) {
+		if (!feedback_window_parse(win, &window)) {
+			fprintf(stderr, "mmfuzz: MMFUZZ_WINDOW: unknown window '%s'\n", win);
+			exit(2);
+		}
+		window_wanted = true;
+	}
 	if (without_ops && !parse_ops(without_ops, &excluded_ops, err, sizeof(err))) {
 		fprintf(stderr, "mmfuzz: %s\n", err);
 		exit(2);
@@ -215,10 +237,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * program: every saved finding is then a file `mmfuzz run` accepts. */
 	if (input_decode(data, size, &in, err, sizeof(err)) != INPUT_OK)
 		return 0;
+	window_opened = false;
 	runner_execute(&in, NULL, false, record_feature, &r);
 	note_latency(&r);
 	if (r.violation && reported(&r) && uses_required_ops(&in.scenario) &&
-	    gone_when_fixed(&in)) {
+	    (!window_wanted || window_opened) && gone_when_fixed(&in)) {
 		runner_print_report(&r, stderr);
 		fflush(stderr);
 		abort();

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "feedback.h"
 
+#include <string.h>
+
 #include "folio.h"
 #include "mmu_gather.h"
+#include "scenario.h"
 
 /* Feedback state is per execution and touched by every thread without
  * locks: hidden from ThreadSanitizer like the hardware state it mirrors. */
@@ -113,4 +116,46 @@ MM_ATOMIC void feedback_cow_copied(void)
 MM_ATOMIC void feedback_cow_copy_end(void)
 {
 	M.feedback.cow[sched_self()].phase = COW_NONE;
+}
+
+bool feedback_window_parse(const char *spec, struct feedback_window *w)
+{
+	static const char *const names[] = {"store-after-copy", "copy-under-stale-entry"};
+	size_t n = strcspn(spec, ":");
+
+	w->op = -1;
+	if (spec[n] == ':') {
+		w->op = (int)op_from_name(spec + n + 1);
+		if (w->op == OP_NR)
+			return false;
+	}
+	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strlen(names[k]) == n && !strncmp(spec, names[k], n)) {
+			w->kind = k;
+			return true;
+		}
+	return false;
+}
+
+bool feedback_window_opened(const struct feedback_window *w, uint32_t feature)
+{
+	unsigned revoker;
+
+	switch (w->kind) {
+	case WINDOW_STORE_AFTER_COPY:
+		/* A store, stale (not PTE_SAME), into a copied frame. */
+		if ((feature & 0xfffff000u) != FEEDBACK_TLB_HIT || !(feature & 1u) ||
+		    !((feature >> 1) & 3u) || ((feature >> 5) & 3u) != COW_COPIED)
+			return false;
+		revoker = (feature >> 7) & 31u;
+		break;
+	case WINDOW_COPY_UNDER_STALE_ENTRY:
+		if ((feature & 0xffffff00u) != FEEDBACK_COW_COPY || !(feature & 1u))
+			return false;
+		revoker = (feature >> 2) & 31u;
+		break;
+	default:
+		return false;
+	}
+	return w->op < 0 || revoker == (unsigned)w->op + 1;
 }

@@ -44,6 +44,24 @@ enum pte_relation {
 	PTE_GONE,	   /* the PTE is not present any more */
 };
 
+/*
+ * Named windows, to tell one bug's findings from another's that share an
+ * oracle (MMFUZZ_WINDOW when timing a bug): "store-after-copy" — a store
+ * through a TLB entry whose write permission was taken away lands in a
+ * frame another CPU has finished copying for COW, so the store is lost;
+ * "copy-under-stale-entry" — a COW copy made while another CPU still
+ * holds a writable entry for the frame. ":OP" (an op name, e.g.
+ * "store-after-copy:uffd-wp") requires that OP made the entry stale.
+ */
+struct feedback_window {
+	enum { WINDOW_STORE_AFTER_COPY, WINDOW_COPY_UNDER_STALE_ENTRY } kind;
+	int op; /* enum op_kind, or -1: any */
+};
+/* false if spec names no window or op. */
+bool feedback_window_parse(const char *spec, struct feedback_window *w);
+/* Does this reported feature show the window open? */
+bool feedback_window_opened(const struct feedback_window *w, uint32_t feature);
+
 /* The running thread starts the scenario op of this kind (-1: none). */
 void feedback_op_begin(int kind);
 

@@ -26,14 +26,6 @@ static void record(uint32_t feature)
 		seen[n_seen++] = feature;
 }
 
-static bool reported(uint32_t feature)
-{
-	for (int i = 0; i < n_seen; i++)
-		if (seen[i] == feature)
-			return true;
-	return false;
-}
-
 static bool run(const char *file, const char *profile)
 {
 	struct input in;
@@ -64,32 +56,56 @@ static void check(bool ok, const char *what)
 	printf("FAIL %s\n", what);
 }
 
+/* Did the last run open the named window? */
+static bool opened(const char *spec)
+{
+	struct feedback_window w;
+
+	if (!feedback_window_parse(spec, &w)) {
+		printf("FAIL window '%s' does not parse\n", spec);
+		failed++;
+		return false;
+	}
+	for (int i = 0; i < n_seen; i++)
+		if (feedback_window_opened(&w, seen[i]))
+			return true;
+	return false;
+}
+
+static void test_window_names(void)
+{
+	struct feedback_window w;
+
+	check(feedback_window_parse("copy-under-stale-entry", &w) && w.op == -1,
+	      "copy-under-stale-entry does not parse");
+	check(feedback_window_parse("store-after-copy:uffd-wp", &w) && w.op == OP_UFFD_WP,
+	      "store-after-copy:uffd-wp does not parse");
+	check(!feedback_window_parse("store-after", &w), "a window name prefix parses");
+	check(!feedback_window_parse("store-after-copy:nope", &w), "an unknown op parses");
+}
+
 int main(int argc, char **argv)
 {
 	char file[512];
-	const unsigned by_unprotect = OP_UFFD_WP + 1;
-	/* A store through an entry whose write permission the unprotect took
-	 * away, flush pending, into a frame another CPU has finished copying. */
-	const uint32_t store_after_copy = FEEDBACK_TLB_HIT | 1u | PTE_WRITE_REVOKED << 1 | 1u << 3 |
-					  1u << 4 | COW_COPIED << 5 | by_unprotect << 7;
-	/* The copy made while that entry is still writable on another CPU. */
-	const uint32_t copy_under_stale_entry =
-		FEEDBACK_COW_COPY | 1u | 1u << 1 | by_unprotect << 2;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_feedback CORPUS_DIR\n");
 		return 2;
 	}
+	test_window_names();
 	snprintf(file, sizeof(file), "%s/regress/uffd-wp-tlb-corruption.mmf", argv[1]);
 	if (run(file, "v5.11")) {
-		check(reported(copy_under_stale_entry),
+		check(opened("copy-under-stale-entry:uffd-wp"),
 		      "v5.11: no feature for the copy under a stale writable entry");
-		check(reported(store_after_copy), "v5.11: no feature for the store after the copy");
+		check(opened("store-after-copy:uffd-wp"),
+		      "v5.11: no feature for the store after the copy");
+		check(!opened("store-after-copy:clear-refs"),
+		      "v5.11: the stale entry attributed to clear-refs, not uffd-wp");
 	}
 	if (run(file, "v5.12")) {
-		check(!reported(copy_under_stale_entry), "v5.12: copy under a stale writable entry "
+		check(!opened("copy-under-stale-entry"), "v5.12: copy under a stale writable entry "
 							 "reported, but the fault flushes first");
-		check(!reported(store_after_copy),
+		check(!opened("store-after-copy"),
 		      "v5.12: store after the copy reported, but the fault flushes first");
 	}
 	printf("%d passed, %d failed\n", passed, failed);
