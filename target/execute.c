@@ -9,6 +9,7 @@
 #include "filemap.h"
 #include "folio.h"
 #include "model.h"
+#include "oracle.h"
 #include "scheduler/sync.h"
 #include "scheduler/trace.h"
 #include "syscalls.h"
@@ -192,9 +193,12 @@ static void thread_main(void *arg)
 			run_op(ctx, &th->ops[i]);
 		feedback_op_begin(-1); /* what follows is the exit, not an op */
 	}
-	/* The last thread out tears the process down. */
-	if (atomic_fetch_sub_explicit(&p->nr_threads, 1, memory_order_acq_rel) == 1)
+	/* The last thread out checks what the program leaves in memory and
+	 * tears the process down. */
+	if (atomic_fetch_sub_explicit(&p->nr_threads, 1, memory_order_acq_rel) == 1) {
+		oracle_check_at_exit(ctx->proc);
 		exit_process(ctx->proc);
+	}
 }
 
 static void execution_reset(void)

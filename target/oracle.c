@@ -207,23 +207,44 @@ static void check_visible(const char *where, int proc, int va, int word, wseq_t 
 		fail_value("fork-isolation", where, proc, va, word, value, 0);
 }
 
-void oracle_check_user_read(int proc, int va, int word, wseq_t value, bool current)
+static void check_user_value(const char *where, int path, int proc, int va, int word, wseq_t value,
+			     bool current)
 {
 	const struct expectation *e = &M.proc[proc].expect[va][word];
 	const struct write_record *last = write_log(e->last);
 
 	bool expected = value_expected(proc, va, word, e, value);
 
-	reads_from_feature(proc, value, 0, expected);
-	check_visible("user-read", proc, va, word, value);
+	reads_from_feature(proc, value, path, expected);
+	check_visible(where, proc, va, word, value);
 	if (e->unmapped || expected || !current)
 		return;
 	/* The write the user missed came from a device through a pin, or
 	 * the stale value is one a device can no longer change: the pin and
 	 * the mapping have come apart. */
 	if (last && last->via == VIA_DMA)
-		fail_value("pin-coherency", "user-read", proc, va, word, value, e->last);
-	fail_value("lost-write", "user-read", proc, va, word, value, e->last);
+		fail_value("pin-coherency", where, proc, va, word, value, e->last);
+	fail_value("lost-write", where, proc, va, word, value, e->last);
+}
+
+void oracle_check_user_read(int proc, int va, int word, wseq_t value, bool current)
+{
+	check_user_value("user-read", 0, proc, va, word, value, current);
+}
+
+MM_ATOMIC void oracle_check_at_exit(int proc)
+{
+	const struct mm_struct *mm = &M.proc[proc].mm;
+
+	for (int va = 0; va < MM_NR_PAGES; va++) {
+		const struct pte *pte = &mm->pte[va];
+
+		if (!pte->present)
+			continue;
+		for (int w = 0; w < PAGE_WORDS; w++)
+			check_user_value("at-exit", 3, proc, va, w, M.frame[pte->pfn].data[w],
+					 true);
+	}
 }
 
 void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t value)

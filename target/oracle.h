@@ -11,7 +11,8 @@
  *  - pin-coherency (O3): a pinned buffer and the mapping stay one page:
  *    the device sees the user's writes and the user sees the device's;
  *  - lost-write (O4): a read returns the last completed write of the
- *    process to that VA (or, for a child, its snapshot at fork);
+ *    process to that VA (or, for a child, its snapshot at fork), and so
+ *    does the page finally mapped there when the program ends;
  *  - memory-safety (O9): no access to freed frames, no refcount underflow,
  *    nothing left allocated at teardown.
  */
@@ -37,6 +38,11 @@ void oracle_check_private_write(int proc, int va, int pfn, enum write_via via);
 /* The value a user read returned; `current`: through a translation the
  * PTE still holds (else it races with a zap and may see old data). */
 void oracle_check_user_read(int proc, int va, int word, wseq_t value, bool current);
+/* O4 when a process's program ends: every word of every page it still
+ * maps, read through the page table, is what a user read would have to
+ * return (a store that went through a stale TLB entry into a page no
+ * longer mapped is lost even if the program never reads it again). */
+void oracle_check_at_exit(int proc);
 /* The value a device read through a pin returned. */
 void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t value);
 /* The value read from a pipe buffer filled by vmsplice(). */
