@@ -48,15 +48,16 @@ static MM_ATOMIC enum cow_phase cow_phase_of(int pfn)
 	return phase;
 }
 
-/* Does a CPU other than the running one hold a writable entry for
- * (mm, va) -> pfn, which a flush has yet to remove? */
-static MM_ATOMIC bool writable_elsewhere(const struct mm_struct *mm, int va, int pfn)
+/* Does a CPU other than the running one (and than `besides`, if >= 0)
+ * hold a writable entry for (mm, va) -> pfn, which a flush has yet to
+ * remove? */
+static MM_ATOMIC bool writable_elsewhere(const struct mm_struct *mm, int va, int pfn, int besides)
 {
 	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
 		const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 
-		if (cpu != sched_self() && e->valid && e->mm == mm->id && e->pfn == pfn &&
-		    e->writable)
+		if (cpu != sched_self() && cpu != besides && e->valid && e->mm == mm->id &&
+		    e->pfn == pfn && e->writable)
 			return true;
 	}
 	return false;
@@ -70,7 +71,7 @@ MM_ATOMIC void feedback_set_pte(const struct mm_struct *mm, int va, struct pte o
 	unsigned op = M.feedback.op[sched_self()];
 	unsigned how;
 
-	if (!old.present || !old.write || !writable_elsewhere(mm, va, old.pfn))
+	if (!old.present || !old.write || !writable_elsewhere(mm, va, old.pfn, -1))
 		return;
 	if (!new.present)
 		how = 1;
@@ -81,6 +82,7 @@ MM_ATOMIC void feedback_set_pte(const struct mm_struct *mm, int va, struct pte o
 	else
 		return;
 	M.feedback.revoked_by[mm->id][va] = (uint8_t)op;
+	M.feedback.revoked_on[mm->id][va] = (uint8_t)(sched_self() + 1);
 	sched_feature(FEEDBACK_SET_PTE | how | (unsigned)has_extra_ref(old.pfn) << 2 |
 		      (unsigned)new.uffd_wp << 3 | (unsigned)mm_tlb_flush_pending(mm) << 4 |
 		      op << 5);
@@ -100,12 +102,16 @@ MM_ATOMIC void feedback_tlb_hit(const struct mm_struct *mm, int va, const struct
 
 MM_ATOMIC void feedback_cow_copy_begin(const struct mm_struct *mm, int va, int pfn)
 {
-	bool elsewhere = writable_elsewhere(mm, va, pfn);
+	bool elsewhere = writable_elsewhere(mm, va, pfn, -1);
 	unsigned revoker = elsewhere ? M.feedback.revoked_by[mm->id][va] : 0;
+	/* A stale entry on the CPU still busy taking it away cannot be
+	 * stored through until that is done: one on a third CPU can. */
+	bool third_cpu = writable_elsewhere(mm, va, pfn, M.feedback.revoked_on[mm->id][va] - 1);
 
 	M.feedback.cow[sched_self()] = (struct cow_in_flight){.pfn = pfn, .phase = COW_COPYING};
 	sched_feature(FEEDBACK_COW_COPY | (unsigned)elsewhere |
-		      (unsigned)mm_tlb_flush_pending(mm) << 1 | revoker << 2);
+		      (unsigned)mm_tlb_flush_pending(mm) << 1 | revoker << 2 |
+		      (unsigned)third_cpu << 7);
 }
 
 MM_ATOMIC void feedback_cow_copied(void)

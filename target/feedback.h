@@ -18,7 +18,8 @@
  * oracles' reads-from pairs use 0xf000-0xffff).
  *   FEEDBACK_TLB_HIT  | write | pte_relation << 1 | flush pending << 3 |
  *                       extra reference << 4 | cow_phase << 5 | (revoker + 1) << 7
- *   FEEDBACK_COW_COPY | writable elsewhere | flush pending << 1 | (revoker + 1) << 2
+ *   FEEDBACK_COW_COPY | writable elsewhere | flush pending << 1 | (revoker + 1) << 2 |
+ *                       writable on a CPU other than the revoker's << 7
  *   FEEDBACK_SET_PTE  | how (1 gone, 2 other frame, 3 R/O) | extra reference << 2 |
  *                       uffd-wp << 3 | flush pending << 4 | (op + 1) << 5
  * where "revoker" is the op kind that last took the PTE's write

@@ -221,6 +221,7 @@ struct machine {
 	struct feedback_state {
 		uint8_t op[NR_CPUS];
 		uint8_t revoked_by[MAX_PROCS][MM_NR_PAGES];
+		uint8_t revoked_on[MAX_PROCS][MM_NR_PAGES]; /* and on which CPU (+ 1) */
 		struct cow_in_flight {
 			int pfn;
 			enum cow_phase { COW_NONE, COW_COPYING, COW_COPIED } phase;
