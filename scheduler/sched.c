@@ -483,6 +483,11 @@ void sched_feature(uint32_t feature)
 		S.feature_hook(feature);
 }
 
+bool sched_features_wanted(void)
+{
+	return S.feature_hook != NULL;
+}
+
 static void record_decision(uint32_t site_id, int cur, int chosen)
 {
 	if (!S.record)

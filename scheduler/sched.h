@@ -100,6 +100,9 @@ uint64_t sched_step(void);
 /* Report a coverage feature of the model (e.g. a reads-from pair) to the
  * fuzzer's feedback, through the run's feature_hook. */
 void sched_feature(uint32_t feature);
+/* Is anyone listening (a feature_hook set for this run)? Lets the model
+ * skip computing features nobody will read. */
+bool sched_features_wanted(void);
 
 /* Mix a model event into the trace hash (for determinism checks). */
 void sched_trace_mix(uint64_t value);

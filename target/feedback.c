@@ -8,7 +8,32 @@
 #include "scenario.h"
 
 /* Feedback state is per execution and touched by every thread without
- * locks: hidden from ThreadSanitizer like the hardware state it mirrors. */
+ * locks: hidden from ThreadSanitizer like the hardware state it mirrors.
+ * With no fuzzer listening (CLI, tests, benchmarks) nothing is computed. */
+
+/* Bit positions of the fields (layout in feedback.h). */
+enum {
+	TLB_HIT_WRITE = 0,
+	TLB_HIT_RELATION = 1,
+	TLB_HIT_PENDING = 3,
+	TLB_HIT_EXTRA_REF = 4,
+	TLB_HIT_COW_PHASE = 5,
+	TLB_HIT_REVOKER = 7,
+	COW_COPY_ELSEWHERE = 0,
+	COW_COPY_PENDING = 1,
+	COW_COPY_REVOKER = 2,
+	COW_COPY_THIRD_CPU = 7,
+	SET_PTE_HOW = 0,
+	SET_PTE_EXTRA_REF = 2,
+	SET_PTE_UFFD_WP = 3,
+	SET_PTE_PENDING = 4,
+	SET_PTE_OP = 5,
+};
+
+static unsigned field(uint32_t feature, unsigned shift, unsigned bits)
+{
+	return (feature >> shift) & ((1u << bits) - 1);
+}
 
 MM_ATOMIC void feedback_op_begin(int kind)
 {
@@ -71,7 +96,8 @@ MM_ATOMIC void feedback_set_pte(const struct mm_struct *mm, int va, struct pte o
 	unsigned op = M.feedback.op[sched_self()];
 	unsigned how;
 
-	if (!old.present || !old.write || !writable_elsewhere(mm, va, old.pfn, -1))
+	if (!sched_features_wanted() || !old.present || !old.write ||
+	    !writable_elsewhere(mm, va, old.pfn, -1))
 		return;
 	if (!new.present)
 		how = 1;
@@ -83,35 +109,46 @@ MM_ATOMIC void feedback_set_pte(const struct mm_struct *mm, int va, struct pte o
 		return;
 	M.feedback.revoked_by[mm->id][va] = (uint8_t)op;
 	M.feedback.revoked_on[mm->id][va] = (uint8_t)(sched_self() + 1);
-	sched_feature(FEEDBACK_SET_PTE | how | (unsigned)has_extra_ref(old.pfn) << 2 |
-		      (unsigned)new.uffd_wp << 3 | (unsigned)mm_tlb_flush_pending(mm) << 4 |
-		      op << 5);
+	sched_feature(FEEDBACK_SET_PTE | how << SET_PTE_HOW |
+		      (unsigned)has_extra_ref(old.pfn) << SET_PTE_EXTRA_REF |
+		      (unsigned)new.uffd_wp << SET_PTE_UFFD_WP |
+		      (unsigned)mm_tlb_flush_pending(mm) << SET_PTE_PENDING | op << SET_PTE_OP);
 }
 
 MM_ATOMIC void feedback_tlb_hit(const struct mm_struct *mm, int va, const struct tlb_entry *e,
 				bool write)
 {
-	enum pte_relation rel = pte_relation(mm, va, e);
-	unsigned revoker = rel == PTE_SAME ? 0 : M.feedback.revoked_by[mm->id][va];
+	enum pte_relation rel;
+	unsigned revoker;
 
-	sched_feature(FEEDBACK_TLB_HIT | (unsigned)write | (unsigned)rel << 1 |
-		      (unsigned)mm_tlb_flush_pending(mm) << 3 |
-		      (unsigned)has_extra_ref(e->pfn) << 4 | (unsigned)cow_phase_of(e->pfn) << 5 |
-		      revoker << 7);
+	if (!sched_features_wanted())
+		return;
+	rel = pte_relation(mm, va, e);
+	revoker = rel == PTE_SAME ? 0 : M.feedback.revoked_by[mm->id][va];
+	sched_feature(FEEDBACK_TLB_HIT | (unsigned)write << TLB_HIT_WRITE |
+		      (unsigned)rel << TLB_HIT_RELATION |
+		      (unsigned)mm_tlb_flush_pending(mm) << TLB_HIT_PENDING |
+		      (unsigned)has_extra_ref(e->pfn) << TLB_HIT_EXTRA_REF |
+		      (unsigned)cow_phase_of(e->pfn) << TLB_HIT_COW_PHASE |
+		      revoker << TLB_HIT_REVOKER);
 }
 
 MM_ATOMIC void feedback_cow_copy_begin(const struct mm_struct *mm, int va, int pfn)
 {
-	bool elsewhere = writable_elsewhere(mm, va, pfn, -1);
-	unsigned revoker = elsewhere ? M.feedback.revoked_by[mm->id][va] : 0;
+	bool elsewhere, third_cpu;
+	unsigned revoker;
+
+	if (!sched_features_wanted())
+		return;
+	elsewhere = writable_elsewhere(mm, va, pfn, -1);
+	revoker = elsewhere ? M.feedback.revoked_by[mm->id][va] : 0;
 	/* A stale entry on the CPU still busy taking it away cannot be
 	 * stored through until that is done: one on a third CPU can. */
-	bool third_cpu = writable_elsewhere(mm, va, pfn, M.feedback.revoked_on[mm->id][va] - 1);
-
+	third_cpu = writable_elsewhere(mm, va, pfn, M.feedback.revoked_on[mm->id][va] - 1);
 	M.feedback.cow[sched_self()] = (struct cow_in_flight){.pfn = pfn, .phase = COW_COPYING};
-	sched_feature(FEEDBACK_COW_COPY | (unsigned)elsewhere |
-		      (unsigned)mm_tlb_flush_pending(mm) << 1 | revoker << 2 |
-		      (unsigned)third_cpu << 7);
+	sched_feature(FEEDBACK_COW_COPY | (unsigned)elsewhere << COW_COPY_ELSEWHERE |
+		      (unsigned)mm_tlb_flush_pending(mm) << COW_COPY_PENDING |
+		      revoker << COW_COPY_REVOKER | (unsigned)third_cpu << COW_COPY_THIRD_CPU);
 }
 
 MM_ATOMIC void feedback_cow_copied(void)
@@ -149,16 +186,19 @@ bool feedback_window_opened(const struct feedback_window *w, uint32_t feature)
 
 	switch (w->kind) {
 	case WINDOW_STORE_AFTER_COPY:
-		/* A store, stale (not PTE_SAME), into a copied frame. */
-		if ((feature & 0xfffff000u) != FEEDBACK_TLB_HIT || !(feature & 1u) ||
-		    !((feature >> 1) & 3u) || ((feature >> 5) & 3u) != COW_COPIED)
+		/* A store, through a stale entry, into a copied frame. */
+		if ((feature & 0xfffff000u) != FEEDBACK_TLB_HIT ||
+		    !field(feature, TLB_HIT_WRITE, 1) ||
+		    field(feature, TLB_HIT_RELATION, 2) == PTE_SAME ||
+		    field(feature, TLB_HIT_COW_PHASE, 2) != COW_COPIED)
 			return false;
-		revoker = (feature >> 7) & 31u;
+		revoker = field(feature, TLB_HIT_REVOKER, 5);
 		break;
 	case WINDOW_COPY_UNDER_STALE_ENTRY:
-		if ((feature & 0xffffff00u) != FEEDBACK_COW_COPY || !(feature & 1u))
+		if ((feature & 0xffffff00u) != FEEDBACK_COW_COPY ||
+		    !field(feature, COW_COPY_ELSEWHERE, 1))
 			return false;
-		revoker = (feature >> 2) & 31u;
+		revoker = field(feature, COW_COPY_REVOKER, 5);
 		break;
 	default:
 		return false;
