@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mutate.h"
+#include "race_events.h"
 #include "runner.h"
 #include "target/feedback.h"
 #include "target/policy.h"
@@ -259,7 +260,10 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 			data[0] = INPUT_VERSION;
 		return size;
 	}
-	return input_mutate(data, size, max_size, seed, LLVMFuzzerMutate);
+	static const struct mutate_ops ops = {.mutate_bytes = LLVMFuzzerMutate,
+					      .race_events = race_events};
+
+	return input_mutate(data, size, max_size, seed, &ops);
 }
 
 size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8_t *data2,

@@ -141,7 +141,6 @@ static void mutate_schedule(struct mutation *m,
 {
 	size_t len = m->in.schedule_len;
 
-	memcpy(m->schedule, m->in.schedule, len);
 	if (mutate_bytes && len <= sizeof(m->schedule) / 4 && below(m, 2)) {
 		len = mutate_bytes(m->schedule, len, sizeof(m->schedule) / 4);
 	} else if (len + 2 <= sizeof(m->schedule) && below(m, 2)) {
@@ -159,10 +158,94 @@ static void mutate_schedule(struct mutation *m,
 	m->in.schedule_len = len;
 }
 
-static void mutate_once(struct mutation *m,
-			size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max))
+bool schedule_switch_at(uint8_t *s, size_t *len, size_t cap, uint32_t at, uint8_t target)
 {
-	switch (below(m, 8)) {
+	size_t n = *len & ~(size_t)1, i;
+	uint32_t point = 0; /* the first point pair i counts */
+
+	for (i = 0; i < n; i += 2) {
+		uint32_t switch_at = point + s[i];
+
+		if (switch_at == at) {
+			s[i + 1] = target;
+			*len = n;
+			return true;
+		}
+		if (switch_at > at)
+			break;
+		point = switch_at + 1;
+	}
+	if (at - point > UINT8_MAX || n + 2 > cap)
+		return false;
+	memmove(&s[i + 2], &s[i], n - i);
+	s[i] = (uint8_t)(at - point);
+	s[i + 1] = target;
+	if (i < n) /* the pair that followed keeps its switch point */
+		s[i + 2] = (uint8_t)(s[i + 2] - s[i] - 1);
+	*len = n + 2;
+	return true;
+}
+
+/* A program thread that can take a new op right after the one it is in
+ * at the event, and be switched to there (-1: none). */
+static int thread_to_touch(struct mutation *m, const struct race_event *e)
+{
+	int candidates[SCN_MAX_THREADS], n = 0;
+
+	for (int t = 0; t < m->in.scenario.n_threads; t++)
+		if (e->target[t] >= 0 && e->op[t] < m->in.scenario.thread[t].n_ops &&
+		    m->in.scenario.thread[t].n_ops < SCN_MAX_OPS)
+			candidates[n++] = t;
+	return n ? candidates[below(m, (unsigned)n)] : -1;
+}
+
+/*
+ * Preempt right after a race event (a writable PTE changed under another
+ * CPU's cached entry, a COW copy, an access through a stale entry) of this
+ * input's own execution, and half the time let the thread switched to
+ * touch the event's page next: with a new read or write right after the
+ * op it is in, which it has not reached yet, so the execution up to the
+ * switch is unchanged. Stale-TLB bugs need a chain of such moves, each in
+ * a window a few points wide; a random gap rarely lands there, and any
+ * change before it moves the window. Finding the point costs one
+ * execution.
+ */
+static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
+{
+	struct race_event events[64];
+	const struct race_event *e;
+	uint8_t target;
+	size_t n;
+	int t;
+
+	scenario_normalize(&m->in.scenario);
+	n = ops->race_events(&m->in, events, sizeof(events) / sizeof(events[0]));
+	if (!n) {
+		mutate_schedule(m, ops->mutate_bytes);
+		return;
+	}
+	e = &events[below(m, (unsigned)n)];
+	target = (uint8_t)below(m, 256);
+	t = below(m, 2) ? thread_to_touch(m, e) : -1;
+	if (t >= 0) {
+		struct scenario_thread *th = &m->in.scenario.thread[t];
+		unsigned at = (unsigned)(e->op[t] + 1);
+
+		memmove(&th->ops[at + 1], &th->ops[at], sizeof(th->ops[0]) * (th->n_ops - at));
+		th->ops[at] = (struct op){.kind = below(m, 2) ? OP_WRITE : OP_READ,
+					  .va = e->va,
+					  .word = (uint8_t)below(m, 256)};
+		th->n_ops++;
+		target = (uint8_t)e->target[t];
+	}
+	schedule_switch_at(m->schedule, &m->in.schedule_len, sizeof(m->schedule), e->point, target);
+}
+
+static void mutate_once(struct mutation *m, const struct mutate_ops *ops)
+{
+	size_t (*mutate_bytes)(uint8_t *, size_t, size_t) = ops ? ops->mutate_bytes : NULL;
+
+	switch (below(m, 9)) {
 	case 0:
 	case 1:
 		insert_op(m, random_thread(m), random_op(m));
@@ -180,6 +263,12 @@ static void mutate_once(struct mutation *m,
 	case 6:
 		reshape_threads(m);
 		break;
+	case 7:
+		if (ops && ops->race_events) {
+			switch_after_race(m, ops);
+			break;
+		}
+		/* fall through */
 	default:
 		mutate_schedule(m, mutate_bytes);
 		break;
@@ -197,7 +286,7 @@ static bool decode(const uint8_t *data, size_t size, struct input *in)
 }
 
 size_t input_mutate(uint8_t *data, size_t size, size_t max, uint32_t seed,
-		    size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max))
+		    const struct mutate_ops *ops)
 {
 	static struct mutation m;
 	static uint8_t out[INPUT_MAX_ENCODED];
@@ -210,7 +299,7 @@ size_t input_mutate(uint8_t *data, size_t size, size_t max, uint32_t seed,
 	memcpy(m.schedule, m.in.schedule, m.in.schedule_len);
 	m.in.schedule = m.schedule;
 	for (unsigned k = 1 + below(&m, 3); k > 0; k--)
-		mutate_once(&m, mutate_bytes);
+		mutate_once(&m, ops);
 	scenario_normalize(&m.in.scenario);
 	n = input_encode(&m.in, out, sizeof(out));
 	/* Too long: cut it (the schedule is last; a cut into the program

@@ -2,23 +2,52 @@
 /*
  * Structure-aware mutation of inputs: whole operations are inserted,
  * deleted, changed, duplicated or moved between threads, threads are added
- * or re-parented, and the schedule is perturbed; the result is always a
- * well-formed input. Byte-level mutation alone mostly breaks the op
- * counts; this keeps every child a program.
+ * or re-parented, and the schedule is perturbed, now and then by a switch
+ * placed right after a race event of the input's own execution. The
+ * result is always a well-formed input. Byte-level mutation alone mostly
+ * breaks the op counts; this keeps every child a program.
  */
 #ifndef MMFUZZ_FUZZ_MUTATE_H
 #define MMFUZZ_FUZZ_MUTATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "input.h"
 
+/* A race event of an execution (feedback_race_event), and where the
+ * program stood at the multi-choice point right after it. */
+struct race_event {
+	uint32_t point; /* that point, counted as strategy_bytes counts them */
+	uint8_t va;	/* the page the event concerned */
+	/* Per program thread at that point: the op it is in (-1: not started;
+	 * its op count: past its last op), and the schedule target byte that
+	 * switches to it (-1: not enabled). */
+	int op[SCN_MAX_THREADS];
+	int target[SCN_MAX_THREADS];
+};
+
+/* What the mutator may ask of its caller; either member may be NULL. */
+struct mutate_ops {
+	/* Mutate a byte range in place (libFuzzer's LLVMFuzzerMutate): used
+	 * for the schedule. */
+	size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max);
+	/* Run `in` and list its race events in order, at most max. */
+	size_t (*race_events)(const struct input *in, struct race_event *events, size_t max);
+};
+
 /* Mutate `data` (size bytes, capacity max) in place; returns the new size.
- * `mutate_bytes` mutates a byte range in place (libFuzzer's
- * LLVMFuzzerMutate), used for the schedule; may be NULL. */
+ * `ops` may be NULL. */
 size_t input_mutate(uint8_t *data, size_t size, size_t max, uint32_t seed,
-		    size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max));
+		    const struct mutate_ops *ops);
+
+/* Make a schedule of (gap, target) pairs (strategy_bytes) switch to
+ * enabled[target % n] at multi-choice point `at`, keeping every other
+ * switch at its point, so the execution up to `at` is unchanged. A
+ * trailing gap without a target is dropped. false (schedule unchanged)
+ * if it would not fit in cap bytes or needs a gap over 255. */
+bool schedule_switch_at(uint8_t *schedule, size_t *len, size_t cap, uint32_t at, uint8_t target);
 
 /* The scenario of one input with the schedule of another. */
 size_t input_crossover(const uint8_t *a, size_t a_size, const uint8_t *b, size_t b_size,

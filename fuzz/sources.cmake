@@ -1,4 +1,5 @@
-set(MMFUZZ_INPUT_SOURCES fuzz/input.c fuzz/text.c fuzz/runner.c fuzz/mutate.c)
+set(MMFUZZ_INPUT_SOURCES fuzz/input.c fuzz/text.c fuzz/runner.c fuzz/mutate.c
+  fuzz/race_events.c)
 set(MMFUZZ_CLI_SOURCES fuzz/cli.c fuzz/campaign.c fuzz/explain.c fuzz/explore.c)
 set(MMFUZZ_HARNESS_SOURCES fuzz/harness.c)
 set_source_files_properties(fuzz/campaign.c PROPERTIES

@@ -36,6 +36,15 @@ int lockdep_depth(void)
 	return tid < 0 ? 0 : held_depth[tid];
 }
 
+int lockdep_spinlocks_held(int tid)
+{
+	int n = 0;
+
+	for (int k = 0; k < held_depth[tid]; k++)
+		n += held[tid][k].map->kind == LOCK_SPIN;
+	return n;
+}
+
 /* "mmap_lock(R) ptl[P0]", in acquisition order. */
 void lockdep_print_held(int tid, char *buf, size_t len)
 {

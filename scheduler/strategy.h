@@ -60,6 +60,9 @@ struct strategy_bytes {
 	size_t pos;
 	unsigned gap; /* points left before the next switch */
 	bool have_gap;
+	/* Multi-choice points met so far in this execution: the next one is
+	 * point number `points`, the unit the gaps count in. */
+	uint32_t points;
 };
 void strategy_bytes_init(struct strategy_bytes *s, const uint8_t *data, size_t size);
 

@@ -13,6 +13,7 @@ static void bytes_begin(struct strategy *base)
 	s->pos = 0;
 	s->gap = 0;
 	s->have_gap = false;
+	s->points = 0;
 }
 
 /*
@@ -27,6 +28,7 @@ static int bytes_pick(struct strategy *base, const struct sched_choice *c)
 
 	if (!c->current_enabled || c->n_enabled < 2)
 		return strategy_default_pick(c);
+	s->points++;
 	if (!s->have_gap) {
 		if (s->pos >= s->size)
 			return strategy_default_pick(c);

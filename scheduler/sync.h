@@ -101,6 +101,8 @@ void might_sleep(void);
  * (for traces: "locks held"). */
 int lockdep_depth(void);
 void lockdep_print_held(int tid, char *buf, size_t len);
+/* Number of spinlocks thread tid holds. */
+int lockdep_spinlocks_held(int tid);
 
 /* Called by the scheduler when a thread exits: "held-at-exit" check. */
 void lockdep_thread_exit(int tid);

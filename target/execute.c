@@ -57,8 +57,10 @@ static int start_thread(const struct scenario *sc, int index, int proc)
 		return -1;
 	}
 	atomic_store_explicit(&nr_contexts, slot + 1, memory_order_relaxed);
-	if (index >= 0)
+	if (index >= 0) {
 		atomic_store_explicit(&started[index], true, memory_order_relaxed);
+		feedback_thread_spawned(tid, index);
+	}
 	return tid;
 }
 
@@ -100,7 +102,6 @@ static void run_op(const struct thread_ctx *ctx, const struct op *op)
 		op_describe(op, text, sizeof(text));
 		mm_trace("op %s", text);
 	}
-	feedback_op_begin(op->kind);
 	switch ((enum op_kind)op->kind) {
 	case OP_READ:
 		user_read(op->va, op->word);
@@ -189,9 +190,11 @@ static void thread_main(void *arg)
 	if (ctx->index >= 0) {
 		const struct scenario_thread *th = &ctx->sc->thread[ctx->index];
 
-		for (int i = 0; i < th->n_ops; i++)
+		for (int i = 0; i < th->n_ops; i++) {
+			feedback_op_begin(ctx->index, i, th->ops[i].kind);
 			run_op(ctx, &th->ops[i]);
-		feedback_op_begin(-1); /* what follows is the exit, not an op */
+		}
+		feedback_op_begin(ctx->index, th->n_ops, -1); /* the exit, not an op */
 	}
 	/* The last thread out checks what the program leaves in memory and
 	 * tears the process down. */

@@ -35,9 +35,36 @@ static unsigned field(uint32_t feature, unsigned shift, unsigned bits)
 	return (feature >> shift) & ((1u << bits) - 1);
 }
 
-MM_ATOMIC void feedback_op_begin(int kind)
+MM_ATOMIC void feedback_op_begin(int thread, int index, int kind)
 {
 	M.feedback.op[sched_self()] = (uint8_t)(kind + 1);
+	M.feedback.thread[sched_self()] = (uint8_t)(thread + 1);
+	M.feedback.op_index[sched_self()] = (uint8_t)(index + 1);
+}
+
+MM_ATOMIC void feedback_thread_spawned(int cpu, int thread)
+{
+	M.feedback.thread[cpu] = (uint8_t)(thread + 1);
+	M.feedback.op_index[cpu] = 0;
+}
+
+MM_ATOMIC int feedback_feature_va(void)
+{
+	return M.feedback.va;
+}
+
+MM_ATOMIC void feedback_program_position(int cpu[SCN_MAX_THREADS], int op[SCN_MAX_THREADS])
+{
+	for (int t = 0; t < SCN_MAX_THREADS; t++)
+		cpu[t] = op[t] = -1;
+	for (int c = 0; c < NR_CPUS; c++) {
+		int t = M.feedback.thread[c] - 1;
+
+		if (t >= 0) {
+			cpu[t] = c;
+			op[t] = M.feedback.op_index[c] - 1;
+		}
+	}
 }
 
 static MM_ATOMIC enum pte_relation pte_relation(const struct mm_struct *mm, int va,
@@ -107,6 +134,7 @@ MM_ATOMIC void feedback_set_pte(const struct mm_struct *mm, int va, struct pte o
 		how = 3;
 	else
 		return;
+	M.feedback.va = (uint8_t)va;
 	M.feedback.revoked_by[mm->id][va] = (uint8_t)op;
 	M.feedback.revoked_on[mm->id][va] = (uint8_t)(sched_self() + 1);
 	sched_feature(FEEDBACK_SET_PTE | how << SET_PTE_HOW |
@@ -124,6 +152,7 @@ MM_ATOMIC void feedback_tlb_hit(const struct mm_struct *mm, int va, const struct
 	if (!sched_features_wanted())
 		return;
 	rel = pte_relation(mm, va, e);
+	M.feedback.va = (uint8_t)va;
 	revoker = rel == PTE_SAME ? 0 : M.feedback.revoked_by[mm->id][va];
 	sched_feature(FEEDBACK_TLB_HIT | (unsigned)write << TLB_HIT_WRITE |
 		      (unsigned)rel << TLB_HIT_RELATION |
@@ -146,6 +175,7 @@ MM_ATOMIC void feedback_cow_copy_begin(const struct mm_struct *mm, int va, int p
 	 * stored through until that is done: one on a third CPU can. */
 	third_cpu = writable_elsewhere(mm, va, pfn, M.feedback.revoked_on[mm->id][va] - 1);
 	M.feedback.cow[sched_self()] = (struct cow_in_flight){.pfn = pfn, .phase = COW_COPYING};
+	M.feedback.va = (uint8_t)va;
 	sched_feature(FEEDBACK_COW_COPY | (unsigned)elsewhere << COW_COPY_ELSEWHERE |
 		      (unsigned)mm_tlb_flush_pending(mm) << COW_COPY_PENDING |
 		      revoker << COW_COPY_REVOKER | (unsigned)third_cpu << COW_COPY_THIRD_CPU);
@@ -159,6 +189,19 @@ MM_ATOMIC void feedback_cow_copied(void)
 MM_ATOMIC void feedback_cow_copy_end(void)
 {
 	M.feedback.cow[sched_self()].phase = COW_NONE;
+}
+
+bool feedback_race_event(uint32_t feature)
+{
+	switch (feature & 0xfffff000u) {
+	case FEEDBACK_SET_PTE:
+	case FEEDBACK_COW_COPY:
+		return true;
+	case FEEDBACK_TLB_HIT:
+		return field(feature, TLB_HIT_RELATION, 2) != PTE_SAME;
+	default:
+		return false;
+	}
 }
 
 bool feedback_window_parse(const char *spec, struct feedback_window *w)

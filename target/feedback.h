@@ -32,6 +32,7 @@
 #include <stdbool.h>
 
 #include "model.h"
+#include "scenario.h"
 
 #define FEEDBACK_TLB_HIT  0xfeed0000u
 #define FEEDBACK_COW_COPY 0xfeed1000u
@@ -63,8 +64,25 @@ bool feedback_window_parse(const char *spec, struct feedback_window *w);
 /* Does this reported feature show the window open? */
 bool feedback_window_opened(const struct feedback_window *w, uint32_t feature);
 
-/* The running thread starts the scenario op of this kind (-1: none). */
-void feedback_op_begin(int kind);
+/* Is this reported feature a moment another CPU could race with: a
+ * writable PTE changed under a cached entry, a COW copy, an access
+ * through a stale entry? The mutator preempts right after such moments. */
+bool feedback_race_event(uint32_t feature);
+
+/* The page the last reported feature concerned. */
+int feedback_feature_va(void);
+
+/* Where the program stands: per program thread, the CPU running it and
+ * the index of the op it is in (both -1 before it starts; the op index is
+ * its op count once past its last op). */
+void feedback_program_position(int cpu[SCN_MAX_THREADS], int op[SCN_MAX_THREADS]);
+
+/* CPU `cpu` will run program thread `thread`, from its first op. */
+void feedback_thread_spawned(int cpu, int thread);
+
+/* The running thread, program thread `thread`, starts its op number
+ * `index`, of this kind (-1: past its last op, what follows is its exit). */
+void feedback_op_begin(int thread, int index, int kind);
 
 /* set_pte() is about to replace old with new at (mm, va). */
 void feedback_set_pte(const struct mm_struct *mm, int va, struct pte old, struct pte new);

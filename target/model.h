@@ -216,10 +216,15 @@ struct machine {
 	uint64_t mmap_write_wait_max;
 	unsigned io_under_mmap_lock;
 	/* Fuzzer feedback only (feedback.c): the op each CPU runs (kind + 1),
-	 * the op that last took a writable PTE away (kind + 1), and per CPU
-	 * the frame its wp_page_copy() copies and how far it got. */
+	 * which program thread (+ 1) and which of its ops (+ 1) that is, the
+	 * op that last took a writable PTE away (kind + 1), per CPU the frame
+	 * its wp_page_copy() copies and how far it got, and the page of the
+	 * last feature reported. */
 	struct feedback_state {
 		uint8_t op[NR_CPUS];
+		uint8_t thread[NR_CPUS];
+		uint8_t op_index[NR_CPUS];
+		uint8_t va;
 		uint8_t revoked_by[MAX_PROCS][MM_NR_PAGES];
 		uint8_t revoked_on[MAX_PROCS][MM_NR_PAGES]; /* and on which CPU (+ 1) */
 		struct cow_in_flight {

@@ -10,6 +10,9 @@
 
 #include "fuzz/input.h"
 #include "fuzz/mutate.h"
+#include "fuzz/race_events.h"
+#include "fuzz/runner.h"
+#include "target/feedback.h"
 #include "scheduler/strategy.h"
 
 static int passed, failed;
@@ -191,8 +194,166 @@ static void test_mutator(void)
 	CHECK(max_ops >= 20, "programs never grew past %zu ops", max_ops);
 }
 
+/* Switch points are absolute: inserting one moves no other switch. */
+static void test_switch_at_encoding(void)
+{
+	uint8_t s[16] = {3, 1, 4, 0}; /* switches at points 3 and 8 */
+	size_t len = 4;
+
+	CHECK(schedule_switch_at(s, &len, sizeof(s), 5, 9) && len == 6 &&
+		      !memcmp(s, (uint8_t[]){3, 1, 1, 9, 2, 0}, 6),
+	      "insert between: %zu %u %u %u %u", len, s[2], s[3], s[4], s[5]);
+	CHECK(schedule_switch_at(s, &len, sizeof(s), 3, 7) && len == 6 && s[1] == 7,
+	      "a switch already there takes the new target");
+	CHECK(schedule_switch_at(s, &len, sizeof(s), 20, 2) && len == 8 && s[6] == 11 && s[7] == 2,
+	      "append after the last switch: %u", s[6]);
+	len = 7; /* a trailing gap switches nowhere */
+	CHECK(schedule_switch_at(s, &len, sizeof(s), 30, 1) && len == 8 && s[6] == 21,
+	      "trailing gap not replaced: %zu %u", len, s[6]);
+	CHECK(!schedule_switch_at(s, &len, sizeof(s), 400, 1) && len == 8, "gap over 255 accepted");
+	CHECK(!schedule_switch_at(s, &len, 8, 25, 1) && len == 8, "overflowed the buffer");
+}
+
+/* Logs each multi-choice point of a bytes schedule: what ran next, and
+ * what a switch to `target` would have chosen. */
+struct point_log {
+	struct strategy base;
+	struct strategy_bytes bytes;
+	uint8_t target;
+	uint32_t n, watch;
+	int chosen[512], switched[512];
+	int cpu_at_watch[SCN_MAX_THREADS]; /* program threads' CPUs at point `watch` */
+};
+
+static void point_log_begin(struct strategy *base)
+{
+	struct point_log *p = (struct point_log *)base;
+
+	p->n = 0;
+	p->bytes.base.begin(&p->bytes.base);
+}
+
+static int point_log_pick(struct strategy *base, const struct sched_choice *c)
+{
+	struct point_log *p = (struct point_log *)base;
+	int next = p->bytes.base.pick(&p->bytes.base, c);
+
+	if (c->current_enabled && c->n_enabled > 1 && p->n < 512) {
+		if (p->n == p->watch) {
+			int op[SCN_MAX_THREADS];
+
+			feedback_program_position(p->cpu_at_watch, op);
+		}
+		p->chosen[p->n] = next;
+		p->switched[p->n++] = c->enabled[p->target % c->n_enabled];
+	}
+	return next;
+}
+
+static void run_logged(const struct input *in, struct point_log *log, uint8_t target)
+{
+	struct exec_result r;
+
+	log->base =
+		(struct strategy){.name = "log", .begin = point_log_begin, .pick = point_log_pick};
+	strategy_bytes_init(&log->bytes, in->schedule, in->schedule_len);
+	log->target = target;
+	runner_execute(in, &log->base, false, NULL, &r);
+}
+
+/* A switch inserted at point k of a real execution: the same choices up
+ * to k, then the switch, at k exactly, whatever k is. */
+static void test_switch_at_execution(void)
+{
+	static struct point_log orig, moved;
+	struct input in;
+	char err[256];
+	uint8_t sched[INPUT_MAX_SCHEDULE];
+	unsigned bad = 0, tried = 0, k;
+
+	CHECK(input_parse_text("thread 0\n  uffd-register va=0\n  write va=0 word=0\n"
+			       "  vmsplice va=0\n  write va=0 word=1\nthread 1\n"
+			       "  uffd-wp va=0 wp=0\nthread 2\n  write va=0 word=0\n"
+			       "schedule 2:1 3:2 1:0\n",
+			       &in, err, sizeof(err)) == INPUT_OK,
+	      "parse: %s", err);
+	run_logged(&in, &orig, 0);
+	CHECK(orig.n > 20, "only %u multi-choice points", orig.n);
+	for (k = 0; k < orig.n; k++) {
+		struct input at = in;
+		size_t len = in.schedule_len;
+		uint8_t target = (uint8_t)(k * 7 + 1);
+
+		memcpy(sched, in.schedule, len);
+		if (!schedule_switch_at(sched, &len, sizeof(sched), k, target))
+			continue;
+		at.schedule = sched;
+		at.schedule_len = len;
+		run_logged(&at, &moved, target);
+		tried++;
+		bad += moved.n <= k ||
+		       memcmp(orig.chosen, moved.chosen, sizeof(orig.chosen[0]) * k) != 0 ||
+		       moved.chosen[k] != moved.switched[k];
+	}
+	CHECK(tried == orig.n, "only %u of %u points took a switch", tried, orig.n);
+	CHECK(bad == 0, "%u of %u inserted switches did not land exactly", bad, tried);
+}
+
+/* The race events of the uffd-wp corruption (mm-bugs.md B4b) on v5.11:
+ * the same every time, and a switch to a program thread an event names
+ * runs that thread at that point. */
+static void test_race_events(void)
+{
+	static struct race_event first[64], again[64];
+	static struct point_log moved;
+	struct input in;
+	char err[256];
+	uint8_t sched[INPUT_MAX_SCHEDULE];
+	size_t n, len;
+	unsigned switches = 0, bad = 0;
+
+	CHECK(runner_select("v5.11", NULL, 0, err, sizeof(err)), "%s", err);
+	CHECK(input_parse_text("thread 0\n  uffd-register va=0\n  write va=0 word=0\n"
+			       "  vmsplice va=0\n  signal event=0\n  write va=0 word=1\n"
+			       "  write va=0 word=1\n  read va=0 word=1\nthread 1\n"
+			       "  wait event=0\n  uffd-wp va=0 wp=0\nthread 2\n"
+			       "  wait event=0\n  write va=0 word=0\n"
+			       "schedule 0:7 0:6 0:7 1:1 2:5 3:2 7:5 0:6 0:1 35:6 3:6 4:2 12:6\n",
+			       &in, err, sizeof(err)) == INPUT_OK,
+	      "parse: %s", err);
+	n = race_events(&in, first, 64);
+	CHECK(n >= 2, "%zu race events", n);
+	CHECK(race_events(&in, again, 64) == n && !memcmp(first, again, sizeof(first[0]) * n),
+	      "race events differ between two runs");
+	for (size_t i = 0; i < n; i++)
+		for (int t = 0; t < in.scenario.n_threads; t++) {
+			if (first[i].target[t] < 0)
+				continue;
+			struct input at = in;
+
+			len = in.schedule_len;
+			memcpy(sched, in.schedule, len);
+			CHECK(schedule_switch_at(sched, &len, sizeof(sched), first[i].point,
+						 (uint8_t)first[i].target[t]),
+			      "event %zu: no room", i);
+			at.schedule = sched;
+			at.schedule_len = len;
+			moved.watch = first[i].point;
+			run_logged(&at, &moved, 0);
+			switches++;
+			bad += moved.n <= first[i].point ||
+			       moved.chosen[first[i].point] != moved.cpu_at_watch[t];
+		}
+	CHECK(switches >= n, "only %u switches for %zu events", switches, n);
+	CHECK(bad == 0, "%u of %u switches did not run the named thread", bad, switches);
+	runner_select("latest", NULL, 0, err, sizeof(err));
+}
+
 int main(void)
 {
+	test_switch_at_encoding();
+	test_switch_at_execution();
+	test_race_events();
 	test_mutator();
 	test_limits();
 	test_any_bytes();
