@@ -172,7 +172,8 @@ struct tlb_entry {
 	int pfn;
 	bool writable;
 	bool dirty;
-	uint64_t filled; /* step of the walk that filled it */
+	uint64_t filled;   /* step of the walk that filled it */
+	unsigned discards; /* how often the va had been zapped then */
 };
 
 struct cpu {

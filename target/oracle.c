@@ -69,6 +69,15 @@ static void went_private(int proc, int va, const struct folio *copy)
 		M.proc[proc].expect[va][w] = (struct expectation){.last = copy->data[w]};
 }
 
+/* Does the running CPU store through a TLB entry filled before the PTE
+ * was zapped (the zap's flush still pending)? */
+static bool through_zapped_entry(int proc, int va)
+{
+	const struct tlb_entry *t = &M.cpu[sched_self()].tlb[va];
+
+	return t->valid && t->mm == proc && t->discards != M.proc[proc].discards[va];
+}
+
 wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands, int pfn)
 {
 	struct expectation *e = &M.proc[proc].expect[va][word];
@@ -96,8 +105,12 @@ wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool 
 		e->last = seq;
 		e->fork_open = false; /* the process's own write settles it */
 		/* The trackers watch the page table: a write through a GUP
-		 * reference looked up earlier (kernel, DMA) never meets it. */
-		if (via == VIA_CPU)
+		 * reference looked up earlier (kernel, DMA) never meets it,
+		 * nor does a store through a TLB entry of a PTE since zapped:
+		 * it belongs to that PTE, and what the PTE recorded went with
+		 * it (the store is ordered before the zap, which has not
+		 * returned: its flush is pending). */
+		if (via == VIA_CPU && !through_zapped_entry(proc, va))
 			track_write(proc, va);
 	}
 	sched_trace_mix(seq * 31u + (unsigned)va);

@@ -18,6 +18,7 @@ MM_ATOMIC void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool di
 	e->writable = writable;
 	e->dirty = dirty;
 	e->filled = sched_step();
+	e->discards = M.proc[mm].discards[va];
 	mm_trace("tlb fill CPU%d: P%d va %d -> frame %d %s", cpu, mm, va, pfn,
 		 writable ? "RW" : "RO");
 }
