@@ -53,15 +53,20 @@ static struct op any_op(struct mutation *m)
 	return th->n_ops ? th->ops[below(m, th->n_ops)] : random_op(m);
 }
 
+/* The caller checks there is room. */
+static void insert_op_at(struct scenario_thread *th, unsigned at, struct op op)
+{
+	memmove(&th->ops[at + 1], &th->ops[at], sizeof(th->ops[0]) * (th->n_ops - at));
+	th->ops[at] = op;
+	th->n_ops++;
+}
+
 static void insert_op(struct mutation *m, struct scenario_thread *th, struct op op)
 {
 	unsigned at = below(m, th->n_ops + 1u);
 
-	if (th->n_ops >= SCN_MAX_OPS)
-		return;
-	memmove(&th->ops[at + 1], &th->ops[at], sizeof(th->ops[0]) * (th->n_ops - at));
-	th->ops[at] = op;
-	th->n_ops++;
+	if (th->n_ops < SCN_MAX_OPS)
+		insert_op_at(th, at, op);
 }
 
 static void delete_op(struct mutation *m, struct scenario_thread *th)
@@ -228,14 +233,10 @@ static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
 	target = (uint8_t)below(m, 256);
 	t = below(m, 2) ? thread_to_touch(m, e) : -1;
 	if (t >= 0) {
-		struct scenario_thread *th = &m->in.scenario.thread[t];
-		unsigned at = (unsigned)(e->op[t] + 1);
-
-		memmove(&th->ops[at + 1], &th->ops[at], sizeof(th->ops[0]) * (th->n_ops - at));
-		th->ops[at] = (struct op){.kind = below(m, 2) ? OP_WRITE : OP_READ,
-					  .va = e->va,
-					  .word = (uint8_t)below(m, 256)};
-		th->n_ops++;
+		insert_op_at(&m->in.scenario.thread[t], (unsigned)(e->op[t] + 1),
+			     (struct op){.kind = below(m, 2) ? OP_WRITE : OP_READ,
+					 .va = e->va,
+					 .word = (uint8_t)below(m, 256)});
 		target = (uint8_t)e->target[t];
 	}
 	schedule_switch_at(m->schedule, &m->in.schedule_len, sizeof(m->schedule), e->point, target);

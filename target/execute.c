@@ -191,10 +191,10 @@ static void thread_main(void *arg)
 		const struct scenario_thread *th = &ctx->sc->thread[ctx->index];
 
 		for (int i = 0; i < th->n_ops; i++) {
-			feedback_op_begin(ctx->index, i, th->ops[i].kind);
+			feedback_op_begin(i, th->ops[i].kind);
 			run_op(ctx, &th->ops[i]);
 		}
-		feedback_op_begin(ctx->index, th->n_ops, -1); /* the exit, not an op */
+		feedback_op_begin(th->n_ops, -1); /* the exit, not an op */
 	}
 	/* The last thread out checks what the program leaves in memory and
 	 * tears the process down. */

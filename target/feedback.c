@@ -30,15 +30,20 @@ enum {
 	SET_PTE_OP = 5,
 };
 
+/* Which of the FEEDBACK_* kinds a feature is. */
+static uint32_t kind_of(uint32_t feature)
+{
+	return feature & 0xfffff000u;
+}
+
 static unsigned field(uint32_t feature, unsigned shift, unsigned bits)
 {
 	return (feature >> shift) & ((1u << bits) - 1);
 }
 
-MM_ATOMIC void feedback_op_begin(int thread, int index, int kind)
+MM_ATOMIC void feedback_op_begin(int index, int kind)
 {
 	M.feedback.op[sched_self()] = (uint8_t)(kind + 1);
-	M.feedback.thread[sched_self()] = (uint8_t)(thread + 1);
 	M.feedback.op_index[sched_self()] = (uint8_t)(index + 1);
 }
 
@@ -193,7 +198,7 @@ MM_ATOMIC void feedback_cow_copy_end(void)
 
 bool feedback_race_event(uint32_t feature)
 {
-	switch (feature & 0xfffff000u) {
+	switch (kind_of(feature)) {
 	case FEEDBACK_SET_PTE:
 	case FEEDBACK_COW_COPY:
 		return true;
@@ -230,8 +235,7 @@ bool feedback_window_opened(const struct feedback_window *w, uint32_t feature)
 	switch (w->kind) {
 	case WINDOW_STORE_AFTER_COPY:
 		/* A store, through a stale entry, into a copied frame. */
-		if ((feature & 0xfffff000u) != FEEDBACK_TLB_HIT ||
-		    !field(feature, TLB_HIT_WRITE, 1) ||
+		if (kind_of(feature) != FEEDBACK_TLB_HIT || !field(feature, TLB_HIT_WRITE, 1) ||
 		    field(feature, TLB_HIT_RELATION, 2) == PTE_SAME ||
 		    field(feature, TLB_HIT_COW_PHASE, 2) != COW_COPIED)
 			return false;

@@ -80,9 +80,9 @@ void feedback_program_position(int cpu[SCN_MAX_THREADS], int op[SCN_MAX_THREADS]
 /* CPU `cpu` will run program thread `thread`, from its first op. */
 void feedback_thread_spawned(int cpu, int thread);
 
-/* The running thread, program thread `thread`, starts its op number
- * `index`, of this kind (-1: past its last op, what follows is its exit). */
-void feedback_op_begin(int thread, int index, int kind);
+/* The running thread starts its program thread's op number `index`, of
+ * this kind (-1: past its last op, what follows is its exit). */
+void feedback_op_begin(int index, int kind);
 
 /* set_pte() is about to replace old with new at (mm, va). */
 void feedback_set_pte(const struct mm_struct *mm, int va, struct pte old, struct pte new);
