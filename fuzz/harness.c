@@ -261,7 +261,8 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 		return size;
 	}
 	static const struct mutate_ops ops = {.mutate_bytes = LLVMFuzzerMutate,
-					      .race_events = race_events};
+					      .race_events = race_events,
+					      .hold_back = race_hold_back};
 
 	return input_mutate(data, size, max_size, seed, &ops);
 }

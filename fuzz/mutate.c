@@ -192,61 +192,108 @@ bool schedule_switch_at(uint8_t *s, size_t *len, size_t cap, uint32_t at, uint8_
 }
 
 /* A program thread that can take a new op right after the one it is in
- * at the event, and be switched to there (-1: none). */
-static int thread_to_touch(struct mutation *m, const struct race_event *e)
+ * at the event, and be switched to there; or, if the caller can hold a
+ * thread back, one that has run past its last op (-1: none). Mostly one
+ * whose CPU caches the page: a stale entry is how these races lose data. */
+static int thread_to_touch(struct mutation *m, const struct race_event *e, bool can_hold)
 {
-	int candidates[SCN_MAX_THREADS], n = 0;
+	int any[SCN_MAX_THREADS], caching[SCN_MAX_THREADS], n_any = 0, n_caching = 0;
 
-	for (int t = 0; t < m->in.scenario.n_threads; t++)
-		if (e->target[t] >= 0 && e->op[t] < m->in.scenario.thread[t].n_ops &&
-		    m->in.scenario.thread[t].n_ops < SCN_MAX_OPS)
-			candidates[n++] = t;
-	return n ? candidates[below(m, (unsigned)n)] : -1;
+	for (int t = 0; t < m->in.scenario.n_threads; t++) {
+		const struct scenario_thread *th = &m->in.scenario.thread[t];
+		bool live = e->target[t] >= 0 && e->op[t] < th->n_ops;
+		bool finished = can_hold && e->op[t] == th->n_ops;
+
+		if ((!live && !finished) || th->n_ops >= SCN_MAX_OPS)
+			continue;
+		any[n_any++] = t;
+		if (e->caches[t])
+			caching[n_caching++] = t;
+	}
+	if (n_caching && below(m, 4))
+		return caching[below(m, (unsigned)n_caching)];
+	return n_any ? any[below(m, (unsigned)n_any)] : -1;
+}
+
+static struct op touch_op(struct mutation *m, uint8_t va)
+{
+	return (struct op){
+		.kind = below(m, 2) ? OP_WRITE : OP_READ, .va = va, .word = (uint8_t)below(m, 256)};
+}
+
+/* A thread that had finished before event `event` touches its page after
+ * it: a new last op, and a schedule that holds the thread back until the
+ * event and then runs it. */
+static bool hold_back_past_race(struct mutation *m, const struct mutate_ops *ops, int t,
+				size_t event, uint8_t va)
+{
+	struct scenario_thread *th = &m->in.scenario.thread[t];
+	uint8_t schedule[INPUT_MAX_SCHEDULE];
+	size_t len;
+
+	if (!ops->hold_back)
+		return false;
+	th->ops[th->n_ops++] = touch_op(m, va);
+	scenario_normalize(&m->in.scenario); /* it runs now */
+	if (!ops->hold_back(&m->in, t, th->n_ops - 1, event, schedule, &len, sizeof(schedule))) {
+		th->n_ops--;
+		return false;
+	}
+	memcpy(m->schedule, schedule, len);
+	m->in.schedule_len = len;
+	return true;
 }
 
 /*
  * Preempt right after a race event (a writable PTE changed under another
  * CPU's cached entry, a COW copy, an access through a stale entry) of this
- * input's own execution, and half the time let the thread switched to
- * touch the event's page next: with a new read or write right after the
- * op it is in, which it has not reached yet, so the execution up to the
- * switch is unchanged. Stale-TLB bugs need a chain of such moves, each in
- * a window a few points wide; a random gap rarely lands there, and any
- * change before it moves the window. Finding the point costs one
- * execution.
+ * input's own execution, and half the time let a thread touch the event's
+ * page next. A live thread gets a new read or write right after the op it
+ * is in, which it has not reached yet, and the switch goes to it, so the
+ * execution up to the switch is unchanged. A thread that has finished
+ * gets a new last op, and is held back until the event. Stale-TLB bugs
+ * need a chain of such moves, each in a window a few points wide; a
+ * random gap rarely lands there, and any change before it moves the
+ * window. Finding the point costs one execution, holding back another.
  */
 static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
 {
-	struct race_event events[64];
+	struct race_event events[RACE_EVENTS_MAX];
 	const struct race_event *e;
 	uint8_t target;
-	size_t n;
+	size_t n, i;
 	int t;
 
 	scenario_normalize(&m->in.scenario);
-	n = ops->race_events(&m->in, events, sizeof(events) / sizeof(events[0]));
+	n = ops->race_events(&m->in, events, RACE_EVENTS_MAX);
 	if (!n) {
 		mutate_schedule(m, ops->mutate_bytes);
 		return;
 	}
-	e = &events[below(m, (unsigned)n)];
+	i = below(m, (unsigned)n);
+	e = &events[i];
 	target = (uint8_t)below(m, 256);
-	t = below(m, 2) ? thread_to_touch(m, e) : -1;
+	t = below(m, 2) ? thread_to_touch(m, e, ops->hold_back != NULL) : -1;
+	if (t >= 0 && e->op[t] == m->in.scenario.thread[t].n_ops) {
+		if (hold_back_past_race(m, ops, t, i, e->va))
+			return;
+		t = -1;
+	}
 	if (t >= 0) {
 		insert_op_at(&m->in.scenario.thread[t], (unsigned)(e->op[t] + 1),
-			     (struct op){.kind = below(m, 2) ? OP_WRITE : OP_READ,
-					 .va = e->va,
-					 .word = (uint8_t)below(m, 256)});
+			     touch_op(m, e->va));
 		target = (uint8_t)e->target[t];
 	}
 	schedule_switch_at(m->schedule, &m->in.schedule_len, sizeof(m->schedule), e->point, target);
 }
 
-static void mutate_once(struct mutation *m, const struct mutate_ops *ops)
+/* One edit; true if it was a directed one, which must come last: any edit
+ * after it would move the window it aimed at. */
+static bool mutate_once(struct mutation *m, const struct mutate_ops *ops)
 {
 	size_t (*mutate_bytes)(uint8_t *, size_t, size_t) = ops ? ops->mutate_bytes : NULL;
 
-	switch (below(m, 9)) {
+	switch (below(m, 10)) {
 	case 0:
 	case 1:
 		insert_op(m, random_thread(m), random_op(m));
@@ -265,15 +312,17 @@ static void mutate_once(struct mutation *m, const struct mutate_ops *ops)
 		reshape_threads(m);
 		break;
 	case 7:
+	case 8:
 		if (ops && ops->race_events) {
 			switch_after_race(m, ops);
-			break;
+			return true;
 		}
 		/* fall through */
 	default:
 		mutate_schedule(m, mutate_bytes);
 		break;
 	}
+	return false;
 }
 
 static bool decode(const uint8_t *data, size_t size, struct input *in)
@@ -300,7 +349,8 @@ size_t input_mutate(uint8_t *data, size_t size, size_t max, uint32_t seed,
 	memcpy(m.schedule, m.in.schedule, m.in.schedule_len);
 	m.in.schedule = m.schedule;
 	for (unsigned k = 1 + below(&m, 3); k > 0; k--)
-		mutate_once(&m, ops);
+		if (mutate_once(&m, ops))
+			break;
 	scenario_normalize(&m.in.scenario);
 	n = input_encode(&m.in, out, sizeof(out));
 	/* Too long: cut it (the schedule is last; a cut into the program

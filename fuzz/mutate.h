@@ -16,8 +16,8 @@
 
 #include "input.h"
 
-/* A race event of an execution (feedback_race_event), and where the
- * program stood at the multi-choice point right after it. */
+/* A race event of an execution (feedback_race_event) at one of the
+ * multi-choice points right after it, and where the program stood there. */
 struct race_event {
 	uint32_t point; /* that point, counted as strategy_bytes counts them */
 	uint8_t va;	/* the page the event concerned */
@@ -26,7 +26,12 @@ struct race_event {
 	 * switches to it (-1: not enabled). */
 	int op[SCN_MAX_THREADS];
 	int target[SCN_MAX_THREADS];
+	/* ... and whether its CPU holds a TLB entry for the page. */
+	bool caches[SCN_MAX_THREADS];
 };
+
+/* The most race events the mutator looks at in one execution. */
+#define RACE_EVENTS_MAX 64
 
 /* What the mutator may ask of its caller; either member may be NULL. */
 struct mutate_ops {
@@ -35,6 +40,11 @@ struct mutate_ops {
 	size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max);
 	/* Run `in` and list its race events in order, at most max. */
 	size_t (*race_events)(const struct input *in, struct race_event *events, size_t max);
+	/* Run `in` holding program thread `thread` back from op `from_op` on
+	 * until race event number `event`, and write a schedule that replays
+	 * the run (race_hold_back); may be NULL. */
+	bool (*hold_back)(const struct input *in, int thread, int from_op, size_t event,
+			  uint8_t *schedule, size_t *len, size_t cap);
 };
 
 /* Mutate `data` (size bytes, capacity max) in place; returns the new size.

@@ -6,19 +6,24 @@
 #include "target/feedback.h"
 
 /*
- * An event is noted when its feature is reported and completed at the next
- * multi-choice point, where a switch would land. If the thread that
- * reported it still holds a spinlock there (the PTL, around a PTE change),
- * the event is listed a second time at its first point without one: a
- * fault that needs that lock can run only from there.
+ * An event is noted when its feature is reported, and listed at each of the
+ * next few multi-choice points, where a switch would land: the window a
+ * racing access must hit is often a few points wide (a COW copy is done
+ * only after its words are). If the thread that reported it still holds a
+ * spinlock past that (the PTL, around a PTE change), the event is listed
+ * once more at its first point without one: a fault that needs that lock
+ * can run only from there.
  */
+enum { EVENT_WINDOW = 4 };
+
 static struct observer {
 	struct strategy base;
 	struct strategy_bytes bytes;
 	struct race_event *events;
 	size_t n, max;
-	bool at_next, at_unlocked; /* points the current event waits for */
-	int reporter;		   /* the thread that reported it */
+	unsigned window;  /* points left at which the current event is listed */
+	bool at_unlocked; /* ... and whether at its first unlocked point */
+	int reporter;	  /* the thread that reported it */
 	uint8_t va;
 } observer;
 
@@ -26,7 +31,8 @@ static void note_race_event(uint32_t feature)
 {
 	if (!feedback_race_event(feature))
 		return;
-	observer.at_next = observer.at_unlocked = true;
+	observer.window = EVENT_WINDOW;
+	observer.at_unlocked = true;
 	observer.reporter = sched_self();
 	observer.va = (uint8_t)feedback_feature_va();
 }
@@ -40,6 +46,7 @@ static void list_event(struct observer *o, const struct sched_choice *c)
 	e->va = o->va;
 	feedback_program_position(cpu, e->op);
 	for (int t = 0; t < SCN_MAX_THREADS; t++) {
+		e->caches[t] = cpu[t] >= 0 && feedback_cpu_caches(cpu[t], e->va);
 		e->target[t] = -1;
 		for (int k = 0; k < c->n_enabled; k++)
 			if (cpu[t] >= 0 && c->enabled[k] == cpu[t])
@@ -54,11 +61,12 @@ static int observer_pick(struct strategy *base, const struct sched_choice *c)
 	if (c->current_enabled && c->n_enabled > 1 && o->n < o->max) {
 		bool unlocked = c->current == o->reporter && !lockdep_spinlocks_held(o->reporter);
 
-		if (o->at_next || (o->at_unlocked && unlocked))
+		if (o->window || (o->at_unlocked && unlocked))
 			list_event(o, c);
 		if (unlocked)
 			o->at_unlocked = false;
-		o->at_next = false;
+		if (o->window)
+			o->window--;
 	}
 	return o->bytes.base.pick(&o->bytes.base, c);
 }
@@ -68,19 +76,127 @@ static void observer_begin(struct strategy *base)
 	struct observer *o = (struct observer *)base;
 
 	o->n = 0;
-	o->at_next = o->at_unlocked = false;
+	o->window = 0;
+	o->at_unlocked = false;
 	o->bytes.base.begin(&o->bytes.base);
+}
+
+static void observer_init(const struct input *in, struct race_event *events, size_t max)
+{
+	observer.base = (struct strategy){
+		.name = "observer", .begin = observer_begin, .pick = observer_pick};
+	strategy_bytes_init(&observer.bytes, in->schedule, in->schedule_len);
+	observer.events = events;
+	observer.max = max;
 }
 
 size_t race_events(const struct input *in, struct race_event *events, size_t max)
 {
 	struct exec_result r;
 
-	observer.base = (struct strategy){
-		.name = "observer", .begin = observer_begin, .pick = observer_pick};
-	strategy_bytes_init(&observer.bytes, in->schedule, in->schedule_len);
-	observer.events = events;
-	observer.max = max;
+	observer_init(in, events, max);
 	runner_execute(in, &observer.base, false, note_race_event, &r);
 	return observer.n;
+}
+
+/*
+ * Holding a thread back. Once program thread `thread` reaches op `from_op`
+ * it is hidden from the input's own schedule, which sees what it saw when
+ * that thread exited there, until race event `release_after` is listed;
+ * then the thread runs, alone while it can, to its end. Every pick goes
+ * to a schedule writer, so the result is an ordinary input.
+ */
+static struct holder {
+	struct strategy base;
+	int thread, from_op;
+	size_t release_after;
+	bool released, on_time; /* on time: right after that event */
+	struct schedule_writer writer;
+	uint8_t *out;
+	size_t cap;
+} holder;
+
+static bool is_enabled(const struct sched_choice *c, int thread)
+{
+	for (int i = 0; i < c->n_enabled; i++)
+		if (c->enabled[i] == thread)
+			return true;
+	return false;
+}
+
+/* The choice as the schedule saw it when `thread` had exited. */
+static struct sched_choice without(const struct sched_choice *c, int thread)
+{
+	struct sched_choice hidden = *c;
+
+	hidden.n_enabled = 0;
+	for (int i = 0; i < c->n_enabled; i++)
+		if (c->enabled[i] != thread)
+			hidden.enabled[hidden.n_enabled++] = c->enabled[i];
+	if (c->current == thread)
+		hidden.current_enabled = false;
+	return hidden;
+}
+
+static int held_pick(struct holder *h, const struct sched_choice *c, int held)
+{
+	struct sched_choice hidden = without(c, held);
+	int pick;
+
+	if (h->released)
+		return held;
+	if (!hidden.n_enabled) {
+		h->released = true; /* nothing else can run: it goes early */
+		return held;
+	}
+	pick = observer_pick(&observer.base, &hidden);
+	if (observer.n > h->release_after) {
+		h->released = h->on_time = true;
+		return held;
+	}
+	return pick;
+}
+
+static int holder_pick(struct strategy *base, const struct sched_choice *c)
+{
+	struct holder *h = (struct holder *)base;
+	int cpu[SCN_MAX_THREADS], op[SCN_MAX_THREADS], pick;
+
+	feedback_program_position(cpu, op);
+	if (cpu[h->thread] >= 0 && op[h->thread] >= h->from_op && is_enabled(c, cpu[h->thread]))
+		pick = held_pick(h, c, cpu[h->thread]);
+	else
+		pick = observer_pick(&observer.base, c);
+	schedule_writer_note(&h->writer, c, pick);
+	return pick;
+}
+
+static void holder_begin(struct strategy *base)
+{
+	struct holder *h = (struct holder *)base;
+
+	h->released = h->on_time = false;
+	schedule_writer_init(&h->writer, h->out, h->cap);
+	observer_begin(&observer.base);
+}
+
+bool race_hold_back(const struct input *in, int thread, int from_op, size_t event,
+		    uint8_t *schedule, size_t *len, size_t cap)
+{
+	static struct race_event listed[RACE_EVENTS_MAX];
+	struct exec_result r;
+
+	if (event >= RACE_EVENTS_MAX || thread < 0 || thread >= SCN_MAX_THREADS)
+		return false;
+	observer_init(in, listed, event + 1);
+	holder = (struct holder){
+		.base = {.name = "hold-back", .begin = holder_begin, .pick = holder_pick},
+		.thread = thread,
+		.from_op = from_op,
+		.release_after = event,
+		.out = schedule,
+		.cap = cap};
+	runner_execute(in, &holder.base, false, note_race_event, &r);
+	*len = holder.writer.len;
+	return holder.on_time && !holder.writer.failed;
 }

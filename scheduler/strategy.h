@@ -66,6 +66,22 @@ struct strategy_bytes {
 };
 void strategy_bytes_init(struct strategy_bytes *s, const uint8_t *data, size_t size);
 
+/*
+ * The inverse: fed every pick of some other strategy, in order, writes the
+ * bytes that make strategy_bytes pick the same threads. Where the bytes
+ * have no say (the running thread blocked or exited), the pick must be
+ * strategy_default_pick()'s; otherwise, or when out fills up, the writer
+ * fails and the bytes would not replay the execution.
+ */
+struct schedule_writer {
+	uint8_t *out;
+	size_t cap, len;
+	unsigned gap; /* points kept since the last pair written */
+	bool failed;
+};
+void schedule_writer_init(struct schedule_writer *w, uint8_t *out, size_t cap);
+void schedule_writer_note(struct schedule_writer *w, const struct sched_choice *c, int pick);
+
 /* Uniform random walk: every point picks uniformly among enabled threads. */
 struct strategy_random {
 	struct strategy base;

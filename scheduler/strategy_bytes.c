@@ -54,4 +54,39 @@ void strategy_bytes_init(struct strategy_bytes *s, const uint8_t *data, size_t s
 	};
 }
 
+void schedule_writer_init(struct schedule_writer *w, uint8_t *out, size_t cap)
+{
+	*w = (struct schedule_writer){.out = out, .cap = cap};
+}
+
+static int enabled_index(const struct sched_choice *c, int thread)
+{
+	for (int i = 0; i < c->n_enabled; i++)
+		if (c->enabled[i] == thread)
+			return i;
+	return -1;
+}
+
+void schedule_writer_note(struct schedule_writer *w, const struct sched_choice *c, int pick)
+{
+	if (!c->current_enabled || c->n_enabled < 2) {
+		w->failed |= pick != strategy_default_pick(c);
+		return;
+	}
+	/* Keeping the running thread is a gap, except where the fallback
+	 * would not keep it (a spinning thread): once the bytes end, a gap
+	 * left unwritten there would replay as a switch. */
+	if (pick == c->current && !c->current_yields && w->gap < UINT8_MAX) {
+		w->gap++;
+		return;
+	}
+	if (w->len + 2 > w->cap || enabled_index(c, pick) < 0) {
+		w->failed = true;
+		return;
+	}
+	w->out[w->len++] = (uint8_t)w->gap;
+	w->out[w->len++] = (uint8_t)enabled_index(c, pick);
+	w->gap = 0;
+}
+
 SCHED_TSAN_IGNORE_END

@@ -72,6 +72,11 @@ MM_ATOMIC void feedback_program_position(int cpu[SCN_MAX_THREADS], int op[SCN_MA
 	}
 }
 
+MM_ATOMIC bool feedback_cpu_caches(int cpu, int va)
+{
+	return M.cpu[cpu].tlb[va].valid;
+}
+
 static MM_ATOMIC enum pte_relation pte_relation(const struct mm_struct *mm, int va,
 						const struct tlb_entry *e)
 {

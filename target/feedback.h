@@ -77,6 +77,9 @@ int feedback_feature_va(void);
  * its op count once past its last op). */
 void feedback_program_position(int cpu[SCN_MAX_THREADS], int op[SCN_MAX_THREADS]);
 
+/* Does `cpu` hold a TLB entry for page va (current or stale)? */
+bool feedback_cpu_caches(int cpu, int va);
+
 /* CPU `cpu` will run program thread `thread`, from its first op. */
 void feedback_thread_spawned(int cpu, int thread);
 
