@@ -120,6 +120,25 @@ static void move_or_copy_op(struct mutation *m)
 	insert_op(m, to, op);
 }
 
+/* Drop every op on a page other than one the program uses: a race on one
+ * page is buried under ops on others, each adding points and events the
+ * directed edits would have to pick through. */
+static void slice_to_page(struct mutation *m)
+{
+	struct scenario *sc = &m->in.scenario;
+	uint8_t va = pick_va(m);
+
+	for (int t = 0; t < sc->n_threads; t++) {
+		struct scenario_thread *th = &sc->thread[t];
+		unsigned kept = 0;
+
+		for (unsigned i = 0; i < th->n_ops; i++)
+			if (!op_uses_va(th->ops[i].kind) || th->ops[i].va == va)
+				th->ops[kept++] = th->ops[i];
+		th->n_ops = (uint8_t)kept;
+	}
+}
+
 static void reshape_threads(struct mutation *m)
 {
 	struct scenario *sc = &m->in.scenario;
@@ -293,7 +312,7 @@ static bool mutate_once(struct mutation *m, const struct mutate_ops *ops)
 {
 	size_t (*mutate_bytes)(uint8_t *, size_t, size_t) = ops ? ops->mutate_bytes : NULL;
 
-	switch (below(m, 10)) {
+	switch (below(m, 11)) {
 	case 0:
 	case 1:
 		insert_op(m, random_thread(m), random_op(m));
@@ -310,6 +329,9 @@ static bool mutate_once(struct mutation *m, const struct mutate_ops *ops)
 		break;
 	case 6:
 		reshape_threads(m);
+		break;
+	case 9:
+		slice_to_page(m);
 		break;
 	case 7:
 	case 8:

@@ -502,8 +502,51 @@ static void test_directed_mutator(void)
 	runner_select("latest", NULL, 0, err, sizeof(err));
 }
 
+/* Some children keep only the ops on one page (and the ops that use none):
+ * a race on one page is cut out of a program that touches four. */
+static void test_slice_to_page(void)
+{
+	static uint8_t start[INPUT_MAX_ENCODED], buf[INPUT_MAX_ENCODED];
+	struct input in;
+	char err[256];
+	size_t start_size;
+	unsigned sliced = 0;
+
+	CHECK(input_parse_text("thread 0\n  write va=0 word=0\n  read va=1 word=0\n"
+			       "  signal event=0\n  write va=2 word=1\n  vmsplice va=0\n"
+			       "thread 1\n  wait event=0\n  read va=3 word=0\n  write va=0 word=1\n"
+			       "  mprotect va=1 rw=0\n",
+			       &in, err, sizeof(err)) == INPUT_OK,
+	      "parse: %s", err);
+	start_size = input_encode(&in, start, sizeof(start));
+	for (uint32_t i = 0; i < 2000; i++) {
+		size_t size;
+		int pages = 0, other = 0;
+		bool used[256] = {false};
+
+		memcpy(buf, start, start_size);
+		size = input_mutate(buf, start_size, sizeof(buf), i, NULL);
+		if (input_decode(buf, size, &in, err, sizeof(err)) != INPUT_OK)
+			continue;
+		for (int t = 0; t < in.scenario.n_threads; t++)
+			for (int k = 0; k < in.scenario.thread[t].n_ops; k++) {
+				const struct op *op = &in.scenario.thread[t].ops[k];
+
+				if (!op_uses_va(op->kind)) {
+					other += op->kind == OP_SIGNAL || op->kind == OP_WAIT;
+				} else if (!used[op->va]) {
+					used[op->va] = true;
+					pages++;
+				}
+			}
+		sliced += pages == 1 && other == 2 && in.scenario.n_threads == 2;
+	}
+	CHECK(sliced >= 20, "only %u of 2000 children sliced to one page", sliced);
+}
+
 int main(void)
 {
+	test_slice_to_page();
 	test_directed_mutator();
 	test_schedule_writer();
 	test_hold_back();
