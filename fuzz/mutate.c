@@ -210,20 +210,32 @@ bool schedule_switch_at(uint8_t *s, size_t *len, size_t cap, uint32_t at, uint8_
 	return true;
 }
 
-/* A program thread that can take a new op right after the one it is in
- * at the event, and be switched to there; or, if the caller can hold a
- * thread back, one that has run past its last op (-1: none). Mostly one
- * whose CPU caches the page: a stale entry is how these races lose data. */
+/* How a program thread can touch an event's page right after the event:
+ * a running one gets a new op after the op it is in and the switch; one
+ * that is blocked in an op, or past its last, gets the new op in place of
+ * where it stands and is held back until the event, if the caller can. */
+enum touch { TOUCH_NONE, TOUCH_BY_SWITCH, TOUCH_BY_HOLDING };
+
+static enum touch how_to_touch(const struct mutation *m, const struct race_event *e, int t,
+			       bool can_hold)
+{
+	const struct scenario_thread *th = &m->in.scenario.thread[t];
+
+	if (e->op[t] < 0 || th->n_ops >= SCN_MAX_OPS)
+		return TOUCH_NONE;
+	if (e->target[t] >= 0 && e->op[t] < th->n_ops)
+		return TOUCH_BY_SWITCH;
+	return can_hold ? TOUCH_BY_HOLDING : TOUCH_NONE;
+}
+
+/* A thread that can touch the event's page (-1: none); mostly one whose
+ * CPU caches the page: a stale entry is how these races lose data. */
 static int thread_to_touch(struct mutation *m, const struct race_event *e, bool can_hold)
 {
 	int any[SCN_MAX_THREADS], caching[SCN_MAX_THREADS], n_any = 0, n_caching = 0;
 
 	for (int t = 0; t < m->in.scenario.n_threads; t++) {
-		const struct scenario_thread *th = &m->in.scenario.thread[t];
-		bool live = e->target[t] >= 0 && e->op[t] < th->n_ops;
-		bool finished = can_hold && e->op[t] == th->n_ops;
-
-		if ((!live && !finished) || th->n_ops >= SCN_MAX_OPS)
+		if (how_to_touch(m, e, t, can_hold) == TOUCH_NONE)
 			continue;
 		any[n_any++] = t;
 		if (e->caches[t])
@@ -240,11 +252,12 @@ static struct op touch_op(struct mutation *m, uint8_t va)
 		.kind = below(m, 2) ? OP_WRITE : OP_READ, .va = va, .word = (uint8_t)below(m, 256)};
 }
 
-/* A thread that had finished before event `event` touches its page after
- * it: a new last op, and a schedule that holds the thread back until the
- * event and then runs it. */
-static bool hold_back_past_race(struct mutation *m, const struct mutate_ops *ops, int t,
-				size_t event, uint8_t va)
+/* Thread t touches the page with a new op at index `at` (where it was
+ * blocked, or past its last op), held back until event `event` and then
+ * run. false (input unchanged) if the run does not reach the event that
+ * way. */
+static bool hold_back_to_race(struct mutation *m, const struct mutate_ops *ops, int t, unsigned at,
+			      size_t event, uint8_t va)
 {
 	struct scenario_thread *th = &m->in.scenario.thread[t];
 	uint8_t schedule[INPUT_MAX_SCHEDULE];
@@ -252,9 +265,10 @@ static bool hold_back_past_race(struct mutation *m, const struct mutate_ops *ops
 
 	if (!ops->hold_back)
 		return false;
-	th->ops[th->n_ops++] = touch_op(m, va);
+	insert_op_at(th, at, touch_op(m, va));
 	scenario_normalize(&m->in.scenario); /* it runs now */
-	if (!ops->hold_back(&m->in, t, th->n_ops - 1, event, schedule, &len, sizeof(schedule))) {
+	if (!ops->hold_back(&m->in, t, (int)at, event, schedule, &len, sizeof(schedule))) {
+		memmove(&th->ops[at], &th->ops[at + 1], sizeof(th->ops[0]) * (th->n_ops - at - 1));
 		th->n_ops--;
 		return false;
 	}
@@ -269,8 +283,9 @@ static bool hold_back_past_race(struct mutation *m, const struct mutate_ops *ops
  * input's own execution, and half the time let a thread touch the event's
  * page next. A live thread gets a new read or write right after the op it
  * is in, which it has not reached yet, and the switch goes to it, so the
- * execution up to the switch is unchanged. A thread that has finished
- * gets a new last op, and is held back until the event. Stale-TLB bugs
+ * execution up to the switch is unchanged. A thread that is blocked, or
+ * has finished, gets the new op where it stands and is held back until
+ * the event. Stale-TLB bugs
  * need a chain of such moves, each in a window a few points wide; a
  * random gap rarely lands there, and any change before it moves the
  * window. Finding the point costs one execution, holding back another.
@@ -293,8 +308,8 @@ static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
 	e = &events[i];
 	target = (uint8_t)below(m, 256);
 	t = below(m, 2) ? thread_to_touch(m, e, ops->hold_back != NULL) : -1;
-	if (t >= 0 && e->op[t] == m->in.scenario.thread[t].n_ops) {
-		if (hold_back_past_race(m, ops, t, i, e->va))
+	if (t >= 0 && how_to_touch(m, e, t, true) == TOUCH_BY_HOLDING) {
+		if (hold_back_to_race(m, ops, t, (unsigned)e->op[t], i, e->va))
 			return;
 		t = -1;
 	}
