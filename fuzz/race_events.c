@@ -103,8 +103,9 @@ size_t race_events(const struct input *in, struct race_event *events, size_t max
  * Holding a thread back. Once program thread `thread` reaches op `from_op`
  * it is hidden from the input's own schedule, which sees what it saw when
  * that thread exited there, until race event `release_after` is listed;
- * then the thread runs, alone while it can, to its end. Every pick goes
- * to a schedule writer, so the result is an ordinary input.
+ * then the thread runs that op, alone while it can, and the rest as the
+ * schedule says. Every pick goes to a schedule writer, so the result is an
+ * ordinary input.
  */
 static struct holder {
 	struct strategy base;
@@ -143,8 +144,6 @@ static int held_pick(struct holder *h, const struct sched_choice *c, int held)
 	struct sched_choice hidden = without(c, held);
 	int pick;
 
-	if (h->released)
-		return held;
 	if (!hidden.n_enabled) {
 		h->released = true; /* nothing else can run: it goes early */
 		return held;
@@ -160,11 +159,17 @@ static int held_pick(struct holder *h, const struct sched_choice *c, int held)
 static int holder_pick(struct strategy *base, const struct sched_choice *c)
 {
 	struct holder *h = (struct holder *)base;
-	int cpu[SCN_MAX_THREADS], op[SCN_MAX_THREADS], pick;
+	int cpu[SCN_MAX_THREADS], op[SCN_MAX_THREADS], held, pick;
+	bool reached;
 
 	feedback_program_position(cpu, op);
-	if (cpu[h->thread] >= 0 && op[h->thread] >= h->from_op && is_enabled(c, cpu[h->thread]))
-		pick = held_pick(h, c, cpu[h->thread]);
+	held = cpu[h->thread];
+	reached = held >= 0 && op[h->thread] >= h->from_op && is_enabled(c, held);
+
+	if (reached && !h->released)
+		pick = held_pick(h, c, held);
+	else if (reached && op[h->thread] == h->from_op)
+		pick = held; /* its new op runs alone */
 	else
 		pick = observer_pick(&observer.base, c);
 	schedule_writer_note(&h->writer, c, pick);
