@@ -278,36 +278,21 @@ static bool hold_back_to_race(struct mutation *m, const struct mutate_ops *ops, 
 }
 
 /*
- * Preempt right after a race event (a writable PTE changed under another
+ * Preempt right after race event i (a writable PTE changed under another
  * CPU's cached entry, a COW copy, an access through a stale entry) of this
  * input's own execution, and half the time let a thread touch the event's
  * page next. A live thread gets a new read or write right after the op it
  * is in, which it has not reached yet, and the switch goes to it, so the
  * execution up to the switch is unchanged. A thread that is blocked, or
  * has finished, gets the new op where it stands and is held back until
- * the event. Stale-TLB bugs
- * need a chain of such moves, each in a window a few points wide; a
- * random gap rarely lands there, and any change before it moves the
- * window. Finding the point costs one execution, holding back another.
+ * the event (one more execution).
  */
-static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
+static void switch_after_event(struct mutation *m, const struct mutate_ops *ops,
+			       const struct race_event *e, size_t i)
 {
-	struct race_event events[RACE_EVENTS_MAX];
-	const struct race_event *e;
-	uint8_t target;
-	size_t n, i;
-	int t;
+	uint8_t target = (uint8_t)below(m, 256);
+	int t = below(m, 2) ? thread_to_touch(m, e, ops->hold_back != NULL) : -1;
 
-	scenario_normalize(&m->in.scenario);
-	n = ops->race_events(&m->in, events, RACE_EVENTS_MAX);
-	if (!n) {
-		mutate_schedule(m, ops->mutate_bytes);
-		return;
-	}
-	i = below(m, (unsigned)n);
-	e = &events[i];
-	target = (uint8_t)below(m, 256);
-	t = below(m, 2) ? thread_to_touch(m, e, ops->hold_back != NULL) : -1;
 	if (t >= 0 && how_to_touch(m, e, t, true) == TOUCH_BY_HOLDING) {
 		if (hold_back_to_race(m, ops, t, (unsigned)e->op[t], i, e->va))
 			return;
@@ -319,6 +304,72 @@ static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
 		target = (uint8_t)e->target[t];
 	}
 	schedule_switch_at(m->schedule, &m->in.schedule_len, sizeof(m->schedule), e->point, target);
+}
+
+/* Tries at the next step of a race for an input already two steps in. */
+enum { DEEP_RACE_TRIES = 16 };
+
+static bool has_feature(const struct race_depth *d, uint32_t feature)
+{
+	for (size_t k = 0; k < d->n; k++)
+		if (d->deep[k].feature == feature)
+			return true;
+	return false;
+}
+
+/* A feature deeper than any of the parent's, or, once the parent has a
+ * feature as deep as they go, another one that deep (the race completed
+ * with an entry another op made stale). */
+static bool goes_deeper(const struct race_depth *child, const struct race_depth *parent)
+{
+	for (size_t k = 0; k < child->n; k++) {
+		int depth = child->deep[k].depth;
+
+		if (depth > parent->depth ||
+		    (depth == RACE_DEPTH_MAX && !has_feature(parent, child->deep[k].feature)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A directed edit: find the input's race events (one execution) and
+ * switch after one. Stale-TLB bugs need a chain of such edits, each in a
+ * window a few points wide; a random gap rarely lands there, and any
+ * change before it moves the window. An input already two links into
+ * such a chain (feedback_race_depth) is rare and one link from a lost
+ * write: it gets up to DEEP_RACE_TRIES edits, each run once, and keeps
+ * the first that goes deeper (goes_deeper; else the last).
+ */
+static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
+{
+	static struct race_event events[RACE_EVENTS_MAX];
+	static struct race_depth depth, child_depth;
+	static struct input parent;
+	static uint8_t parent_schedule[INPUT_MAX_SCHEDULE];
+	size_t n;
+
+	scenario_normalize(&m->in.scenario);
+	n = ops->race_events(&m->in, events, RACE_EVENTS_MAX, &depth);
+	if (!n) {
+		mutate_schedule(m, ops->mutate_bytes);
+		return;
+	}
+	parent = m->in;
+	memcpy(parent_schedule, m->schedule, m->in.schedule_len);
+	for (unsigned k = 1;; k++) {
+		size_t i = below(m, (unsigned)n);
+
+		switch_after_event(m, ops, &events[i], i);
+		if (depth.depth < 2 || k == DEEP_RACE_TRIES)
+			return;
+		scenario_normalize(&m->in.scenario);
+		ops->race_events(&m->in, NULL, 0, &child_depth);
+		if (goes_deeper(&child_depth, &depth))
+			return;
+		m->in = parent;
+		memcpy(m->schedule, parent_schedule, parent.schedule_len);
+	}
 }
 
 /* One edit; true if it was a directed one, which must come last: any edit

@@ -30,6 +30,19 @@ struct race_event {
 	bool caches[SCN_MAX_THREADS];
 };
 
+/* How far into a stale-TLB race an execution got: the deepest
+ * feedback_race_depth() of its features, and (up to a limit) the distinct
+ * features two or more deep. */
+#define RACE_DEPTH_MAX 3
+struct race_depth {
+	int depth;
+	size_t n;
+	struct {
+		uint32_t feature;
+		int depth;
+	} deep[32];
+};
+
 /* The most race events the mutator looks at in one execution. */
 #define RACE_EVENTS_MAX 64
 
@@ -38,8 +51,10 @@ struct mutate_ops {
 	/* Mutate a byte range in place (libFuzzer's LLVMFuzzerMutate): used
 	 * for the schedule. */
 	size_t (*mutate_bytes)(uint8_t *data, size_t size, size_t max);
-	/* Run `in` and list its race events in order, at most max. */
-	size_t (*race_events)(const struct input *in, struct race_event *events, size_t max);
+	/* Run `in` and list its race events in order, at most max; *depth
+	 * gets how far into a stale-TLB race it got. */
+	size_t (*race_events)(const struct input *in, struct race_event *events, size_t max,
+			      struct race_depth *depth);
 	/* Run `in` holding program thread `thread` back from op `from_op` on
 	 * until race event number `event`, and write a schedule that replays
 	 * the run (race_hold_back); may be NULL. */

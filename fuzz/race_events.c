@@ -25,12 +25,31 @@ static struct observer {
 	bool at_unlocked; /* ... and whether at its first unlocked point */
 	int reporter;	  /* the thread that reported it */
 	uint8_t va;
+	struct race_depth depth;
 } observer;
+
+static void note_depth(struct race_depth *d, uint32_t feature, int depth)
+{
+	const size_t limit = sizeof(d->deep) / sizeof(d->deep[0]);
+
+	if (depth > d->depth)
+		d->depth = depth;
+	if (depth < 2 || d->n == limit)
+		return;
+	for (size_t k = 0; k < d->n; k++)
+		if (d->deep[k].feature == feature)
+			return;
+	d->deep[d->n].feature = feature;
+	d->deep[d->n++].depth = depth;
+}
 
 static void note_race_event(uint32_t feature)
 {
-	if (!feedback_race_event(feature))
+	int depth = feedback_race_depth(feature);
+
+	if (!depth)
 		return;
+	note_depth(&observer.depth, feature, depth);
 	observer.window = EVENT_WINDOW;
 	observer.at_unlocked = true;
 	observer.reporter = sched_self();
@@ -76,6 +95,8 @@ static void observer_begin(struct strategy *base)
 	struct observer *o = (struct observer *)base;
 
 	o->n = 0;
+	o->depth.depth = 0;
+	o->depth.n = 0;
 	o->window = 0;
 	o->at_unlocked = false;
 	o->bytes.base.begin(&o->bytes.base);
@@ -90,12 +111,15 @@ static void observer_init(const struct input *in, struct race_event *events, siz
 	observer.max = max;
 }
 
-size_t race_events(const struct input *in, struct race_event *events, size_t max)
+size_t race_events(const struct input *in, struct race_event *events, size_t max,
+		   struct race_depth *depth)
 {
 	struct exec_result r;
 
 	observer_init(in, events, max);
 	runner_execute(in, &observer.base, false, note_race_event, &r);
+	if (depth)
+		*depth = observer.depth;
 	return observer.n;
 }
 

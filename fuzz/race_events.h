@@ -14,8 +14,10 @@
 
 #include "mutate.h"
 
-/* Run `in` and list its race events in order, at most max. */
-size_t race_events(const struct input *in, struct race_event *events, size_t max);
+/* Run `in` and list its race events in order, at most max; *depth (if
+ * not NULL) gets how far into a stale-TLB race the run got. */
+size_t race_events(const struct input *in, struct race_event *events, size_t max,
+		   struct race_depth *depth);
 
 /* Run `in` holding program thread `thread` back from its op `from_op` on,
  * until its race event number `event` (as race_events() lists them) has

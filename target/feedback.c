@@ -214,6 +214,21 @@ bool feedback_race_event(uint32_t feature)
 	}
 }
 
+int feedback_race_depth(uint32_t feature)
+{
+	if (!feedback_race_event(feature))
+		return 0;
+	switch (kind_of(feature)) {
+	case FEEDBACK_COW_COPY:
+		return field(feature, COW_COPY_ELSEWHERE, 1) ? 2 : 1;
+	case FEEDBACK_TLB_HIT:
+		return field(feature, TLB_HIT_WRITE, 1) && field(feature, TLB_HIT_COW_PHASE, 2) ? 3
+												: 2;
+	default:
+		return 1;
+	}
+}
+
 bool feedback_window_parse(const char *spec, struct feedback_window *w)
 {
 	static const char *const names[] = {"store-after-copy", "copy-under-stale-entry"};

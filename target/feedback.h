@@ -69,6 +69,13 @@ bool feedback_window_opened(const struct feedback_window *w, uint32_t feature);
  * through a stale entry? The mutator preempts right after such moments. */
 bool feedback_race_event(uint32_t feature);
 
+/* How far into a stale-TLB race a reported feature is: 1, a writable PTE
+ * changed under another CPU's entry, or a COW copy; 2, that entry used
+ * after the change, or a copy made while another CPU still holds a
+ * writable entry for the frame; 3, a store through a stale entry into a
+ * frame another CPU is copying or has copied. 0: not a race feature. */
+int feedback_race_depth(uint32_t feature);
+
 /* The page the last reported feature concerned. */
 int feedback_feature_va(void);
 

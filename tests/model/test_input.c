@@ -321,9 +321,20 @@ static void test_race_events(void)
 			       "schedule 0:7 0:6 0:7 1:1 2:5 3:2 7:5 0:6 0:1 35:6 3:6 4:2 12:6\n",
 			       &in, err, sizeof(err)) == INPUT_OK,
 	      "parse: %s", err);
-	n = race_events(&in, first, 64);
+	static struct race_depth depth;
+
+	n = race_events(&in, first, 64, &depth);
 	CHECK(n >= 2, "%zu race events", n);
-	CHECK(race_events(&in, again, 64) == n && !memcmp(first, again, sizeof(first[0]) * n),
+	/* T0's store lands in the frame T2 copied: as deep as a race goes.
+	 * With the 5.12 fix T2 flushes before it copies: no stale entry is
+	 * used or copied under, only the PTE change is left. */
+	CHECK(depth.depth == RACE_DEPTH_MAX && depth.n >= 2, "race depth %d (%zu deep features)",
+	      depth.depth, depth.n);
+	runner_select("v5.12", NULL, 0, err, sizeof(err));
+	race_events(&in, NULL, 0, &depth);
+	CHECK(depth.depth == 1, "race depth %d on v5.12", depth.depth);
+	runner_select("v5.11", NULL, 0, err, sizeof(err));
+	CHECK(race_events(&in, again, 64, NULL) == n && !memcmp(first, again, sizeof(first[0]) * n),
 	      "race events differ between two runs");
 	for (size_t i = 0; i < n; i++)
 		for (int t = 0; t < in.scenario.n_threads; t++) {
@@ -446,7 +457,7 @@ static void check_hold_back(const char *tail)
 	CHECK(runner_select("v5.11", NULL, 0, err, sizeof(err)), "%s", err);
 	CHECK(input_parse_text(b4b_step(tail), &in, err, sizeof(err)) == INPUT_OK, "parse: %s",
 	      err);
-	n = race_events(&in, events, RACE_EVENTS_MAX);
+	n = race_events(&in, events, RACE_EVENTS_MAX, NULL);
 	CHECK(n >= 4, "%s: %zu race events", tail, n);
 	for (size_t i = 0; i < n; i++) {
 		struct input x = in;
@@ -518,8 +529,9 @@ static void check_directed_mutator(const char *tail)
 		lost += r.violation && !strcmp(r.oracle, "lost-write");
 	}
 	CHECK(invalid == 0, "%u of 3000 directed mutations made an invalid input", invalid);
-	/* Holding T0 back, rather than luck, loses it: without, 0-1 do. */
-	CHECK(lost >= 10, "only %u of 3000 children lose T0's write (T0 %s)", lost, t0);
+	/* Holding T0 back, rather than luck, loses it (without, 0-1 do), and
+	 * the retries an input this deep gets make it common (without, ~20). */
+	CHECK(lost >= 60, "only %u of 3000 children lose T0's write (T0 %s)", lost, t0);
 	printf("directed mutator: %u of 3000 children of the B4b step (T0 %s) lose a write\n", lost,
 	       t0);
 	runner_select("latest", NULL, 0, err, sizeof(err));
