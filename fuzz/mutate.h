@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Structure-aware mutation of inputs: whole operations are inserted,
- * deleted, changed, duplicated or moved between threads, threads are added
- * or re-parented, and the schedule is perturbed, now and then by a switch
- * placed right after a race event of the input's own execution. The
- * result is always a well-formed input. Byte-level mutation alone mostly
- * breaks the op counts; this keeps every child a program.
+ * deleted, changed, duplicated or moved between threads, a program is cut
+ * down to the ops on one page, threads are added or re-parented, and the
+ * schedule is perturbed, now and then by a switch placed right after a
+ * race event of the input's own execution (with a thread held back to
+ * touch the page there). The result is always a well-formed input.
+ * Byte-level mutation alone mostly breaks the op counts; this keeps every
+ * child a program.
  */
 #ifndef MMFUZZ_FUZZ_MUTATE_H
 #define MMFUZZ_FUZZ_MUTATE_H
