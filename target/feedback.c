@@ -221,9 +221,12 @@ int feedback_race_depth(uint32_t feature)
 	switch (kind_of(feature)) {
 	case FEEDBACK_COW_COPY:
 		return field(feature, COW_COPY_ELSEWHERE, 1) ? 2 : 1;
-	case FEEDBACK_TLB_HIT:
-		return field(feature, TLB_HIT_WRITE, 1) && field(feature, TLB_HIT_COW_PHASE, 2) ? 3
-												: 2;
+	case FEEDBACK_TLB_HIT: {
+		bool store = field(feature, TLB_HIT_WRITE, 1);
+		bool frame_being_copied = field(feature, TLB_HIT_COW_PHASE, 2) != COW_NONE;
+
+		return store && frame_being_copied ? 3 : 2;
+	}
 	default:
 		return 1;
 	}
