@@ -61,6 +61,12 @@ static void insert_op_at(struct scenario_thread *th, unsigned at, struct op op)
 	th->n_ops++;
 }
 
+static void remove_op_at(struct scenario_thread *th, unsigned at)
+{
+	memmove(&th->ops[at], &th->ops[at + 1], sizeof(th->ops[0]) * (th->n_ops - at - 1));
+	th->n_ops--;
+}
+
 static void insert_op(struct mutation *m, struct scenario_thread *th, struct op op)
 {
 	unsigned at = below(m, th->n_ops + 1u);
@@ -73,10 +79,8 @@ static void delete_op(struct mutation *m, struct scenario_thread *th)
 {
 	unsigned at = below(m, th->n_ops);
 
-	if (!th->n_ops)
-		return;
-	memmove(&th->ops[at], &th->ops[at + 1], sizeof(th->ops[0]) * (th->n_ops - at - 1));
-	th->n_ops--;
+	if (th->n_ops)
+		remove_op_at(th, at);
 }
 
 static void tweak_op(struct mutation *m, struct scenario_thread *th)
@@ -113,10 +117,8 @@ static void move_or_copy_op(struct mutation *m)
 	if (!from->n_ops || to->n_ops >= SCN_MAX_OPS)
 		return;
 	op = from->ops[at];
-	if (below(m, 2)) {
-		memmove(&from->ops[at], &from->ops[at + 1], sizeof(op) * (from->n_ops - at - 1));
-		from->n_ops--;
-	}
+	if (below(m, 2))
+		remove_op_at(from, at);
 	insert_op(m, to, op);
 }
 
@@ -268,8 +270,7 @@ static bool hold_back_to_race(struct mutation *m, const struct mutate_ops *ops, 
 	insert_op_at(th, at, touch_op(m, va));
 	scenario_normalize(&m->in.scenario); /* it runs now */
 	if (!ops->hold_back(&m->in, t, (int)at, event, schedule, &len, sizeof(schedule))) {
-		memmove(&th->ops[at], &th->ops[at + 1], sizeof(th->ops[0]) * (th->n_ops - at - 1));
-		th->n_ops--;
+		remove_op_at(th, at);
 		return false;
 	}
 	memcpy(m->schedule, schedule, len);

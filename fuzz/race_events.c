@@ -66,10 +66,7 @@ static void list_event(struct observer *o, const struct sched_choice *c)
 	feedback_program_position(cpu, e->op);
 	for (int t = 0; t < SCN_MAX_THREADS; t++) {
 		e->caches[t] = cpu[t] >= 0 && feedback_cpu_caches(cpu[t], e->va);
-		e->target[t] = -1;
-		for (int k = 0; k < c->n_enabled; k++)
-			if (cpu[t] >= 0 && c->enabled[k] == cpu[t])
-				e->target[t] = k;
+		e->target[t] = cpu[t] >= 0 ? strategy_enabled_index(c, cpu[t]) : -1;
 	}
 }
 
@@ -141,14 +138,6 @@ static struct holder {
 	size_t cap;
 } holder;
 
-static bool is_enabled(const struct sched_choice *c, int thread)
-{
-	for (int i = 0; i < c->n_enabled; i++)
-		if (c->enabled[i] == thread)
-			return true;
-	return false;
-}
-
 /* The choice as the schedule saw it when `thread` had exited. */
 static struct sched_choice without(const struct sched_choice *c, int thread)
 {
@@ -188,7 +177,7 @@ static int holder_pick(struct strategy *base, const struct sched_choice *c)
 
 	feedback_program_position(cpu, op);
 	held = cpu[h->thread];
-	reached = held >= 0 && op[h->thread] >= h->from_op && is_enabled(c, held);
+	reached = held >= 0 && op[h->thread] >= h->from_op && strategy_enabled_index(c, held) >= 0;
 
 	if (reached && !h->released)
 		pick = held_pick(h, c, held);

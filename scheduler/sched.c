@@ -501,15 +501,6 @@ static void record_decision(uint32_t site_id, int cur, int chosen)
 	};
 }
 
-static bool choice_has(const struct sched_choice *c, int tid)
-{
-	for (int i = 0; i < c->n_enabled; i++) {
-		if (c->enabled[i] == tid)
-			return true;
-	}
-	return false;
-}
-
 static int waitq_remove(struct sched_waitq *q, int tid);
 
 /*
@@ -572,7 +563,7 @@ static int decide(struct sched_site *site, int cur, bool cur_enabled, bool yield
 		end_drift(S.strategy->drift[0] ? S.strategy->drift : "drift (no explanation)");
 		return -1;
 	}
-	if (!choice_has(&c, chosen)) {
+	if (strategy_enabled_index(&c, chosen) < 0) {
 		char why[160];
 
 		snprintf(why, sizeof(why), "strategy '%s' chose T%d at step %llu: not enabled",

@@ -22,6 +22,15 @@ int strategy_default_pick(const struct sched_choice *c)
 	return c->enabled[0];
 }
 
+int strategy_enabled_index(const struct sched_choice *c, int tid)
+{
+	for (int i = 0; i < c->n_enabled; i++) {
+		if (c->enabled[i] == tid)
+			return i;
+	}
+	return -1;
+}
+
 uint64_t sched_rng_next(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);

@@ -46,6 +46,9 @@ struct strategy {
  * thread if enabled, else the next enabled thread after it (round robin). */
 int strategy_default_pick(const struct sched_choice *choice);
 
+/* Where thread tid is in choice->enabled[] (-1: not enabled). */
+int strategy_enabled_index(const struct sched_choice *choice, int tid);
+
 /*
  * Fuzzer bytes. The schedule is a list of (gap, target) byte pairs: keep
  * the running thread for `gap` multi-choice points, then switch to

@@ -59,14 +59,6 @@ void schedule_writer_init(struct schedule_writer *w, uint8_t *out, size_t cap)
 	*w = (struct schedule_writer){.out = out, .cap = cap};
 }
 
-static int enabled_index(const struct sched_choice *c, int thread)
-{
-	for (int i = 0; i < c->n_enabled; i++)
-		if (c->enabled[i] == thread)
-			return i;
-	return -1;
-}
-
 void schedule_writer_note(struct schedule_writer *w, const struct sched_choice *c, int pick)
 {
 	if (!c->current_enabled || c->n_enabled < 2) {
@@ -80,12 +72,12 @@ void schedule_writer_note(struct schedule_writer *w, const struct sched_choice *
 		w->gap++;
 		return;
 	}
-	if (w->len + 2 > w->cap || enabled_index(c, pick) < 0) {
+	if (w->len + 2 > w->cap || strategy_enabled_index(c, pick) < 0) {
 		w->failed = true;
 		return;
 	}
 	w->out[w->len++] = (uint8_t)w->gap;
-	w->out[w->len++] = (uint8_t)enabled_index(c, pick);
+	w->out[w->len++] = (uint8_t)strategy_enabled_index(c, pick);
 	w->gap = 0;
 }
 

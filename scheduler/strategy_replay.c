@@ -25,15 +25,6 @@ static void replay_begin(struct strategy *base)
 	((struct strategy_replay *)base)->pos = 0;
 }
 
-static bool is_enabled(const struct sched_choice *c, int tid)
-{
-	for (int i = 0; i < c->n_enabled; i++) {
-		if (c->enabled[i] == tid)
-			return true;
-	}
-	return false;
-}
-
 static int replay_pick(struct strategy *base, const struct sched_choice *c)
 {
 	struct strategy_replay *s = (struct strategy_replay *)base;
@@ -53,7 +44,7 @@ static int replay_pick(struct strategy *base, const struct sched_choice *c)
 			 site_label(d->site_id), c->current, c->site->name);
 		return -1;
 	}
-	if (!is_enabled(c, d->chosen)) {
+	if (strategy_enabled_index(c, d->chosen) < 0) {
 		snprintf(base->drift, sizeof(base->drift),
 			 "drift at step %llu: recorded choice T%d is not runnable at %s",
 			 (unsigned long long)c->step, d->chosen, c->site->name);
