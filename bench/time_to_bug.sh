@@ -7,9 +7,11 @@
 # only if the same input runs clean with them. MMFUZZ_WITH_OPS and
 # MMFUZZ_WITHOUT_OPS narrow it further by the ops a program uses. A fix
 # that adds a scheduling point sends the fixed run down another
-# interleaving, which may be clean by chance; MMFUZZ_WINDOW names the bug's
-# mechanism (target/feedback.h, e.g. store-after-copy:uffd-wp for Nadav
-# Amit's uffd-wp corruption) and counts only executions that opened it.
+# interleaving, which may be clean by chance, and a program that also
+# carries another bug of the profile is never clean; MMFUZZ_WINDOW names
+# the bug's mechanism (target/feedback.h, e.g. store-after-copy:uffd-wp
+# for Nadav Amit's uffd-wp corruption) and counts a lost write only if
+# the write lost is the store that opened it.
 # KEEP=DIR keeps each seed's first finding in DIR/<seed>/.
 #   bench/time_to_bug.sh BUILD_DIR PROFILE ORACLE[:KIND] [SEEDS] [BUDGET_SECONDS]
 set -eu

@@ -35,11 +35,14 @@ __attribute__((used, section("__libfuzzer_extra_counters"),
 
 /*
  * MMFUZZ_WINDOW="store-after-copy:uffd-wp" (see target/feedback.h):
- * report a violation only from an execution that opened this window, the
- * mechanism of the bug being timed. A differential check alone
- * (MMFUZZ_FIXED_BY) can be fooled when the fix adds a scheduling point:
- * the fixed run then follows another interleaving and may be clean for
- * that reason alone.
+ * report a violation only if this window, the mechanism of the bug being
+ * timed, explains it. A store-after-copy window explains a lost write when
+ * the write missed is the very store that opened it; a copy-under-stale-
+ * entry window, when the execution opened it. A differential check alone
+ * (MMFUZZ_FIXED_BY) can be fooled when the fix adds a scheduling point
+ * (the fixed run follows another interleaving and may be clean for that
+ * reason alone), and it rejects the bug whenever another bug of the
+ * profile is in the same program.
  */
 static struct feedback_window window;
 static bool window_wanted, window_opened;
@@ -52,6 +55,16 @@ static void record_feature(uint32_t feature)
 		(*c)++;
 	if (window_wanted && feedback_window_opened(&window, feature))
 		window_opened = true;
+}
+
+static bool window_explains(const struct exec_result *r)
+{
+	if (!window_wanted)
+		return true;
+	if (window.kind == WINDOW_STORE_AFTER_COPY)
+		return r->missed_write &&
+		       feedback_window_opened(&window, feedback_store_feature(r->missed_write));
+	return window_opened;
 }
 
 /*
@@ -241,8 +254,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	window_opened = false;
 	runner_execute(&in, NULL, false, record_feature, &r);
 	note_latency(&r);
-	if (r.violation && reported(&r) && uses_required_ops(&in.scenario) &&
-	    (!window_wanted || window_opened) && gone_when_fixed(&in)) {
+	if (r.violation && reported(&r) && uses_required_ops(&in.scenario) && window_explains(&r) &&
+	    gone_when_fixed(&in)) {
 		runner_print_report(&r, stderr);
 		fflush(stderr);
 		abort();

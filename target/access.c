@@ -101,6 +101,7 @@ static bool user_access(int va, int word, bool write)
 
 				oracle_check_private_write(pid, va, e->pfn, VIA_CPU);
 				v = oracle_record_write(pid, va, word, VIA_CPU, current, e->pfn);
+				feedback_store_recorded(v);
 				page_word_store(folio, word, v);
 				mm_trace("store #%u to frame %d word %d (TLB hit)", v, e->pfn,
 					 word);

@@ -247,6 +247,7 @@ void mm_execute(const struct scenario *sc, const struct exec_options *opt, struc
 	out->kind = out->sched.kind;
 	out->mmap_write_wait_max = M.mmap_write_wait_max;
 	out->io_under_mmap_lock = M.io_under_mmap_lock;
+	out->missed_write = M.missed_write;
 	switch (out->sched.verdict) {
 	case SCHED_PASS:
 		check_teardown(out);

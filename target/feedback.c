@@ -158,18 +158,31 @@ MM_ATOMIC void feedback_tlb_hit(const struct mm_struct *mm, int va, const struct
 {
 	enum pte_relation rel;
 	unsigned revoker;
+	uint32_t feature;
 
 	if (!sched_features_wanted())
 		return;
 	rel = pte_relation(mm, va, e);
 	M.feedback.va = (uint8_t)va;
 	revoker = rel == PTE_SAME ? 0 : M.feedback.revoked_by[mm->id][va];
-	sched_feature(FEEDBACK_TLB_HIT | (unsigned)write << TLB_HIT_WRITE |
-		      (unsigned)rel << TLB_HIT_RELATION |
-		      (unsigned)mm_tlb_flush_pending(mm) << TLB_HIT_PENDING |
-		      (unsigned)has_extra_ref(e->pfn) << TLB_HIT_EXTRA_REF |
-		      (unsigned)cow_phase_of(e->pfn) << TLB_HIT_COW_PHASE |
-		      revoker << TLB_HIT_REVOKER);
+	feature = FEEDBACK_TLB_HIT | (unsigned)write << TLB_HIT_WRITE |
+		  (unsigned)rel << TLB_HIT_RELATION |
+		  (unsigned)mm_tlb_flush_pending(mm) << TLB_HIT_PENDING |
+		  (unsigned)has_extra_ref(e->pfn) << TLB_HIT_EXTRA_REF |
+		  (unsigned)cow_phase_of(e->pfn) << TLB_HIT_COW_PHASE | revoker << TLB_HIT_REVOKER;
+	M.feedback.tlb_hit[sched_self()] = feature;
+	sched_feature(feature);
+}
+
+MM_ATOMIC void feedback_store_recorded(wseq_t seq)
+{
+	if (sched_features_wanted())
+		M.feedback.store_hit[seq] = M.feedback.tlb_hit[sched_self()];
+}
+
+MM_ATOMIC uint32_t feedback_store_feature(wseq_t seq)
+{
+	return seq < MAX_WRITES ? M.feedback.store_hit[seq] : 0;
 }
 
 MM_ATOMIC void feedback_cow_copy_begin(const struct mm_struct *mm, int va, int pfn)

@@ -216,11 +216,14 @@ struct machine {
 	int mmap_lock_depth[NR_CPUS];
 	uint64_t mmap_write_wait_max;
 	unsigned io_under_mmap_lock;
+	/* The write a lost-write or pin-coherency verdict found missing. */
+	wseq_t missed_write;
 	/* Fuzzer feedback only (feedback.c): the op each CPU runs (kind + 1),
 	 * which program thread (+ 1) and which of its ops (+ 1) that is, the
 	 * op that last took a writable PTE away (kind + 1), per CPU the frame
-	 * its wp_page_copy() copies and how far it got, and the page of the
-	 * last feature reported. */
+	 * its wp_page_copy() copies and how far it got, the page of the
+	 * last feature reported, per CPU its last TLB-hit feature and, per
+	 * write, the TLB-hit feature of the store that made it (if any). */
 	struct feedback_state {
 		uint8_t op[NR_CPUS];
 		uint8_t thread[NR_CPUS];
@@ -232,6 +235,8 @@ struct machine {
 			int pfn;
 			enum cow_phase { COW_NONE, COW_COPYING, COW_COPIED } phase;
 		} cow[NR_CPUS];
+		uint32_t tlb_hit[NR_CPUS];
+		uint32_t store_hit[MAX_WRITES];
 	} feedback;
 };
 

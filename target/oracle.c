@@ -204,6 +204,7 @@ static _Noreturn void fail_value(const char *oracle, const char *where, int proc
 
 	provenance_describe(value, got, sizeof(got));
 	provenance_describe(expected, want, sizeof(want));
+	M.missed_write = expected;
 	if (!provenance_visible(proc, value))
 		sched_report_append("  P%d must never see it: it was written by P%d after fork() "
 				    "separated them\n",
