@@ -125,16 +125,28 @@ static MM_ATOMIC bool writable_elsewhere(const struct mm_struct *mm, int va, int
 	return false;
 }
 
-/* A writable PTE loses its write bit, its frame or its presence while
- * another CPU still writes through it: how, by which op, and whether the
- * frame has references beyond its mappings. */
+/* Does any CPU, the running one included, hold a writable entry for
+ * (mm, va) -> pfn? */
+static MM_ATOMIC bool writable_anywhere(const struct mm_struct *mm, int va, int pfn)
+{
+	const struct tlb_entry *e = &M.cpu[sched_self()].tlb[va];
+
+	return writable_elsewhere(mm, va, pfn, -1) ||
+	       (e->valid && e->mm == mm->id && e->pfn == pfn && e->writable);
+}
+
+/* A writable PTE loses its write bit, its frame or its presence while a
+ * CPU still writes through it: which op did it, on which CPU (the label
+ * later features carry; the running CPU's own entry counts, as a flush
+ * this op defers or elides leaves it stale too). If another CPU holds the
+ * entry, it may race with the change: a feature saying how, by which op,
+ * and whether the frame has references beyond its mappings. */
 MM_ATOMIC void feedback_set_pte(const struct mm_struct *mm, int va, struct pte old, struct pte new)
 {
 	unsigned op = M.feedback.op[sched_self()];
 	unsigned how;
 
-	if (!sched_features_wanted() || !old.present || !old.write ||
-	    !writable_elsewhere(mm, va, old.pfn, -1))
+	if (!sched_features_wanted() || !old.present || !old.write)
 		return;
 	if (!new.present)
 		how = 1;
@@ -144,9 +156,13 @@ MM_ATOMIC void feedback_set_pte(const struct mm_struct *mm, int va, struct pte o
 		how = 3;
 	else
 		return;
-	M.feedback.va = (uint8_t)va;
+	if (!writable_anywhere(mm, va, old.pfn))
+		return;
 	M.feedback.revoked_by[mm->id][va] = (uint8_t)op;
 	M.feedback.revoked_on[mm->id][va] = (uint8_t)(sched_self() + 1);
+	if (!writable_elsewhere(mm, va, old.pfn, -1))
+		return;
+	M.feedback.va = (uint8_t)va;
 	sched_feature(FEEDBACK_SET_PTE | how << SET_PTE_HOW |
 		      (unsigned)has_extra_ref(old.pfn) << SET_PTE_EXTRA_REF |
 		      (unsigned)new.uffd_wp << SET_PTE_UFFD_WP |

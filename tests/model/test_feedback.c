@@ -8,7 +8,10 @@
  * entry after the copy. On 5.12 the fault flushes before copying. The
  * write the oracle finds lost is that very store, and the window is
  * traced to it; a lost write of another bug on the same profile (an
- * O_DIRECT read racing with clear_refs on 5.11) is not.
+ * O_DIRECT read racing with clear_refs on 5.11) is not, nor is a store
+ * through an entry that clear_refs, run by the storing thread itself, left
+ * stale (the op that made an entry stale is named even when its own CPU
+ * holds the entry).
  *
  *   test_feedback CORPUS_DIR
  */
@@ -131,6 +134,13 @@ int main(int argc, char **argv)
 		      "v5.11: the O_DIRECT read loses no write, or the verdict names none");
 		check(!opened_by_lost_write("store-after-copy"),
 		      "v5.11: the O_DIRECT write lost is taken for a store after a copy");
+	}
+	snprintf(file, sizeof(file), "%s/regress/clear-refs-stale-store-after-copy.mmf", argv[1]);
+	if (run(file, "v5.11")) {
+		check(opened_by_lost_write("store-after-copy:clear-refs"),
+		      "v5.11: the store clear_refs left stale is not a store after a copy");
+		check(!opened_by_lost_write("store-after-copy:uffd-wp"),
+		      "v5.11: the entry clear_refs left stale is taken for uffd-wp's");
 	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
