@@ -10,3 +10,7 @@ if(MMFUZZ_IS_CLANG)
   target_link_options(bench_exec_asan PRIVATE ${MMFUZZ_ASAN_FLAGS})
   target_link_libraries(bench_exec_asan PRIVATE m)
 endif()
+
+# How far the directed mutator takes an input into a stale-TLB race.
+add_executable(race_chain bench/race_chain.c)
+target_link_libraries(race_chain PRIVATE mmfuzz_core)
