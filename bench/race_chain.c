@@ -34,8 +34,7 @@ static void note_feature(uint32_t feature)
 /* Is the write the violation found lost the store that opened the window? */
 static bool explained(const struct exec_result *r)
 {
-	return r->violation && r->missed_write &&
-	       feedback_window_opened(&window, feedback_store_feature(r->missed_write));
+	return r->violation && feedback_store_opened(&window, r->missed_write);
 }
 
 int main(int argc, char **argv)

@@ -62,8 +62,7 @@ static bool window_explains(const struct exec_result *r)
 	if (!window_wanted)
 		return true;
 	if (window.kind == WINDOW_STORE_AFTER_COPY)
-		return r->missed_write &&
-		       feedback_window_opened(&window, feedback_store_feature(r->missed_write));
+		return feedback_store_opened(&window, r->missed_write);
 	return window_opened;
 }
 

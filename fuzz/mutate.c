@@ -310,14 +310,6 @@ static void switch_after_event(struct mutation *m, const struct mutate_ops *ops,
 /* Tries at the next step of a race for an input already two steps in. */
 enum { DEEP_RACE_TRIES = 16 };
 
-static bool has_feature(const struct race_depth *d, uint32_t feature)
-{
-	for (size_t k = 0; k < d->n; k++)
-		if (d->deep[k].feature == feature)
-			return true;
-	return false;
-}
-
 /* A feature deeper than any of the parent's, or, once the parent has a
  * feature as deep as they go, another one that deep (the race completed
  * with an entry another op made stale). */
@@ -327,7 +319,7 @@ static bool goes_deeper(const struct race_depth *child, const struct race_depth 
 		int depth = child->deep[k].depth;
 
 		if (depth > parent->depth ||
-		    (depth == RACE_DEPTH_MAX && !has_feature(parent, child->deep[k].feature)))
+		    (depth == RACE_DEPTH_MAX && !race_depth_has(parent, child->deep[k].feature)))
 			return true;
 	}
 	return false;

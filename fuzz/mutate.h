@@ -45,6 +45,15 @@ struct race_depth {
 	} deep[32];
 };
 
+/* Is this feature among d's two-or-more-deep ones? */
+static inline bool race_depth_has(const struct race_depth *d, uint32_t feature)
+{
+	for (size_t k = 0; k < d->n; k++)
+		if (d->deep[k].feature == feature)
+			return true;
+	return false;
+}
+
 /* The most race events the mutator looks at in one execution. */
 #define RACE_EVENTS_MAX 64
 

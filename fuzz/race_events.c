@@ -34,11 +34,8 @@ static void note_depth(struct race_depth *d, uint32_t feature, int depth)
 
 	if (depth > d->depth)
 		d->depth = depth;
-	if (depth < 2 || d->n == limit)
+	if (depth < 2 || d->n == limit || race_depth_has(d, feature))
 		return;
-	for (size_t k = 0; k < d->n; k++)
-		if (d->deep[k].feature == feature)
-			return;
 	d->deep[d->n].feature = feature;
 	d->deep[d->n++].depth = depth;
 }

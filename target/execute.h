@@ -29,8 +29,8 @@ struct exec_result {
 	uint64_t mmap_write_wait_max;
 	unsigned io_under_mmap_lock;
 	/* lost-write, pin-coherency: the write the reader missed (its
-	 * provenance in the report; feedback_store_feature() tells how a
-	 * store reached memory). 0 for other verdicts. */
+	 * provenance in the report; feedback_store_opened() tells whether
+	 * its store opened a window). 0 for other verdicts. */
 	uint32_t missed_write;
 	struct sched_result sched;
 };

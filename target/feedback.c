@@ -196,9 +196,9 @@ MM_ATOMIC void feedback_store_recorded(wseq_t seq)
 		M.feedback.store_hit[seq] = M.feedback.tlb_hit[sched_self()];
 }
 
-MM_ATOMIC uint32_t feedback_store_feature(wseq_t seq)
+MM_ATOMIC bool feedback_store_opened(const struct feedback_window *w, wseq_t seq)
 {
-	return seq < MAX_WRITES ? M.feedback.store_hit[seq] : 0;
+	return seq && seq < MAX_WRITES && feedback_window_opened(w, M.feedback.store_hit[seq]);
 }
 
 MM_ATOMIC void feedback_cow_copy_begin(const struct mm_struct *mm, int va, int pfn)

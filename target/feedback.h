@@ -101,11 +101,11 @@ void feedback_set_pte(const struct mm_struct *mm, int va, struct pte old, struct
 void feedback_tlb_hit(const struct mm_struct *mm, int va, const struct tlb_entry *e, bool write);
 /* The store of that access made write seq. */
 void feedback_store_recorded(wseq_t seq);
-/* The TLB-hit feature of the store that made write seq (0: no user store
- * through the TLB made it, or no fuzzer listened). A lost write is
- * explained by the window its own store opened (MMFUZZ_WINDOW): a
- * window opened elsewhere in the same execution proves nothing. */
-uint32_t feedback_store_feature(wseq_t seq);
+/* Did the store that made write seq open window w? false if no user
+ * store through the TLB made it, or no fuzzer listened. A lost write is
+ * explained by the window its own store opened (MMFUZZ_WINDOW): a window
+ * opened elsewhere in the same execution proves nothing. */
+bool feedback_store_opened(const struct feedback_window *w, wseq_t seq);
 
 /* wp_page_copy() of frame pfn for (mm, va) by the running CPU: begins
  * before the copy, copied once every word is, ends when the new PTE is

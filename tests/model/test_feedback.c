@@ -87,7 +87,7 @@ static bool opened_by_lost_write(const char *spec)
 	if (!feedback_window_parse(spec, &w) || strcmp(result.oracle, "lost-write") != 0 ||
 	    result.missed_write == 0)
 		return false;
-	return feedback_window_opened(&w, feedback_store_feature(result.missed_write));
+	return feedback_store_opened(&w, result.missed_write);
 }
 
 static void test_window_names(void)
