@@ -215,43 +215,55 @@ bool schedule_switch_at(uint8_t *s, size_t *len, size_t cap, uint32_t at, uint8_
 /* How a program thread can touch an event's page right after the event:
  * a running one gets a new op after the op it is in and the switch; one
  * that is blocked in an op, or past its last, gets the new op in place of
- * where it stands and is held back until the event, if the caller can. */
-enum touch { TOUCH_NONE, TOUCH_BY_SWITCH, TOUCH_BY_HOLDING };
+ * where it stands and is held back until the event, if the caller can.
+ * So can a thread the program does not have yet (t == n_threads), of the
+ * initial process: races like Nadav Amit's need three CPUs of one mm (the
+ * stale entry's owner, the op that made it stale, a fault that copies the
+ * page), and every other thread may be busy or in a child. */
+enum touch { TOUCH_NONE, TOUCH_BY_SWITCH, TOUCH_BY_HOLDING, TOUCH_BY_NEW_THREAD };
 
 static enum touch how_to_touch(const struct mutation *m, const struct race_event *e, int t,
 			       bool can_hold)
 {
 	const struct scenario_thread *th = &m->in.scenario.thread[t];
 
+	if (t == m->in.scenario.n_threads)
+		return can_hold ? TOUCH_BY_NEW_THREAD : TOUCH_NONE;
 	if (e->op[t] < 0 || th->n_ops >= SCN_MAX_OPS)
 		return TOUCH_NONE;
-	if (e->target[t] >= 0 && e->op[t] < th->n_ops)
+	if (e->switchable && e->target[t] >= 0 && e->op[t] < th->n_ops)
 		return TOUCH_BY_SWITCH;
 	return can_hold ? TOUCH_BY_HOLDING : TOUCH_NONE;
 }
 
 /* A thread that can touch the event's page (-1: none); mostly one whose
- * CPU caches the page: a stale entry is how these races lose data. */
+ * CPU caches the page (a stale entry is how these races lose data), else
+ * one whose CPU does not (a fault there may copy the page under it). */
 static int thread_to_touch(struct mutation *m, const struct race_event *e, bool can_hold)
 {
-	int any[SCN_MAX_THREADS], caching[SCN_MAX_THREADS], n_any = 0, n_caching = 0;
+	int caching[SCN_MAX_THREADS], other[SCN_MAX_THREADS], n_caching = 0, n_other = 0;
 
-	for (int t = 0; t < m->in.scenario.n_threads; t++) {
+	for (int t = 0; t <= m->in.scenario.n_threads && t < SCN_MAX_THREADS; t++) {
 		if (how_to_touch(m, e, t, can_hold) == TOUCH_NONE)
 			continue;
-		any[n_any++] = t;
 		if (e->caches[t])
 			caching[n_caching++] = t;
+		else
+			other[n_other++] = t;
 	}
-	if (n_caching && below(m, 4))
+	if (n_caching && (!n_other || below(m, 4)))
 		return caching[below(m, (unsigned)n_caching)];
-	return n_any ? any[below(m, (unsigned)n_any)] : -1;
+	return n_other ? other[below(m, (unsigned)n_other)] : -1;
 }
 
-static struct op touch_op(struct mutation *m, uint8_t va)
+/* A read or a write; mostly a write from a CPU without an entry for the
+ * page: its fault is what copies a page, and a read there only caches it. */
+static struct op touch_op(struct mutation *m, uint8_t va, bool cpu_caches)
 {
+	bool write = cpu_caches ? below(m, 2) : below(m, 4);
+
 	return (struct op){
-		.kind = below(m, 2) ? OP_WRITE : OP_READ, .va = va, .word = (uint8_t)below(m, 256)};
+		.kind = write ? OP_WRITE : OP_READ, .va = va, .word = (uint8_t)below(m, 256)};
 }
 
 /* Thread t touches the page with a new op at index `at` (where it was
@@ -259,7 +271,7 @@ static struct op touch_op(struct mutation *m, uint8_t va)
  * run. false (input unchanged) if the run does not reach the event that
  * way. */
 static bool hold_back_to_race(struct mutation *m, const struct mutate_ops *ops, int t, unsigned at,
-			      size_t event, uint8_t va)
+			      const struct race_event *e, size_t event)
 {
 	struct scenario_thread *th = &m->in.scenario.thread[t];
 	uint8_t schedule[INPUT_MAX_SCHEDULE];
@@ -267,7 +279,7 @@ static bool hold_back_to_race(struct mutation *m, const struct mutate_ops *ops, 
 
 	if (!ops->hold_back)
 		return false;
-	insert_op_at(th, at, touch_op(m, va));
+	insert_op_at(th, at, touch_op(m, e->va, e->caches[t]));
 	scenario_normalize(&m->in.scenario); /* it runs now */
 	if (!ops->hold_back(&m->in, t, (int)at, event, schedule, &len, sizeof(schedule))) {
 		remove_op_at(th, at);
@@ -293,21 +305,30 @@ static void switch_after_event(struct mutation *m, const struct mutate_ops *ops,
 {
 	uint8_t target = (uint8_t)below(m, 256);
 	int t = below(m, 2) ? thread_to_touch(m, e, ops->hold_back != NULL) : -1;
+	struct scenario *sc = &m->in.scenario;
 
+	if (t >= 0 && how_to_touch(m, e, t, true) == TOUCH_BY_NEW_THREAD) {
+		sc->thread[sc->n_threads++] = (struct scenario_thread){.spawn = SPAWN_INITIAL};
+		if (hold_back_to_race(m, ops, t, 0, e, i))
+			return;
+		sc->n_threads--;
+		t = -1;
+	}
 	if (t >= 0 && how_to_touch(m, e, t, true) == TOUCH_BY_HOLDING) {
-		if (hold_back_to_race(m, ops, t, (unsigned)e->op[t], i, e->va))
+		if (hold_back_to_race(m, ops, t, (unsigned)e->op[t], e, i))
 			return;
 		t = -1;
 	}
 	if (t >= 0) {
 		insert_op_at(&m->in.scenario.thread[t], (unsigned)(e->op[t] + 1),
-			     touch_op(m, e->va));
+			     touch_op(m, e->va, e->caches[t]));
 		target = (uint8_t)e->target[t];
 	}
 	schedule_switch_at(m->schedule, &m->in.schedule_len, sizeof(m->schedule), e->point, target);
 }
 
-/* Tries at the next step of a race for an input already two steps in. */
+/* Tries at the next step of a race for an input already two steps in, or
+ * one step short of a copy under a stale entry (race_depth.copy_ahead). */
 enum { DEEP_RACE_TRIES = 16 };
 
 /* A feature deeper than any of the parent's, or, once the parent has a
@@ -331,8 +352,10 @@ static bool goes_deeper(const struct race_depth *child, const struct race_depth 
  * window a few points wide; a random gap rarely lands there, and any
  * change before it moves the window. An input already two links into
  * such a chain (feedback_race_depth) is rare and one link from a lost
- * write: it gets up to DEEP_RACE_TRIES edits, each run once, and keeps
- * the first that goes deeper (goes_deeper; else the last).
+ * write, and so is one whose stale entry's frame a write fault would
+ * copy (copy_ahead): each gets up to DEEP_RACE_TRIES edits, each run
+ * once, and keeps the first that goes deeper (goes_deeper; else the
+ * last).
  */
 static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
 {
@@ -354,7 +377,7 @@ static void switch_after_race(struct mutation *m, const struct mutate_ops *ops)
 		size_t i = below(m, (unsigned)n);
 
 		switch_after_event(m, ops, &events[i], i);
-		if (depth.depth < 2 || k == DEEP_RACE_TRIES)
+		if ((depth.depth < 2 && !depth.copy_ahead) || k == DEEP_RACE_TRIES)
 			return;
 		scenario_normalize(&m->in.scenario);
 		ops->race_events(&m->in, NULL, 0, &child_depth);

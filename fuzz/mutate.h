@@ -22,7 +22,11 @@
  * multi-choice points right after it, and where the program stood there. */
 struct race_event {
 	uint32_t point; /* that point, counted as strategy_bytes counts them */
-	uint8_t va;	/* the page the event concerned */
+	/* Could the schedule switch there (a multi-choice point)? If not,
+	 * `point` is the next multi-choice point, and only a thread held
+	 * back can be let in at the event. */
+	bool switchable;
+	uint8_t va; /* the page the event concerned */
 	/* Per program thread at that point: the op it is in (-1: not started;
 	 * its op count: past its last op), and the schedule target byte that
 	 * switches to it (-1: not enabled). */
@@ -38,6 +42,7 @@ struct race_event {
 #define RACE_DEPTH_MAX 3
 struct race_depth {
 	int depth;
+	bool copy_ahead; /* feedback_copy_ahead: a copy under it is next */
 	size_t n;
 	struct {
 		uint32_t feature;

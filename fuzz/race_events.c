@@ -7,12 +7,15 @@
 
 /*
  * An event is noted when its feature is reported, and listed at each of the
- * next few multi-choice points, where a switch would land: the window a
- * racing access must hit is often a few points wide (a COW copy is done
- * only after its words are). If the thread that reported it still holds a
- * spinlock past that (the PTL, around a PTE change), the event is listed
- * once more at its first point without one: a fault that needs that lock
- * can run only from there.
+ * next few points, where a switch would land: the window a racing access
+ * must hit is often a few points wide (a COW copy is done only after its
+ * words are). If the thread that reported it still holds a spinlock past
+ * that (the PTL, around a PTE change), the event is listed once more at its
+ * first point without one: a fault that needs that lock can run only from
+ * there. A point where the running thread is the only one that can run is
+ * listed too, as not switchable: a thread held back (or a new one) can
+ * still be let in there, and it is often where the race is, when every
+ * other thread has finished or sleeps.
  */
 enum { EVENT_WINDOW = 4 };
 
@@ -47,6 +50,7 @@ static void note_race_event(uint32_t feature)
 	if (!depth)
 		return;
 	note_depth(&observer.depth, feature, depth);
+	observer.depth.copy_ahead |= feedback_copy_ahead(feature);
 	observer.window = EVENT_WINDOW;
 	observer.at_unlocked = true;
 	observer.reporter = sched_self();
@@ -59,6 +63,7 @@ static void list_event(struct observer *o, const struct sched_choice *c)
 	int cpu[SCN_MAX_THREADS];
 
 	e->point = o->bytes.points;
+	e->switchable = c->n_enabled > 1;
 	e->va = o->va;
 	feedback_program_position(cpu, e->op);
 	for (int t = 0; t < SCN_MAX_THREADS; t++) {
@@ -71,7 +76,7 @@ static int observer_pick(struct strategy *base, const struct sched_choice *c)
 {
 	struct observer *o = (struct observer *)base;
 
-	if (c->current_enabled && c->n_enabled > 1 && o->n < o->max) {
+	if (c->current_enabled && o->n < o->max) {
 		bool unlocked = c->current == o->reporter && !lockdep_spinlocks_held(o->reporter);
 
 		if (o->window || (o->at_unlocked && unlocked))
@@ -91,6 +96,7 @@ static void observer_begin(struct strategy *base)
 	o->n = 0;
 	o->depth.depth = 0;
 	o->depth.n = 0;
+	o->depth.copy_ahead = false;
 	o->window = 0;
 	o->at_unlocked = false;
 	o->bytes.base.begin(&o->bytes.base);
@@ -130,6 +136,12 @@ static struct holder {
 	int thread, from_op;
 	size_t release_after;
 	bool released, on_time; /* on time: right after that event */
+	uint8_t va;		/* the page its new op touches */
+	/* Where the running thread blocked or exited, the bytes cannot choose
+	 * (strategy_bytes): if the fallback lets the held thread in there, it
+	 * takes a step that touches nothing (free_steps, set when it is first
+	 * held), and the thread the hidden schedule picked follows (pending). */
+	int free_steps, pending;
 	struct schedule_writer writer;
 	uint8_t *out;
 	size_t cap;
@@ -149,6 +161,14 @@ static struct sched_choice without(const struct sched_choice *c, int thread)
 	return hidden;
 }
 
+/* How many steps the held thread can take touching nothing: a thread that
+ * has not run yet takes one to its new op's first point; the TLB lookup
+ * there misses, changing nothing, if its CPU holds no entry for the page. */
+static int free_steps(const struct holder *h, int held, bool not_run)
+{
+	return (int)not_run + !feedback_cpu_caches(held, h->va);
+}
+
 static int held_pick(struct holder *h, const struct sched_choice *c, int held)
 {
 	struct sched_choice hidden = without(c, held);
@@ -163,6 +183,11 @@ static int held_pick(struct holder *h, const struct sched_choice *c, int held)
 		h->released = h->on_time = true;
 		return held;
 	}
+	if (!c->current_enabled && strategy_default_pick(c) == held && h->free_steps > 0) {
+		h->free_steps--;
+		h->pending = pick;
+		return held;
+	}
 	return pick;
 }
 
@@ -170,18 +195,27 @@ static int holder_pick(struct strategy *base, const struct sched_choice *c)
 {
 	struct holder *h = (struct holder *)base;
 	int cpu[SCN_MAX_THREADS], op[SCN_MAX_THREADS], held, pick;
-	bool reached;
+	bool reached, not_run;
 
 	feedback_program_position(cpu, op);
 	held = cpu[h->thread];
+	not_run = op[h->thread] < 0;
+	if (not_run)
+		op[h->thread] = 0; /* spawned, it stands before its op 0 */
 	reached = held >= 0 && op[h->thread] >= h->from_op && strategy_enabled_index(c, held) >= 0;
+	if (reached && h->free_steps < 0)
+		h->free_steps = free_steps(h, held, not_run);
 
-	if (reached && !h->released)
+	if (h->pending >= 0 && c->current == held && strategy_enabled_index(c, h->pending) >= 0)
+		pick = h->pending; /* the step it was let in for is taken */
+	else if (reached && !h->released)
 		pick = held_pick(h, c, held);
 	else if (reached && op[h->thread] == h->from_op)
 		pick = held; /* its new op runs alone */
 	else
 		pick = observer_pick(&observer.base, c);
+	if (c->current == held)
+		h->pending = -1;
 	schedule_writer_note(&h->writer, c, pick);
 	return pick;
 }
@@ -191,6 +225,7 @@ static void holder_begin(struct strategy *base)
 	struct holder *h = (struct holder *)base;
 
 	h->released = h->on_time = false;
+	h->free_steps = h->pending = -1;
 	schedule_writer_init(&h->writer, h->out, h->cap);
 	observer_begin(&observer.base);
 }
@@ -209,6 +244,7 @@ bool race_hold_back(const struct input *in, int thread, int from_op, size_t even
 		.thread = thread,
 		.from_op = from_op,
 		.release_after = event,
+		.va = in->scenario.thread[thread].ops[from_op].va,
 		.out = schedule,
 		.cap = cap};
 	runner_execute(in, &holder.base, false, note_race_event, &r);

@@ -230,6 +230,12 @@ MM_ATOMIC void feedback_cow_copy_end(void)
 	M.feedback.cow[sched_self()].phase = COW_NONE;
 }
 
+bool feedback_copy_ahead(uint32_t feature)
+{
+	return kind_of(feature) == FEEDBACK_SET_PTE && field(feature, SET_PTE_HOW, 2) == 3 &&
+	       field(feature, SET_PTE_EXTRA_REF, 1);
+}
+
 bool feedback_race_event(uint32_t feature)
 {
 	switch (kind_of(feature)) {

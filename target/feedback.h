@@ -76,6 +76,12 @@ bool feedback_race_event(uint32_t feature);
  * frame another CPU is copying or has copied. 0: not a race feature. */
 int feedback_race_depth(uint32_t feature);
 
+/* Is this reported feature a PTE made read-only under another CPU's
+ * writable entry, while the frame has a reference beyond its mappings? A
+ * write fault will copy that frame, perhaps while the entry lives: one
+ * link short of a copy under a stale entry (depth 2). */
+bool feedback_copy_ahead(uint32_t feature);
+
 /* The page the last reported feature concerned. */
 int feedback_feature_va(void);
 
