@@ -543,6 +543,111 @@ static void test_directed_mutator(void)
 	check_directed_mutator("  uffd-resolve\n");
 }
 
+/* Step one of B4b with two threads: T0 caches a writable entry and a pipe
+ * holds a reference; T1's unprotect makes the PTE read-only with the
+ * flush deferred, after T0 has finished, so T1 is the only thread that
+ * can run (T1 runs first and waits for T0). A COW copy under T0's stale entry needs a third CPU of
+ * the process: a new thread, held back until the unprotect. */
+static const char *const b4b_two_threads = "thread 0\n"
+					   "  uffd-register va=0\n"
+					   "  write va=0 word=0\n"
+					   "  vmsplice va=0\n"
+					   "  signal event=0\n"
+					   "  write va=0 word=1\n"
+					   "thread 1\n"
+					   "  wait event=0\n"
+					   "  uffd-wp va=0 wp=0\n"
+					   "schedule 0:1\n";
+
+static struct feedback_window copy_under_stale;
+static bool copied_under_stale;
+
+static void note_copy_under_stale(uint32_t feature)
+{
+	copied_under_stale |= feedback_window_opened(&copy_under_stale, feature);
+}
+
+/* Run x; did a COW copy happen under an entry the unprotect made stale? */
+static bool copies_under_stale_entry(const struct input *x)
+{
+	struct exec_result r;
+
+	copied_under_stale = false;
+	runner_execute(x, NULL, false, note_copy_under_stale, &r);
+	return copied_under_stale;
+}
+
+/* A new thread held back to the unprotect's events copies the page under
+ * T0's stale entry. T1 blocks in its wait while T0 runs, and the fallback
+ * then lets the new thread in: it takes that step, touching nothing. */
+static void test_new_thread_held_back(void)
+{
+	static struct race_event events[RACE_EVENTS_MAX];
+	struct input in;
+	char err[256];
+	uint8_t sched[INPUT_MAX_SCHEDULE];
+	size_t n, len;
+	unsigned held = 0, copied = 0;
+
+	runner_select("v5.11", NULL, 0, err, sizeof(err));
+	feedback_window_parse("copy-under-stale-entry:uffd-wp", &copy_under_stale);
+	CHECK(input_parse_text(b4b_two_threads, &in, err, sizeof(err)) == INPUT_OK, "parse: %s",
+	      err);
+	CHECK(!copies_under_stale_entry(&in), "the program copies under a stale entry by itself");
+	n = race_events(&in, events, RACE_EVENTS_MAX, NULL);
+	CHECK(n >= 2 && !events[0].switchable, "%zu events; the first switchable", n);
+	for (size_t i = 0; i < n; i++) {
+		struct input x = in;
+		struct scenario_thread *t2 = &x.scenario.thread[2];
+
+		x.scenario.n_threads = 3;
+		*t2 = (struct scenario_thread){.spawn = SPAWN_INITIAL, .n_ops = 1};
+		t2->ops[0] = (struct op){.kind = OP_WRITE, .va = events[i].va};
+		if (!race_hold_back(&x, 2, 0, i, sched, &len, sizeof(sched)))
+			continue;
+		held++;
+		x.schedule = sched;
+		x.schedule_len = len;
+		copied += copies_under_stale_entry(&x);
+	}
+	CHECK(held >= 2, "a new thread held back to only %u of %zu events", held, n);
+	CHECK(copied >= 1, "no new thread copied the page under the stale entry (%u held)", held);
+	runner_select("latest", NULL, 0, err, sizeof(err));
+}
+
+/* The directed mutator gets there by itself: a new thread, and the
+ * retries an input gets whose stale entry's frame a fault would copy. */
+static void test_directed_new_thread(void)
+{
+	static const struct mutate_ops ops = {.race_events = race_events,
+					      .hold_back = race_hold_back};
+	static uint8_t start[INPUT_MAX_ENCODED], buf[INPUT_MAX_ENCODED];
+	struct input in;
+	char err[256];
+	size_t start_size;
+	unsigned copied = 0;
+
+	runner_select("v5.11", NULL, 0, err, sizeof(err));
+	feedback_window_parse("copy-under-stale-entry:uffd-wp", &copy_under_stale);
+	CHECK(input_parse_text(b4b_two_threads, &in, err, sizeof(err)) == INPUT_OK, "parse: %s",
+	      err);
+	start_size = input_encode(&in, start, sizeof(start));
+	for (uint32_t i = 0; i < 1000; i++) {
+		size_t size;
+
+		memcpy(buf, start, start_size);
+		size = input_mutate(buf, start_size, sizeof(buf), i, &ops);
+		if (input_decode(buf, size, &in, err, sizeof(err)) == INPUT_OK)
+			copied += copies_under_stale_entry(&in);
+	}
+	/* Without a new thread none can; without the retries about 2 do. */
+	CHECK(copied >= 10, "only %u of 1000 children copy under the stale entry", copied);
+	printf("directed mutator: %u of 1000 children of the two-thread B4b step copy the page "
+	       "under the stale entry\n",
+	       copied);
+	runner_select("latest", NULL, 0, err, sizeof(err));
+}
+
 /* Some children keep only the ops on one page (and the ops that use none):
  * a race on one page is cut out of a program that touches four. */
 static void test_slice_to_page(void)
@@ -589,6 +694,8 @@ int main(void)
 {
 	test_slice_to_page();
 	test_directed_mutator();
+	test_new_thread_held_back();
+	test_directed_new_thread();
 	test_schedule_writer();
 	test_hold_back();
 	test_switch_at_encoding();
