@@ -19,11 +19,13 @@
 size_t race_events(const struct input *in, struct race_event *events, size_t max,
 		   struct race_depth *depth);
 
-/* Run `in` holding program thread `thread` back from its op `from_op` on,
- * until its race event number `event` (as race_events() lists them) has
- * happened; then let it run. Write the schedule that replays this run
- * into schedule (cap bytes, not in->schedule). false if the thread never
- * reached that op before the event, or no schedule replays the run. */
+/* Run `in` holding program thread `thread` back from its op `from_op` on
+ * (a thread not yet run stands before its op 0: a new one can be held
+ * from the start), until its race event number `event` (as race_events()
+ * lists them) has happened; then let it run. Write the schedule that
+ * replays this run into schedule (cap bytes, not in->schedule). false if
+ * the thread never reached that op before the event, or no schedule
+ * replays the run. */
 bool race_hold_back(const struct input *in, int thread, int from_op, size_t event,
 		    uint8_t *schedule, size_t *len, size_t cap);
 
