@@ -236,7 +236,8 @@ bool race_hold_back(const struct input *in, int thread, int from_op, size_t even
 	static struct race_event listed[RACE_EVENTS_MAX];
 	struct exec_result r;
 
-	if (event >= RACE_EVENTS_MAX || thread < 0 || thread >= SCN_MAX_THREADS)
+	if (event >= RACE_EVENTS_MAX || thread < 0 || thread >= SCN_MAX_THREADS || from_op < 0 ||
+	    from_op >= SCN_MAX_OPS)
 		return false;
 	observer_init(in, listed, event + 1);
 	holder = (struct holder){
