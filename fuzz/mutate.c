@@ -305,16 +305,16 @@ static void switch_after_event(struct mutation *m, const struct mutate_ops *ops,
 {
 	uint8_t target = (uint8_t)below(m, 256);
 	int t = below(m, 2) ? thread_to_touch(m, e, ops->hold_back != NULL) : -1;
+	enum touch how = t >= 0 ? how_to_touch(m, e, t, true) : TOUCH_NONE;
 	struct scenario *sc = &m->in.scenario;
 
-	if (t >= 0 && how_to_touch(m, e, t, true) == TOUCH_BY_NEW_THREAD) {
+	if (how == TOUCH_BY_NEW_THREAD) {
 		sc->thread[sc->n_threads++] = (struct scenario_thread){.spawn = SPAWN_INITIAL};
 		if (hold_back_to_race(m, ops, t, 0, e, i))
 			return;
 		sc->n_threads--;
 		t = -1;
-	}
-	if (t >= 0 && how_to_touch(m, e, t, true) == TOUCH_BY_HOLDING) {
+	} else if (how == TOUCH_BY_HOLDING) {
 		if (hold_back_to_race(m, ops, t, (unsigned)e->op[t], e, i))
 			return;
 		t = -1;
