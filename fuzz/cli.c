@@ -4,12 +4,14 @@
  *
  *   mmfuzz fuzz [--time S] [--seed N] [--jobs N] [--no-seeds] [--only O] [DIR]
  *   mmfuzz run [--repeat N] FILE...
- *   mmfuzz replay FILE
+ *   mmfuzz replay [--html OUT] FILE
+ *   mmfuzz minimize [-o OUT] FILE   |   mmfuzz explain FILE
  *   mmfuzz explore [--runs N] [--seed N] [--out FILE] FILE
  *   mmfuzz profiles
  *   mmfuzz compile TEXT OUT   |   mmfuzz print FILE
  *
- * Every command takes --profile NAME and --set SWITCH=VALUE.
+ * Every command takes --profile NAME and --set SWITCH=VALUE. A file that
+ * names its model runs on it unless those are given (cli_load).
  * Exit status: 0 clean, 1 violation, 2 usage or input error.
  */
 #include <stdio.h>
@@ -18,9 +20,12 @@
 
 #include "campaign.h"
 #include "cli.h"
+#include "explain.h"
 #include "explore.h"
+#include "minimize.h"
+#include "replay.h"
 #include "runner.h"
-#include "scheduler/trace.h"
+#include "timeline.h"
 
 #define MAX_SWITCHES 16
 
@@ -36,12 +41,18 @@ static int usage(const char *msg)
 		"       [--only ORACLE[:KIND],...]   fuzz campaign (libFuzzer); findings go to\n"
 		"                      findings/<profile>/; --only reports just those oracles\n"
 		"  run [--repeat N] FILE...   run inputs; --repeat checks they replay identically\n"
-		"  replay FILE         run one input with the full kernel-level trace\n"
+		"  replay [--html OUT] FILE   run one input with the full kernel-level trace;\n"
+		"                      --html also writes a timeline page\n"
+		"  minimize [-o OUT] FILE     the smallest program and schedule with the same\n"
+		"                      violation (text on stdout; OUT self-describing)\n"
+		"  explain FILE        the orderings the violation depends on, in kernel steps\n"
 		"  explore [--runs N] [--seed N] [--out FILE] FILE\n"
 		"                      search random schedules of FILE's program\n"
 		"  profiles            list profiles, their switches and the bugs they recreate\n"
 		"  compile TEXT OUT    text scenario -> binary seed\n"
 		"  print FILE          any input -> text scenario\n"
+		"A file that names its model (a `profile` line, or a saved finding) runs on it;\n"
+		"--profile/--set override it with a warning. Files without one run on latest.\n"
 		"exit status: 0 clean, 1 violation, 2 usage or input error\n");
 	return 2;
 }
@@ -49,13 +60,10 @@ static int usage(const char *msg)
 /* Common options; the rest of argv is left in opts->args. */
 static int parse_common(int argc, char **argv, struct cli_options *o)
 {
-	const char *switches[MAX_SWITCHES];
-	int n_switches = 0;
-	char err[512];
-
 	memset(o, 0, sizeof(*o));
 	o->args = argv;
 	o->profile = getenv("MMFUZZ_PROFILE");
+	o->model_given = o->profile != NULL;
 	o->repeat = 1;
 	o->seeds = true;
 	for (int i = 0; i < argc; i++) {
@@ -64,10 +72,11 @@ static int parse_common(int argc, char **argv, struct cli_options *o)
 
 		if (strcmp(a, "--profile") == 0 && v) {
 			o->profile = v;
+			o->model_given = true;
 			i++;
-		} else if (strcmp(a, "--set") == 0 && v && n_switches < MAX_SWITCHES) {
-			switches[n_switches++] = v;
+		} else if (strcmp(a, "--set") == 0 && v && o->n_switches < MAX_SWITCHES) {
 			o->switches[o->n_switches++] = v;
+			o->model_given = true;
 			i++;
 		} else if (strcmp(a, "--time") == 0 && v) {
 			o->time = atoi(v);
@@ -84,8 +93,11 @@ static int parse_common(int argc, char **argv, struct cli_options *o)
 		} else if (strcmp(a, "--runs") == 0 && v) {
 			o->runs = atol(v);
 			i++;
-		} else if (strcmp(a, "--out") == 0 && v) {
+		} else if ((strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) && v) {
 			o->out = v;
+			i++;
+		} else if (strcmp(a, "--html") == 0 && v) {
+			o->html = v;
 			i++;
 		} else if (strcmp(a, "--only") == 0 && v) {
 			o->only = v;
@@ -104,28 +116,13 @@ static int parse_common(int argc, char **argv, struct cli_options *o)
 		fprintf(stderr, "mmfuzz: --repeat needs a positive count\n");
 		return -1;
 	}
-	if (!runner_select(o->profile ? o->profile : "latest", switches, n_switches, err,
-			   sizeof(err))) {
-		fprintf(stderr, "mmfuzz: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
-static int load(const char *path, struct input *in, uint8_t **storage)
-{
-	char err[512];
-
-	if (input_load_file(path, in, storage, err, sizeof(err)) != INPUT_OK) {
-		fprintf(stderr, "mmfuzz: %s: %s\n", path, err);
-		return -1;
-	}
-	return 0;
+	/* Check the flags now, so that a bad one is an error before any file. */
+	return cli_select_flags(o) < 0 ? -1 : 0;
 }
 
 /* Run one file `repeat` times; every run must give the same signature and
  * trace hash. Returns 0 clean, 1 violation, 2 error, 3 nondeterminism. */
-static int run_file(const char *path, int repeat)
+static int run_file(const struct cli_options *o, const char *path, int repeat)
 {
 	struct input in;
 	uint8_t *storage = NULL;
@@ -133,10 +130,8 @@ static int run_file(const char *path, int repeat)
 	char sig[256], sig2[256];
 	int status;
 
-	if (load(path, &in, &storage) < 0) {
-		free(storage);
+	if (cli_load(o, path, &in, &storage) != 0)
 		return 2;
-	}
 	runner_execute(&in, NULL, false, NULL, &first);
 	runner_signature(&first, sig, sizeof(sig));
 	for (int i = 1; i < repeat; i++) {
@@ -174,7 +169,7 @@ static int cmd_run(const struct cli_options *o)
 	if (o->n_args == 0)
 		return usage("run needs at least one FILE");
 	for (int i = 0; i < o->n_args; i++) {
-		int s = run_file(o->args[i], o->repeat);
+		int s = run_file(o, o->args[i], o->repeat);
 
 		if (s > worst)
 			worst = s;
@@ -186,27 +181,20 @@ static int cmd_replay(const struct cli_options *o)
 {
 	struct input in;
 	uint8_t *storage = NULL;
-	struct exec_result r;
+	char err[512];
+	int status;
 
 	if (o->n_args != 1)
 		return usage("replay needs exactly one FILE");
-	if (load(o->args[0], &in, &storage) < 0) {
-		free(storage);
+	if (cli_load(o, o->args[0], &in, &storage) != 0)
 		return 2;
+	status = replay_print(&in, o->args[0], stdout);
+	if (o->html && !timeline_write_html(&in, o->html, err, sizeof(err))) {
+		fprintf(stderr, "mmfuzz: %s\n", err);
+		status = 2;
 	}
-	printf("== scenario (%s), profile %s\n", o->args[0], runner_profile_name());
-	input_print_text(&in, stdout);
-	printf("== trace\n");
-	trace_enable(stdout);
-	runner_execute(&in, NULL, false, NULL, &r);
-	trace_enable(NULL);
-	printf("== verdict (%llu steps, %llu switches, trace %016llx)\n",
-	       (unsigned long long)r.sched.steps, (unsigned long long)r.sched.switches,
-	       (unsigned long long)r.sched.trace_hash);
-	runner_print_report(&r, stdout);
-	explain_oracle(r.violation ? r.oracle : NULL, stdout);
 	free(storage);
-	return r.violation ? 1 : 0;
+	return status;
 }
 
 static void print_line(const char *line)
@@ -246,10 +234,8 @@ static int cmd_compile(const struct cli_options *o)
 
 	if (o->n_args != 2)
 		return usage("compile needs TEXT and OUT");
-	if (load(o->args[0], &in, &storage) < 0) {
-		free(storage);
+	if (cli_load(o, o->args[0], &in, &storage) != 0)
 		return 2;
-	}
 	ok = input_save_file(&in, o->args[1], err, sizeof(err));
 	free(storage);
 	if (!ok) {
@@ -266,10 +252,8 @@ static int cmd_print(const struct cli_options *o)
 
 	if (o->n_args != 1)
 		return usage("print needs one FILE");
-	if (load(o->args[0], &in, &storage) < 0) {
-		free(storage);
+	if (cli_load(o, o->args[0], &in, &storage) != 0)
 		return 2;
-	}
 	input_print_text(&in, stdout);
 	free(storage);
 	return 0;
@@ -301,6 +285,10 @@ int main(int argc, char **argv)
 		return cmd_print(&o);
 	if (strcmp(cmd, "explore") == 0)
 		return explore_run(&o);
+	if (strcmp(cmd, "minimize") == 0)
+		return minimize_run(&o);
+	if (strcmp(cmd, "explain") == 0)
+		return explain_run(&o);
 	if (strcmp(cmd, "fuzz") == 0)
 		return campaign_run(&o, argv[0]);
 	return usage("unknown command");

@@ -32,17 +32,18 @@ int explore_run(const struct cli_options *o)
 	uint64_t rng = o->seed ? o->seed : 1;
 	long runs = o->runs > 0 ? o->runs : 10000;
 	char err[512], sig[256];
+	int status;
 	struct exec_result r;
 
 	if (o->n_args != 1) {
 		fprintf(stderr, "mmfuzz: explore needs one FILE\n");
 		return 2;
 	}
-	if (input_load_file(o->args[0], &in, &storage, err, sizeof(err)) != INPUT_OK) {
-		fprintf(stderr, "mmfuzz: %s: %s\n", o->args[0], err);
-		free(storage);
-		return 2;
-	}
+	status = cli_load(o, o->args[0], &in, &storage);
+	if (status != 0)
+		return status;
+	/* What it saves runs on this model anywhere. */
+	snprintf(in.model, sizeof(in.model), "%s", runner_profile_name());
 	for (long i = 0; i < runs; i++) {
 		in.schedule_len = random_schedule(&rng, schedule);
 		in.schedule = schedule;
@@ -55,7 +56,7 @@ int explore_run(const struct cli_options *o)
 		if (o->out && !input_save_file(&in, o->out, err, sizeof(err)))
 			fprintf(stderr, "mmfuzz: %s\n", err);
 		else if (o->out)
-			printf("saved as %s (mmfuzz replay --profile %s %s)\n", o->out,
+			printf("saved as %s (model %s: mmfuzz replay %s)\n", o->out,
 			       runner_profile_name(), o->out);
 		free(storage);
 		return 1;

@@ -63,15 +63,50 @@ static bool decode_thread(struct reader *r, uint8_t version, int t, struct scena
 	return true;
 }
 
+static const uint8_t wrapper_magic[4] = {0x89, 'M', 'M', 'F'};
+
+/* Past a wrapper, if there is one: its model goes to in->model. */
+static enum input_error unwrap(struct reader *r, struct input *in, char *err, size_t errlen)
+{
+	uint8_t version, len;
+
+	if (r->size < sizeof(wrapper_magic) ||
+	    memcmp(r->data, wrapper_magic, sizeof(wrapper_magic)) != 0)
+		return INPUT_OK;
+	r->pos = sizeof(wrapper_magic);
+	if (!take(r, &version) || !take(r, &len) || r->size - r->pos < len) {
+		snprintf(err, errlen, "truncated: input ends inside its model header");
+		return INPUT_TRUNCATED;
+	}
+	if (version != INPUT_WRAPPER_VERSION) {
+		snprintf(err, errlen, "unknown model header version %u (this build reads %d)",
+			 version, INPUT_WRAPPER_VERSION);
+		return INPUT_BAD_VERSION;
+	}
+	if (memchr(r->data + r->pos, 0, len)) {
+		snprintf(err, errlen, "corrupt: the model header is not a model name");
+		return INPUT_CORRUPT;
+	}
+	memcpy(in->model, r->data + r->pos, len);
+	in->model[len] = 0;
+	r->pos += len;
+	return INPUT_OK;
+}
+
 enum input_error input_decode(const uint8_t *data, size_t size, struct input *in, char *err,
 			      size_t errlen)
 {
 	struct reader r = {data, size, 0};
 	uint8_t version, nthreads;
+	enum input_error e;
 
 	memset(&in->scenario, 0, sizeof(in->scenario));
 	in->schedule = NULL;
 	in->schedule_len = 0;
+	in->model[0] = 0;
+	e = unwrap(&r, in, err, errlen);
+	if (e != INPUT_OK)
+		return e;
 	if (!take(&r, &version)) {
 		snprintf(err, errlen, "truncated: empty input");
 		return INPUT_EMPTY;
@@ -136,7 +171,7 @@ bool input_is_text(const uint8_t *data, size_t size)
 	if (size == 0)
 		return false;
 	return data[0] == '#' || data[0] == 't' || data[0] == ' ' || data[0] == '\n' ||
-	       data[0] == '\t' || data[0] == 's';
+	       data[0] == '\t' || data[0] == 's' || data[0] == 'p';
 }
 
 static uint8_t *read_whole_file(const char *path, size_t *size, char *err, size_t errlen)
@@ -175,10 +210,26 @@ static uint8_t *read_whole_file(const char *path, size_t *size, char *err, size_
 	return buf;
 }
 
+/* The wrapper naming in->model, then the bare encoding. */
+static size_t encode_saved(const struct input *in, uint8_t *buf, size_t cap)
+{
+	size_t len = strlen(in->model), head = 0, n;
+
+	if (len) {
+		memcpy(buf, wrapper_magic, sizeof(wrapper_magic));
+		buf[4] = INPUT_WRAPPER_VERSION;
+		buf[5] = (uint8_t)len;
+		memcpy(buf + 6, in->model, len);
+		head = 6 + len;
+	}
+	n = input_encode(in, buf + head, cap - head);
+	return n ? head + n : 0;
+}
+
 bool input_save_file(const struct input *in, const char *path, char *err, size_t errlen)
 {
-	uint8_t buf[INPUT_MAX_ENCODED];
-	size_t n = input_encode(in, buf, sizeof(buf));
+	uint8_t buf[INPUT_MAX_SAVED];
+	size_t n = encode_saved(in, buf, sizeof(buf));
 	FILE *f = fopen(path, "wb");
 	bool ok = f && n && fwrite(buf, 1, n, f) == n;
 

@@ -18,6 +18,17 @@
  * valid program. Only an unknown version or a scenario cut short are
  * rejected (the fuzz target runs such inputs as empty programs, so every
  * saved finding is a well-formed file that `mmfuzz run` accepts).
+ *
+ * A saved finding names the model it was found on. The fuzzed bytes never
+ * choose the kernel, so the model goes in a wrapper around them, written
+ * only when a file is saved (input_save_file) and ignored by the fuzz
+ * target:
+ *   bytes 0-3     "\x89MMF" (0x89 is neither a version byte nor text)
+ *   byte 4        wrapper version (1)
+ *   byte 5        length L of the model
+ *   bytes 6..     the model, "PROFILE[+SWITCH=VALUE...]" (runner.h), L bytes
+ *   the rest      the bare input above
+ * The text format says the same with `profile NAME` and `set S=V` lines.
  */
 #ifndef MMFUZZ_FUZZ_INPUT_H
 #define MMFUZZ_FUZZ_INPUT_H
@@ -32,13 +43,21 @@
 #define INPUT_VERSION	   2
 #define INPUT_MAX_SCHEDULE 4096 /* schedule bytes past this are ignored */
 /* The largest encoding: header, every thread full, the longest schedule. */
-#define INPUT_MAX_ENCODED (2 + SCN_MAX_THREADS * (1 + 2 * SCN_MAX_OPS) + INPUT_MAX_SCHEDULE)
+#define INPUT_MAX_ENCODED     (2 + SCN_MAX_THREADS * (1 + 2 * SCN_MAX_OPS) + INPUT_MAX_SCHEDULE)
+#define INPUT_MODEL_MAX	      256 /* a model spec, with its NUL */
+#define INPUT_WRAPPER_VERSION 1
+/* The largest saved file: wrapper, model, input. */
+#define INPUT_MAX_SAVED (6 + INPUT_MODEL_MAX + INPUT_MAX_ENCODED)
 
 struct input {
 	struct scenario scenario;
 	const uint8_t *schedule; /* points into the decoded buffer or `owned` */
 	size_t schedule_len;
 	uint8_t owned[INPUT_MAX_SCHEDULE]; /* schedule storage for text inputs */
+	/* The model the file says it needs, "PROFILE[+SWITCH=VALUE...]";
+	 * empty for a bare input (fuzzer bytes, older files, hand-written
+	 * scenarios without a `profile` line). */
+	char model[INPUT_MODEL_MAX];
 };
 
 enum input_error {
@@ -49,23 +68,27 @@ enum input_error {
 	INPUT_CORRUPT, /* text only: a line that does not parse */
 };
 
-/* Decode bytes; on error, err says why in a sentence. `in->schedule`
- * points into data, which must outlive `in`. */
+/* Decode bytes, bare or wrapped (the wrapper's model goes to in->model);
+ * on error, err says why in a sentence. `in->schedule` points into data,
+ * which must outlive `in`. */
 enum input_error input_decode(const uint8_t *data, size_t size, struct input *in, char *err,
 			      size_t errlen);
-/* Encode into out; INPUT_MAX_ENCODED bytes always suffice. Returns the
- * size, or 0 if it does not fit in cap. */
+/* Encode into out, bare (no model: what the fuzzer mutates);
+ * INPUT_MAX_ENCODED bytes always suffice. Returns the size, or 0 if it
+ * does not fit in cap. */
 size_t input_encode(const struct input *in, uint8_t *out, size_t cap);
 
 /* Text format: see corpus/README.md. */
 enum input_error input_parse_text(const char *text, struct input *in, char *err, size_t errlen);
 void input_print_text(const struct input *in, FILE *out);
 
-/* Does the buffer look like the text format (starts with '#', 't' or
- * white space)? Binary inputs start with the version byte. */
+/* Does the buffer look like the text format (starts with '#', a keyword's
+ * first letter or white space)? Binary inputs start with the version byte
+ * or the wrapper's 0x89. */
 bool input_is_text(const uint8_t *data, size_t size);
 
-/* Write the binary encoding of `in` to path. false (err set) if it can't. */
+/* Write the binary encoding of `in` to path, wrapped with its model when
+ * in->model is set. false (err set) if it can't. */
 bool input_save_file(const struct input *in, const char *path, char *err, size_t errlen);
 
 /* Load a file in either format. Returns INPUT_OK or an error with err set

@@ -1,39 +1,113 @@
 /* SPDX-License-Identifier: MIT */
 #include "runner.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct profile *selected;
-static char selected_name[96];
+static char selected_name[INPUT_MODEL_MAX];
+
+#define MAX_MODEL_SWITCHES 32
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Does "name=value" set the same switch as "name=other"? */
+static bool same_switch(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+
+	return n == strcspn(b, "=") && strncmp(a, b, n) == 0;
+}
+
+/*
+ * The canonical name of profile p with these switches: each switch once
+ * (the last wins), only those that change p, sorted by name. Two
+ * campaigns that run the same kernel get the same name, and so the same
+ * findings folder.
+ */
+static bool canonical_name(const struct profile *p, const char *const *switches, int n, char *out,
+			   size_t len, char *err, size_t errlen)
+{
+	const char *kept[MAX_MODEL_SWITCHES];
+	int n_kept = 0;
+	size_t k;
+
+	for (int i = 0; i < n; i++) {
+		struct mm_policy alone = p->policy;
+		bool later = false;
+
+		for (int j = i + 1; j < n; j++)
+			later |= same_switch(switches[i], switches[j]);
+		if (later)
+			continue;
+		if (!policy_set(&alone, switches[i], err, (int)errlen))
+			return false;
+		if (memcmp(&alone, &p->policy, sizeof(alone)) != 0 && n_kept < MAX_MODEL_SWITCHES)
+			kept[n_kept++] = switches[i];
+	}
+	qsort(kept, (size_t)n_kept, sizeof(kept[0]), compare_strings);
+	k = (size_t)snprintf(out, len, "%s", p->name);
+	for (int i = 0; i < n_kept && k < len; i++)
+		k += (size_t)snprintf(out + k, len - k, "+%s", kept[i]);
+	if (k >= len) {
+		snprintf(err, errlen, "the model name is longer than %zu characters", len - 1);
+		return false;
+	}
+	return true;
+}
+
+static bool unknown_profile(const char *profile, char *err, size_t errlen)
+{
+	int k = snprintf(err, errlen, "unknown profile '%s'; profiles:", profile);
+
+	for (int i = 0; profile_at(i) && k > 0 && (size_t)k < errlen; i++)
+		k += snprintf(err + k, errlen - (size_t)k, " %s", profile_at(i)->name);
+	return false;
+}
 
 bool runner_select(const char *profile, const char *const *switches, int n_switches, char *err,
 		   size_t errlen)
 {
-	const struct profile *p = profile_find(profile ? profile : "latest");
+	const char *all[MAX_MODEL_SWITCHES];
+	char copy[INPUT_MODEL_MAX], *save = NULL, *tok;
+	const struct profile *p;
 	struct mm_policy candidate;
-	size_t n;
+	char name[INPUT_MODEL_MAX];
+	int n = 0;
 
-	if (!p) {
-		int k = snprintf(err, errlen, "unknown profile '%s'; profiles:", profile);
-
-		for (int i = 0; profile_at(i) && k > 0 && (size_t)k < errlen; i++)
-			k += snprintf(err + k, errlen - (size_t)k, " %s", profile_at(i)->name);
+	/* The profile may itself be a model: "v5.9+wp.reuse=mapcount". */
+	snprintf(copy, sizeof(copy), "%s", profile ? profile : "latest");
+	tok = strtok_r(copy, "+", &save);
+	p = profile_find(tok ? tok : "");
+	if (!p)
+		return unknown_profile(tok ? tok : "", err, errlen);
+	while ((tok = strtok_r(NULL, "+", &save)) && n < MAX_MODEL_SWITCHES)
+		all[n++] = tok;
+	for (int i = 0; i < n_switches && n < MAX_MODEL_SWITCHES; i++)
+		all[n++] = switches[i];
+	if (n == MAX_MODEL_SWITCHES) {
+		snprintf(err, errlen, "more than %d switches", MAX_MODEL_SWITCHES - 1);
 		return false;
 	}
 	candidate = p->policy;
-	n = (size_t)snprintf(selected_name, sizeof(selected_name), "%s", p->name);
-	for (int i = 0; i < n_switches; i++) {
-		if (!policy_set(&candidate, switches[i], err, (int)errlen))
+	for (int i = 0; i < n; i++)
+		if (!policy_set(&candidate, all[i], err, (int)errlen))
 			return false;
-		if (n < sizeof(selected_name))
-			n += (size_t)snprintf(selected_name + n, sizeof(selected_name) - n, "+%s",
-					      switches[i]);
-	}
-	if (!policy_check(&candidate, err, (int)errlen))
+	if (!policy_check(&candidate, err, (int)errlen) ||
+	    !canonical_name(p, all, n, name, sizeof(name), err, errlen))
 		return false;
 	selected = p;
 	policy = candidate;
+	memcpy(selected_name, name, sizeof(name));
 	return true;
+}
+
+bool runner_select_model(const char *model, char *err, size_t errlen)
+{
+	return runner_select(model, NULL, 0, err, errlen);
 }
 
 const char *runner_profile_name(void)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Running inputs under a profile: shared by the CLI, the fuzz target and
- * the tests. The profile (plus any switches turned on top of it) is chosen
- * per campaign, never by the input.
+ * Running inputs under a model: shared by the CLI, the fuzz target and
+ * the tests. A model is a profile plus switches turned on top of it,
+ * written "PROFILE[+SWITCH=VALUE...]". A campaign chooses it, never the
+ * fuzzed bytes; a saved file names it (input.h).
  */
 #ifndef MMFUZZ_FUZZ_RUNNER_H
 #define MMFUZZ_FUZZ_RUNNER_H
@@ -14,10 +15,15 @@
 #include "target/execute.h"
 #include "target/policy.h"
 
-/* Select a profile and apply "name=value" switches. false + err on an
- * unknown profile or switch. */
+/* Select a profile (or a model "PROFILE+S=V...") and apply "name=value"
+ * switches on top. false + err on an unknown profile or switch. */
 bool runner_select(const char *profile, const char *const *switches, int n_switches, char *err,
 		   size_t errlen);
+/* Select a model "PROFILE[+SWITCH=VALUE...]". */
+bool runner_select_model(const char *model, char *err, size_t errlen);
+/* The selected model's canonical name: the profile, then the switches
+ * that change it, each once, sorted ("v5.9+wp.reuse=mapcount"). Only
+ * characters safe in a file name. */
 const char *runner_profile_name(void);
 
 /* Run one input. `strategy` NULL: the input's own schedule bytes. */

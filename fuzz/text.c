@@ -16,6 +16,13 @@
  * dma-*), event (signal, wait). The schedule is a list of gap:target
  * pairs (see strategy_bytes), the last of which may be a lone gap; without
  * one, every thread runs until it blocks or ends, then the next in order.
+ *
+ * A reproducer names the model it needs before its threads:
+ *
+ *   profile v5.9
+ *   set wp.reuse=mapcount
+ *
+ * (`set` lines alone mean on top of latest).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -23,6 +30,7 @@
 
 #include "input.h"
 #include "target/model.h"
+#include "target/policy.h"
 
 struct parser {
 	struct input *in;
@@ -30,6 +38,9 @@ struct parser {
 	int thread; /* current thread, -1 before the first */
 	char *err;
 	size_t errlen;
+	char profile[64];	    /* from a `profile` line */
+	char sets[INPUT_MODEL_MAX]; /* "+S=V" for each `set` line */
+	struct mm_policy scratch;   /* checks each `set` as it is read */
 };
 
 static enum input_error corrupt(struct parser *p, const char *what, const char *token)
@@ -156,6 +167,33 @@ static enum input_error parse_schedule(struct parser *p, char **save)
 	return INPUT_OK;
 }
 
+/* `profile NAME` and `set SWITCH=VALUE`: the model, before any thread. */
+static enum input_error parse_model(struct parser *p, const char *keyword, char **save)
+{
+	char *tok = strtok_r(NULL, " \t\r", save);
+	char why[256];
+	size_t n = strlen(p->sets);
+
+	if (p->thread >= 0)
+		return corrupt(p, "the model comes before the threads:", keyword);
+	if (!tok || strtok_r(NULL, " \t\r", save))
+		return corrupt(p, "expected one value after", keyword);
+	if (strcmp(keyword, "profile") == 0) {
+		if (p->profile[0])
+			return corrupt(p, "a second profile line:", tok);
+		if (!profile_find(tok) || strlen(tok) >= sizeof(p->profile))
+			return corrupt(p, "unknown profile", tok);
+		snprintf(p->profile, sizeof(p->profile), "%s", tok);
+		return INPUT_OK;
+	}
+	if (!policy_set(&p->scratch, tok, why, (int)sizeof(why)))
+		return corrupt(p, why, tok);
+	if (n + 1 + strlen(tok) + sizeof(p->profile) >= sizeof(p->sets))
+		return corrupt(p, "too many set lines at", tok);
+	snprintf(p->sets + n, sizeof(p->sets) - n, "+%s", tok);
+	return INPUT_OK;
+}
+
 static enum input_error parse_line(struct parser *p, char *line)
 {
 	char *save = NULL;
@@ -171,12 +209,16 @@ static enum input_error parse_line(struct parser *p, char *line)
 		return parse_thread(p, &save);
 	if (strcmp(tok, "schedule") == 0)
 		return parse_schedule(p, &save);
+	if (strcmp(tok, "profile") == 0 || strcmp(tok, "set") == 0)
+		return parse_model(p, tok, &save);
 	return parse_op(p, tok, &save);
 }
 
 enum input_error input_parse_text(const char *text, struct input *in, char *err, size_t errlen)
 {
 	struct parser p = {.in = in, .thread = -1, .err = err, .errlen = errlen};
+
+	p.scratch = profile_default()->policy;
 	char *copy = strdup(text);
 	char *line, *save = NULL;
 	enum input_error e = INPUT_OK;
@@ -199,6 +241,9 @@ enum input_error input_parse_text(const char *text, struct input *in, char *err,
 	}
 	if (e == INPUT_OK)
 		scenario_normalize(&in->scenario);
+	if (e == INPUT_OK && (p.profile[0] || p.sets[0]))
+		snprintf(in->model, sizeof(in->model), "%s%s", p.profile[0] ? p.profile : "latest",
+			 p.sets);
 	return e;
 }
 
@@ -210,10 +255,29 @@ static void print_op(const struct op *op, FILE *out)
 	fprintf(out, "  %s\n", text);
 }
 
+/* "v5.9+wp.reuse=mapcount" -> a profile line and a set line. */
+static void print_model(const char *model, FILE *out)
+{
+	const char *plus;
+
+	if (!model[0])
+		return;
+	plus = strchr(model, '+');
+	fprintf(out, "profile %.*s\n", plus ? (int)(plus - model) : (int)strlen(model), model);
+	while (plus) {
+		const char *next = strchr(plus + 1, '+');
+
+		fprintf(out, "set %.*s\n", next ? (int)(next - plus - 1) : (int)strlen(plus + 1),
+			plus + 1);
+		plus = next;
+	}
+}
+
 void input_print_text(const struct input *in, FILE *out)
 {
 	const struct scenario *sc = &in->scenario;
 
+	print_model(in->model, out);
 	for (int t = 0; t < sc->n_threads; t++) {
 		const struct scenario_thread *th = &sc->thread[t];
 

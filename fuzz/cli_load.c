@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Which model a command runs a file on (see cli.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "runner.h"
+
+/* Select the flags' model (or latest). */
+int cli_select_flags(const struct cli_options *o)
+{
+	char err[512];
+
+	if (!runner_select(o->profile ? o->profile : "latest", o->switches, o->n_switches, err,
+			   sizeof(err))) {
+		fprintf(stderr, "mmfuzz: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The model a file runs on: its own, unless --profile or --set (or
+ * MMFUZZ_PROFILE) say otherwise; then the flags win, with one warning
+ * line when they name another model. A file without a model runs on the
+ * flags' model, or latest.
+ */
+static int select_for_file(const struct cli_options *o, const struct input *in, const char *path)
+{
+	char err[512], own[INPUT_MODEL_MAX];
+
+	if (!in->model[0])
+		return cli_select_flags(o);
+	if (!runner_select_model(in->model, err, sizeof(err))) {
+		fprintf(stderr, "mmfuzz: %s: its model: %s\n", path, err);
+		return -1;
+	}
+	if (!o->model_given)
+		return 0;
+	snprintf(own, sizeof(own), "%s", runner_profile_name());
+	if (cli_select_flags(o) < 0)
+		return -1;
+	if (strcmp(own, runner_profile_name()) != 0)
+		fprintf(stderr, "mmfuzz: warning: %s names model %s; running it on %s as asked\n",
+			path, own, runner_profile_name());
+	return 0;
+}
+
+int cli_load(const struct cli_options *o, const char *path, struct input *in, uint8_t **storage)
+{
+	char err[512];
+
+	*storage = NULL;
+	if (input_load_file(path, in, storage, err, sizeof(err)) != INPUT_OK) {
+		fprintf(stderr, "mmfuzz: %s: %s\n", path, err);
+		free(*storage);
+		*storage = NULL;
+		return 2;
+	}
+	if (select_for_file(o, in, path) < 0) {
+		free(*storage);
+		*storage = NULL;
+		return 2;
+	}
+	return 0;
+}
