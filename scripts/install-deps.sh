@@ -2,7 +2,10 @@
 # Install what a fresh Debian machine lacks to build and test mmfuzz.
 # Packages by Debian name; nothing is downloaded from anywhere else.
 set -eu
-PACKAGES="clang libclang-rt-14-dev cmake ninja-build make libboost-context-dev"
+# libcjson-dev: findings/<model>/summary.json; jq checks it in the tests;
+# chromium renders the timeline page in the tests (headless).
+PACKAGES="clang libclang-rt-14-dev cmake ninja-build make libboost-context-dev libcjson-dev
+ jq chromium clang-format clang-tidy"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -15,11 +15,27 @@ target_link_libraries(test_feedback PRIVATE mmfuzz_core)
 add_test(NAME feedback COMMAND test_feedback ${CMAKE_SOURCE_DIR}/corpus)
 set_tests_properties(feedback PROPERTIES LABELS unit)
 
+add_executable(test_explain tests/model/test_explain.c)
+target_link_libraries(test_explain PRIVATE mmfuzz_core)
+add_test(NAME explain COMMAND test_explain ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(explain PROPERTIES LABELS unit)
+
+add_test(NAME minimize COMMAND ${CMAKE_SOURCE_DIR}/tests/minimize.sh $<TARGET_FILE:mmfuzz>
+         ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(minimize PROPERTIES LABELS unit TIMEOUT 600)
+
+add_test(NAME timeline COMMAND ${CMAKE_SOURCE_DIR}/tests/timeline.sh $<TARGET_FILE:mmfuzz>
+         ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(timeline PROPERTIES LABELS unit TIMEOUT 300)
+
 add_test(NAME cli COMMAND ${CMAKE_SOURCE_DIR}/tests/cli.sh $<TARGET_FILE:mmfuzz>
          ${CMAKE_SOURCE_DIR}/corpus)
 set_tests_properties(cli PROPERTIES LABELS unit)
 
 if(TARGET mmfuzz-fuzzer)
+  add_test(NAME findings COMMAND ${CMAKE_SOURCE_DIR}/tests/findings.sh ${CMAKE_BINARY_DIR}
+           ${CMAKE_SOURCE_DIR}/corpus)
+  set_tests_properties(findings PROPERTIES LABELS smoke TIMEOUT 900)
   add_test(NAME smoke COMMAND ${CMAKE_SOURCE_DIR}/tests/smoke.sh ${CMAKE_BINARY_DIR})
   set_tests_properties(smoke PROPERTIES LABELS smoke TIMEOUT 900)
 endif()
