@@ -81,6 +81,40 @@ expect 0 "no violation in 2000 random schedules" -- \
 expect 0 "no violation in 2000 random schedules" -- \
 	"$MMFUZZ" explore --runs 2000 "$TMP/nowait.mmf"
 
+# A file names its model: copied alone into an empty folder it replays its
+# violation with no flags; flags that name another model win, with a
+# warning; the name is canonical; a broken model is an input error.
+mkdir "$TMP/alone"
+{ printf 'profile v5.9\nset wp.reuse=mapcount\n'; cat "$CHILD"; } >"$TMP/model.mmf"
+expect 0 "" -- "$MMFUZZ" compile "$TMP/model.mmf" "$TMP/alone/finding.bin"
+cp "$CHILD" "$TMP/alone/plain.mmf"
+(
+	cd "$TMP/alone" || exit 2
+	expect 1 "VIOLATION fork-isolation pipe-read profile=v5.9+wp.reuse=mapcount" -- \
+		"$MMFUZZ" run finding.bin
+	expect 1 "== scenario (finding.bin), profile v5.9+wp.reuse=mapcount" -- \
+		"$MMFUZZ" replay finding.bin
+	expect 0 "warning: finding.bin names model v5.9+wp.reuse=mapcount; running it on v5.9 as" -- \
+		"$MMFUZZ" run --profile v5.9 finding.bin
+	expect 1 "profile=v5.9+wp.reuse=mapcount" -- \
+		"$MMFUZZ" run --profile v5.9+wp.reuse=mapcount finding.bin
+	expect 0 "CLEAN profile=latest" -- "$MMFUZZ" run plain.mmf
+	expect 0 "^profile v5.9" -- "$MMFUZZ" print finding.bin
+	echo "$passed $failed" >"$TMP/counts"
+)
+read -r passed failed <"$TMP/counts"
+if "$MMFUZZ" run --profile v5.9 "$TMP/alone/finding.bin" 2>&1 | grep -q "VIOLATION"; then
+	failed=$((failed + 1))
+	echo "FAIL: --profile v5.9 did not override the file's model"
+else passed=$((passed + 1)); fi
+printf '\211MMF\001\004v9.9\002\000\000' >"$TMP/badmodel.bin"
+expect 2 "its model: unknown profile 'v9.9'" -- "$MMFUZZ" run "$TMP/badmodel.bin"
+printf '\211MMF\007\000\002\000\000' >"$TMP/future.bin"
+expect 2 "unknown model header version 7" -- "$MMFUZZ" run "$TMP/future.bin"
+printf 'profile v5.7\nthread 0\n  fork\nprofile v5.8\n' >"$TMP/late.mmf"
+expect 2 "line 4: the model comes before the threads" -- "$MMFUZZ" run "$TMP/late.mmf"
+expect 2 "switch 'nope' needs a value" -- "$MMFUZZ" run --profile "v5.9+nope" "$CHILD"
+
 echo "cli: $passed passed, $failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

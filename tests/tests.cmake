@@ -5,6 +5,11 @@ target_link_libraries(test_input PRIVATE mmfuzz_core)
 add_test(NAME input COMMAND test_input)
 set_tests_properties(input PROPERTIES LABELS unit)
 
+add_executable(test_model_file tests/model/test_model_file.c)
+target_link_libraries(test_model_file PRIVATE mmfuzz_core)
+add_test(NAME model_file COMMAND test_model_file)
+set_tests_properties(model_file PROPERTIES LABELS unit)
+
 add_executable(test_regress tests/model/test_regress.c)
 target_link_libraries(test_regress PRIVATE mmfuzz_core)
 add_test(NAME regress COMMAND test_regress ${CMAKE_SOURCE_DIR}/corpus)
