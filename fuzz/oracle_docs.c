@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What each oracle means, for the end of a replay. */
+/* What each oracle means, for the end of a replay or an explanation. */
 #include <string.h>
 
 #include "oracle_docs.h"
@@ -9,7 +9,17 @@ struct oracle_doc {
 	const char *text;
 };
 
+/* One entry per oracle id the model or the scheduler can report
+ * (tests/model/test_explain.c checks the sources for ids without one). */
 static const struct oracle_doc docs[] = {
+	{"private-write",
+	 "O1 no write through a private mapping into a shared object: a store by the CPU,\n"
+	 "or a kernel write through GUP with FOLL_FORCE (/proc/pid/mem), must never land in\n"
+	 "the shared zero page or in a file's page-cache page reached through a MAP_PRIVATE\n"
+	 "mapping; such a write has to go to the process's own COW copy. Look for the GUP\n"
+	 "loop: a write fault that made the private copy, then something (MADV_DONTNEED)\n"
+	 "that zapped the copy, then a lookup that no longer asked for a writable page and\n"
+	 "found the page-cache page again (Dirty COW, CVE-2016-5195)."},
 	{"fork-isolation",
 	 "O2 fork isolation: after fork(), a write by one process to private anonymous memory\n"
 	 "must never be seen by the other, through its page tables or through a GUP reference\n"
@@ -27,10 +37,45 @@ static const struct oracle_doc docs[] = {
 	 "O4 no lost writes: a completed store must be in the page finally mapped at that\n"
 	 "address, unless the user discarded it. Look for a store that went to a page the\n"
 	 "page table no longer maps (a stale TLB entry, a copy taken before the store)."},
+	{"soft-dirty-lost",
+	 "O5 soft-dirty completeness: once a write of \"4\" to /proc/pid/clear_refs has\n"
+	 "returned, every later write to a page must make pagemap report it soft-dirty. The\n"
+	 "tracking lives in the PTE: clear_refs write-protects it so the next store faults\n"
+	 "and sets the bit. Look for a store that hit a writable TLB entry filled before\n"
+	 "clear_soft_dirty write-protected the PTE, with the flush elided or still pending\n"
+	 "when clear_refs returned: the store never faulted, so nothing set the bit."},
+	{"uffd-wp-bypass",
+	 "O6 uffd-wp completeness: while a page is write-protected with\n"
+	 "UFFDIO_WRITEPROTECT (after the call returned, and no unprotect overlapping it),\n"
+	 "no write may reach it without a write-protect fault delivered to the monitor.\n"
+	 "Look for the write that went through silently: a stale writable TLB entry of a\n"
+	 "CPU whose flush the protecting call did not wait for (change_protection that\n"
+	 "changed nothing returned while another flush was pending), or a PTE made\n"
+	 "writable (by a fault or mprotect) while its uffd-wp bit was set."},
+	{"tlb-lifetime",
+	 "O7 TLB lifetime: no CPU may keep a translation to a frame once the frame is freed\n"
+	 "(\"freed-while-cached\"), and no translation of a zapped PTE may survive the return\n"
+	 "of the call that zapped it (\"stale-after-zap\"). A zap defers its flush to\n"
+	 "tlb_finish_mmu; look for two zaps of one range where the second found nothing to\n"
+	 "batch and returned (or freed the page) before the first one's flush, leaving a\n"
+	 "CPU's entry to the old frame in place (parallel MADV_DONTNEED)."},
+	{"dirty-not-writable",
+	 "O10 dirty does not imply writable: marking a read-only PTE dirty (a FOLL_FORCE\n"
+	 "write into a PROT_READ private page sets the dirty bit on the COW copy) must never\n"
+	 "make it writable; mkdirty.c checks it. Look for the set_pte_at that installed a\n"
+	 "writable PTE in a VMA without VM_WRITE: an architecture whose pte_mkdirty also\n"
+	 "sets the write bit turns the forced write into a user-writable mapping."},
 	{"lock-discipline",
 	 "O8 lock discipline: locks balanced, never released by a thread that does not hold\n"
 	 "them, no sleeping under a spinlock, no lock held at thread exit, no deadlock (the\n"
 	 "wait-for cycle is in the report) and no livelock (step budget)."},
+	{"lock-latency",
+	 "No I/O under the mmap_lock (checked only when check.io_under_mmap_lock=yes): a\n"
+	 "page-cache fault that must read the page should drop the mmap_lock first\n"
+	 "(VM_FAULT_RETRY) and sleep without it, so that a writer (mmap, munmap, mprotect)\n"
+	 "is not held up for the length of the I/O. Look for io_schedule in a thread whose\n"
+	 "locks held include mmap_lock: usually the retried fault, when the rule allows only\n"
+	 "one retry and the second attempt may not drop the lock."},
 	{"memory-safety",
 	 "O9 memory safety of the model's metadata: no refcount or mapcount underflow, no\n"
 	 "access to a freed frame, nothing left allocated after every process exited."},
@@ -39,11 +84,25 @@ static const struct oracle_doc docs[] = {
 	 "the step named above. The input was recorded by a different build or profile."},
 };
 
+#define N_DOCS (sizeof(docs) / sizeof(docs[0]))
+
+const char *oracle_doc(const char *oracle)
+{
+	for (size_t i = 0; oracle && i < N_DOCS; i++)
+		if (strcmp(docs[i].id, oracle) == 0)
+			return docs[i].text;
+	return NULL;
+}
+
+const char *oracle_doc_id(int i)
+{
+	return i >= 0 && (size_t)i < N_DOCS ? docs[i].id : NULL;
+}
+
 void explain_oracle(const char *oracle, FILE *out)
 {
-	if (!oracle)
-		return;
-	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
-		if (strcmp(docs[i].id, oracle) == 0)
-			fprintf(out, "== what %s means\n%s\n", oracle, docs[i].text);
+	const char *text = oracle_doc(oracle);
+
+	if (text)
+		fprintf(out, "== what %s means\n%s\n", oracle, text);
 }

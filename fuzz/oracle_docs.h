@@ -6,6 +6,11 @@
 
 #include <stdio.h>
 
+/* The text for an oracle id ("fork-isolation"), or NULL if it has none. */
+const char *oracle_doc(const char *oracle);
+/* The i-th documented id, from 0; NULL past the last. */
+const char *oracle_doc_id(int i);
+
 /* "== what ORACLE means" and its text; nothing for NULL. */
 void explain_oracle(const char *oracle, FILE *out);
 

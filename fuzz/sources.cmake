@@ -1,6 +1,7 @@
 set(MMFUZZ_INPUT_SOURCES fuzz/input.c fuzz/text.c fuzz/runner.c fuzz/mutate.c
-  fuzz/race_events.c fuzz/cli_load.c fuzz/minimize.c fuzz/explain.c)
-set(MMFUZZ_CLI_SOURCES fuzz/cli.c fuzz/campaign.c fuzz/findings.c fuzz/oracle_docs.c
+  fuzz/race_events.c fuzz/cli_load.c fuzz/minimize.c fuzz/explain.c fuzz/oracle_docs.c
+  fuzz/recording.c)
+set(MMFUZZ_CLI_SOURCES fuzz/cli.c fuzz/campaign.c fuzz/findings.c
   fuzz/replay.c fuzz/timeline.c fuzz/explore.c)
 set(MMFUZZ_HARNESS_SOURCES fuzz/harness.c)
 set_source_files_properties(fuzz/campaign.c PROPERTIES
