@@ -1,10 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
+ * A campaign files what libFuzzer finds into the model's findings folder
+ * (findings.h): libFuzzer saves raw crash files into the folder's
+ * .incoming/ staging place, and the campaign replays each one there (now
+ * and then during the run, and when the fuzzer stops) and files it into
+ * its signature's folder, or into unreproducible/ if it replays clean.
+ *
+ * Signatures the folder already holds are muted in the fuzzer from the
+ * start (MMFUZZ_KNOWN), which counts their re-hits into a file
+ * (MMFUZZ_HITS): a resumed campaign looks for new bugs and still says how
+ * often it met the known ones again.
+ *
  * With one job, libFuzzer runs in-process (about twice the speed of its
- * fork mode) and stops at a finding; the campaign names it, adds its
- * signature to MMFUZZ_KNOWN so it is not reported again, and restarts on
- * the same corpus with the time left. With several jobs, libFuzzer's fork
- * mode runs them and goes on past findings by itself.
+ * fork mode) and stops at a finding; the campaign files it and restarts
+ * on the same corpus with the time left, its signature muted too. With
+ * several jobs, libFuzzer's fork mode runs them and goes on past findings
+ * by itself; the crash files it leaves are grouped by the filing.
+ *
+ * Exit status: 1 only if this run filed a signature new to the folder
+ * (among those --only admits), else 0 -- known signatures met again and
+ * files that replay clean do not count -- and 2 on an error.
  */
 #include "campaign.h"
 
@@ -12,30 +27,44 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "findings.h"
 #include "runner.h"
 
-#define PATH_LEN 4096
+#define PATH_LEN       4096
+#define TAIL_LINES     8 /* fuzzer lines kept to explain a failure */
+#define SETTLE_SECONDS 2 /* a staged file this recent may be half-written */
 
 struct campaign {
 	char fuzzer[PATH_LEN];
-	char corpus[PATH_LEN];
-	char findings[PATH_LEN];
+	char *corpus;
+	char *hits; /* MMFUZZ_HITS: <root>/.incoming/.hits */
 	char seeds[PATH_LEN];
 	int time;
 	int jobs;
 	uint64_t seed;
 	double start;
-	int round;	  /* in-process runs so far */
-	char known[1024]; /* "oracle:kind,..." found so far */
+	int round; /* fuzzer runs so far */
+	const char *only;
+	struct findings f;
+	int new_sigs;	    /* new to the folder, admitted by --only */
+	int new_hidden;	    /* new to the folder, outside --only */
+	int filed_in_round; /* files filed since the fuzzer last started */
+	int new_in_round;
+	int errors; /* files that could not be filed */
+	char tail[TAIL_LINES][512];
+	int n_tail;
 	/* Lock-latency view, from the fuzzer's "lock-latency" lines: the
 	 * current round's running figures and the sums of rounds past. */
 	unsigned long long lat_execs, lat_io, lat_wait_max;
@@ -64,6 +93,10 @@ static int mkdir_p(const char *path)
 {
 	char buf[PATH_LEN];
 
+	if (strlen(path) >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
@@ -93,6 +126,23 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		fprintf(stderr, "mmfuzz: out of memory\n");
+		exit(2);
+	}
+	return s;
+}
+
 /* The seed scenarios: $MMFUZZ_SEEDS, ./corpus/seeds, or next to the
  * source tree the binary was built from. */
 static void find_seeds(struct campaign *c)
@@ -120,7 +170,8 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Compile every text seed into the corpus directory as a binary input. */
+/* Compile every text seed into the corpus directory as a bare binary
+ * input (the fuzzer's own format: no model). */
 static int install_seeds(const struct campaign *c)
 {
 	DIR *d = opendir(c->seeds);
@@ -130,24 +181,27 @@ static int install_seeds(const struct campaign *c)
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		char src[PATH_LEN * 2], dst[PATH_LEN * 2], err[256];
+		char err[256];
+		char *src, *dst;
 		struct input in;
 		uint8_t *storage = NULL;
 
 		if (!has_suffix(e->d_name, ".mmf"))
 			continue;
-		snprintf(src, sizeof(src), "%s/%s", c->seeds, e->d_name);
+		src = xasprintf("%s/%s", c->seeds, e->d_name);
+		dst = xasprintf("%s/seed-%s.bin", c->corpus, e->d_name);
 		if (input_load_file(src, &in, &storage, err, sizeof(err)) != INPUT_OK) {
 			fprintf(stderr, "mmfuzz: skipping seed %s: %s\n", src, err);
-			free(storage);
-			continue;
+		} else {
+			in.model[0] = 0;
+			if (input_save_file(&in, dst, err, sizeof(err)))
+				n++;
+			else
+				fprintf(stderr, "mmfuzz: %s\n", err);
 		}
-		snprintf(dst, sizeof(dst), "%s/seed-%s.bin", c->corpus, e->d_name);
-		if (input_save_file(&in, dst, err, sizeof(err)))
-			n++;
-		else
-			fprintf(stderr, "mmfuzz: %s\n", err);
 		free(storage);
+		free(src);
+		free(dst);
 	}
 	closedir(d);
 	return n;
@@ -182,8 +236,6 @@ static void show_progress(const struct campaign *c, const char *line)
 	fputc('\n', stderr);
 }
 
-static void scan_findings(struct campaign *c);
-
 /* "mmfuzz: lock-latency execs N mmap-write-wait-max W io-under-mmap-lock K" */
 static void note_latency(struct campaign *c, const char *line)
 {
@@ -215,74 +267,265 @@ static void print_latency(const struct campaign *c)
 			c->lat_wait_max, c->lat_done_io + c->lat_io, execs);
 }
 
-static void watch_output(struct campaign *c, FILE *out)
+/* Does --only admit this oracle and kind? (As MMFUZZ_ONLY: a list of
+ * "oracle" or "oracle:kind".) */
+static bool admitted(const struct campaign *c, const char *oracle, const char *kind)
 {
-	char line[4096];
-	time_t last = 0;
+	size_t lo = strlen(oracle), lk = strlen(kind);
 
-	while (fgets(line, sizeof(line), out)) {
-		line[strcspn(line, "\n")] = 0;
-		note_latency(c, line);
-		if (line[0] == '#' && time(NULL) != last) {
-			last = time(NULL);
+	if (!c->only)
+		return true;
+	for (const char *p = c->only; *p; p += strcspn(p, ","), p += *p == ',') {
+		size_t n = strcspn(p, ",");
+
+		if ((n == lo && !strncmp(p, oracle, lo)) ||
+		    (n == lo + 1 + lk && !strncmp(p, oracle, lo) && p[lo] == ':' &&
+		     !strncmp(p + lo + 1, kind, lk)))
+			return true;
+	}
+	return false;
+}
+
+static void announce_new(struct campaign *c, const struct finding_sig *s)
+{
+	if (!admitted(c, s->oracle, s->kind)) {
+		c->new_hidden++;
+		return;
+	}
+	c->new_sigs++;
+	fprintf(stderr,
+		"[%6.1fs] FINDING mmfuzz: VIOLATION %s %s profile=%s\n"
+		"           filed in %s/%s/ (%s, report.txt, %s)\n",
+		now() - c->start, s->oracle, s->kind[0] ? s->kind : "-", c->f.model, c->f.root,
+		s->name, s->reproducer, s->minimized ? "minimized.mmf" : "not minimised");
+}
+
+static void file_one(struct campaign *c, const char *path)
+{
+	struct finding_sig *s;
+	char err[1024] = "";
+	enum filed how = findings_file(&c->f, path, &s, err, sizeof(err));
+
+	c->filed_in_round++;
+	switch (how) {
+	case FILED_NEW:
+		c->new_in_round++;
+		announce_new(c, s);
+		break;
+	case FILED_ERROR:
+		c->errors++;
+		fprintf(stderr, "mmfuzz: error: cannot file %s: %s\n", path, err);
+		break;
+	default: /* known again, or clean: counted, told in the summary */
+		break;
+	}
+}
+
+static bool settled(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && time(NULL) - st.st_mtime >= SETTLE_SECONDS;
+}
+
+/* File the staged crash files. While the fuzzer runs, only those old
+ * enough to be complete. A file that cannot be filed stays (and is told
+ * once: the next scans would fail on it again). */
+static int file_incoming(struct campaign *c, bool running)
+{
+	DIR *d = opendir(c->f.incoming);
+	struct dirent *e;
+	char **names = NULL;
+	int n = 0, cap = 0, filed = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "crash-", 6) != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			names = realloc(names, (size_t)cap * sizeof(*names));
+			if (!names) {
+				fprintf(stderr, "mmfuzz: out of memory\n");
+				exit(2);
+			}
+		}
+		names[n++] = xasprintf("%s/%s", c->f.incoming, e->d_name);
+	}
+	closedir(d);
+	for (int i = 0; i < n; i++) {
+		if (!running || settled(names[i])) {
+			int errors = c->errors;
+
+			file_one(c, names[i]);
+			filed += c->errors == errors;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return filed;
+}
+
+/* Re-hits of muted signatures, summed from the fuzzer's MMFUZZ_HITS lines
+ * ("oracle:kind N"), then the file goes. */
+static void collect_hits(struct campaign *c, bool this_run)
+{
+	FILE *fp = fopen(c->hits, "r");
+	char line[1024];
+
+	if (!fp)
+		return;
+	while (fgets(line, sizeof(line), fp)) {
+		char *space = strrchr(line, ' ');
+
+		if (!space)
+			continue;
+		*space = 0;
+		findings_add_hits(&c->f, line, strtoul(space + 1, NULL, 10), this_run);
+	}
+	fclose(fp);
+	unlink(c->hits);
+}
+
+static void write_summary(struct campaign *c)
+{
+	char err[1024];
+
+	if (!findings_write_summary(&c->f, err, sizeof(err))) {
+		fprintf(stderr, "mmfuzz: error: %s\n", err);
+		c->errors++;
+	}
+}
+
+static void keep_tail(struct campaign *c, const char *line)
+{
+	if (c->n_tail == TAIL_LINES) {
+		memmove(c->tail[0], c->tail[1], sizeof(c->tail[0]) * (TAIL_LINES - 1));
+		c->n_tail--;
+	}
+	snprintf(c->tail[c->n_tail++], sizeof(c->tail[0]), "%s", line);
+}
+
+static void handle_line(struct campaign *c, const char *line, time_t *last_progress)
+{
+	note_latency(c, line);
+	if (line[0] == '#') {
+		if (time(NULL) != *last_progress) {
+			*last_progress = time(NULL);
 			show_progress(c, line);
-			scan_findings(c);
+		}
+	} else {
+		keep_tail(c, line);
+	}
+}
+
+/* Read the fuzzer's output line by line; file staged crash files every
+ * second whether or not it says anything. */
+static void watch_output(struct campaign *c, int fd)
+{
+	char buf[8192];
+	size_t have = 0;
+	time_t last_progress = 0;
+	double last_scan = now();
+
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int ready = poll(&p, 1, 1000);
+		ssize_t n = 0;
+
+		if (ready > 0) {
+			n = read(fd, buf + have, sizeof(buf) - 1 - have);
+			if (n <= 0)
+				break;
+			have += (size_t)n;
+			buf[have] = 0;
+			for (char *nl; (nl = strchr(buf, '\n'));) {
+				*nl = 0;
+				handle_line(c, buf, &last_progress);
+				have -= (size_t)(nl + 1 - buf);
+				memmove(buf, nl + 1, have + 1);
+			}
+			if (have == sizeof(buf) - 1) { /* a line longer than buf */
+				handle_line(c, buf, &last_progress);
+				have = 0;
+			}
+		} else if (ready < 0 && errno != EINTR) {
+			break;
+		}
+		if (now() - last_scan >= 1) {
+			last_scan = now();
+			if (file_incoming(c, true))
+				write_summary(c);
 		}
 	}
 }
 
-static void build_argv(const struct campaign *c, char **argv, char store[][PATH_LEN + 32])
+static char **build_argv(const struct campaign *c)
 {
+	char **argv = calloc(16, sizeof(*argv));
 	int n = 0;
 	int left = c->time - (int)(now() - c->start);
 
-	argv[n++] = (char *)c->fuzzer;
-	snprintf(store[0], sizeof(store[0]), "-max_total_time=%d", left > 1 ? left : 1);
-	snprintf(store[1], sizeof(store[1]), "-artifact_prefix=%s/", c->findings);
-	snprintf(store[2], sizeof(store[2]), "-seed=%llu",
-		 (unsigned long long)c->seed + (unsigned long long)c->round);
-	snprintf(store[3], sizeof(store[3]), "-fork=%d", c->jobs);
-	for (int i = 0; i < 3; i++)
-		argv[n++] = store[i];
-	if (c->jobs > 1) {
-		argv[n++] = store[3];
-		argv[n++] = "-ignore_crashes=1";
+	if (!argv) {
+		fprintf(stderr, "mmfuzz: out of memory\n");
+		exit(2);
 	}
-	argv[n++] = "-max_len=512";
-	argv[n++] = "-timeout=10";
-	argv[n++] = "-print_final_stats=1";
-	argv[n++] = (char *)c->corpus;
+	argv[n++] = xasprintf("%s", c->fuzzer);
+	argv[n++] = xasprintf("-max_total_time=%d", left > 1 ? left : 1);
+	argv[n++] = xasprintf("-artifact_prefix=%s/", c->f.incoming);
+	argv[n++] =
+		xasprintf("-seed=%llu", (unsigned long long)c->seed + (unsigned long long)c->round);
+	if (c->jobs > 1) {
+		argv[n++] = xasprintf("-fork=%d", c->jobs);
+		argv[n++] = xasprintf("-ignore_crashes=1");
+	}
+	argv[n++] = xasprintf("-max_len=512");
+	argv[n++] = xasprintf("-timeout=10");
+	argv[n++] = xasprintf("-print_final_stats=1");
+	argv[n++] = xasprintf("%s", c->corpus);
 	argv[n] = NULL;
+	return argv;
 }
 
-static void export_profile(const struct cli_options *o, const struct campaign *c)
+/* The fuzzer's environment: the canonical model (its switches included),
+ * the filter, what to mute and where to count re-hits. */
+static void export_env(const struct campaign *c)
 {
-	char set[1024] = "";
-	size_t n = 0;
+	char *known = findings_known_keys(&c->f);
 
-	setenv("MMFUZZ_PROFILE", o->profile ? o->profile : "latest", 1);
-	for (int i = 0; i < o->n_switches && n < sizeof(set); i++)
-		n += (size_t)snprintf(set + n, sizeof(set) - n, "%s%s", i ? "," : "",
-				      o->switches[i]);
-	setenv("MMFUZZ_SET", set, 1);
-	if (o->only)
-		setenv("MMFUZZ_ONLY", o->only, 1);
-	setenv("MMFUZZ_KNOWN", c->known, 1);
+	setenv("MMFUZZ_PROFILE", runner_profile_name(), 1);
+	unsetenv("MMFUZZ_SET");
+	if (c->only)
+		setenv("MMFUZZ_ONLY", c->only, 1);
+	else
+		unsetenv("MMFUZZ_ONLY");
+	setenv("MMFUZZ_KNOWN", known, 1);
+	setenv("MMFUZZ_HITS", c->hits, 1);
+	free(known);
 }
 
-static int run_fuzzer(struct campaign *c, const struct cli_options *o)
+static void free_argv(char **argv)
 {
-	char *argv[16];
-	char store[4][PATH_LEN + 32];
+	for (int i = 0; argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static int run_fuzzer(struct campaign *c)
+{
+	char **argv = build_argv(c);
 	int fds[2], status = 0;
-	FILE *out;
 
-	build_argv(c, argv, store);
-	export_profile(o, c);
-	if (pipe(fds) < 0)
+	export_env(c);
+	if (pipe(fds) < 0) {
+		free_argv(argv);
 		return -1;
+	}
 	fuzzer_pid = fork();
 	if (fuzzer_pid == 0) {
+		/* A campaign killed outright takes its fuzzer with it. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(fds[1], 2);
 		close(fds[0]);
 		close(fds[1]);
@@ -291,129 +534,18 @@ static int run_fuzzer(struct campaign *c, const struct cli_options *o)
 		_exit(2);
 	}
 	close(fds[1]);
+	free_argv(argv);
+	if (fuzzer_pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
 	signal(SIGINT, forward_signal);
 	signal(SIGTERM, forward_signal);
-	out = fdopen(fds[0], "r");
-	watch_output(c, out);
-	fclose(out);
+	watch_output(c, fds[0]);
+	close(fds[0]);
 	waitpid(fuzzer_pid, &status, 0);
+	fuzzer_pid = 0;
 	return status;
-}
-
-/* Replay a saved input in this process to name it by its signature and
- * its "oracle:kind" key. */
-static bool finding_signature(const char *path, char *sig, size_t len, char *key, size_t keylen)
-{
-	struct input in;
-	struct exec_result r;
-	uint8_t *storage = NULL;
-	char err[256];
-	bool ok = input_load_file(path, &in, &storage, err, sizeof(err)) == INPUT_OK;
-
-	key[0] = 0;
-	if (ok) {
-		runner_execute(&in, NULL, false, NULL, &r);
-		runner_signature(&r, sig, len);
-		if (r.violation)
-			snprintf(key, keylen, "%s:%s", r.oracle, r.kind);
-	} else {
-		snprintf(sig, len, "unreadable: %s", err);
-	}
-	free(storage);
-	return ok;
-}
-
-/* Findings seen so far, grouped by signature. */
-struct finding_group {
-	char sig[256];
-	char key[160]; /* "oracle:kind" */
-	char first[PATH_LEN];
-	int count;
-};
-
-#define MAX_GROUPS 64
-#define MAX_SEEN   4096
-
-static struct finding_group groups[MAX_GROUPS];
-static int n_groups;
-static char *seen[MAX_SEEN];
-static int n_seen;
-
-static bool seen_before(const char *name)
-{
-	for (int i = 0; i < n_seen; i++)
-		if (strcmp(seen[i], name) == 0)
-			return true;
-	if (n_seen < MAX_SEEN)
-		seen[n_seen++] = strdup(name);
-	return false;
-}
-
-static void add_finding(struct campaign *c, const char *path)
-{
-	char sig[256], key[160];
-	int i;
-
-	finding_signature(path, sig, sizeof(sig), key, sizeof(key));
-	for (i = 0; i < n_groups; i++)
-		if (strcmp(groups[i].sig, sig) == 0)
-			break;
-	if (i == n_groups && n_groups < MAX_GROUPS) {
-		snprintf(groups[i].sig, sizeof(groups[i].sig), "%s", sig);
-		snprintf(groups[i].key, sizeof(groups[i].key), "%s", key);
-		snprintf(groups[i].first, sizeof(groups[i].first), "%s", path);
-		n_groups++;
-		fprintf(stderr, "[%6.1fs] FINDING %s\n           saved as %s\n", now() - c->start,
-			sig, path);
-		if (key[0]) {
-			size_t n = strlen(c->known);
-
-			snprintf(c->known + n, sizeof(c->known) - n, "%s%s", n ? "," : "", key);
-		}
-	}
-	if (i < n_groups)
-		groups[i].count++;
-}
-
-/* libFuzzer's fork mode does not echo its workers' reports: look for new
- * crash files instead, and name each by replaying it. */
-static void scan_findings(struct campaign *c)
-{
-	DIR *d = opendir(c->findings);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		char path[PATH_LEN * 2];
-
-		if (strncmp(e->d_name, "crash-", 6) != 0 || seen_before(e->d_name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", c->findings, e->d_name);
-		add_finding(c, path);
-	}
-	closedir(d);
-}
-
-static int summarize(struct campaign *c)
-{
-	int total = 0;
-
-	scan_findings(c);
-	for (int i = 0; i < n_groups; i++) {
-		if (i == 0)
-			fprintf(stderr,
-				"findings, by signature (replay: mmfuzz replay --profile %s "
-				"FILE):\n",
-				runner_profile_name());
-		fprintf(stderr, "  %s\n    %d input(s), first %s\n", groups[i].sig, groups[i].count,
-			groups[i].first);
-		total += groups[i].count;
-	}
-	if (total == 0)
-		fprintf(stderr, "no findings (%s is empty)\n", c->findings);
-	print_latency(c);
-	return total;
 }
 
 static int locate_fuzzer(struct campaign *c)
@@ -430,52 +562,197 @@ static int locate_fuzzer(struct campaign *c)
 	return -1;
 }
 
+/* ---- the summary on exit ---- */
+
+static void print_new(const struct campaign *c, const struct finding_sig *s)
+{
+	fprintf(stderr,
+		"  mmfuzz: VIOLATION %s %s profile=%s\n"
+		"    %s/%s/: %d file(s), report.txt%s",
+		s->oracle, s->kind[0] ? s->kind : "-", c->f.model, c->f.root, s->name, s->files.n,
+		s->minimized ? ", minimized.mmf" : "");
+	if (s->hits_here)
+		fprintf(stderr, "; met %lu more time(s), muted", s->hits_here);
+	fprintf(stderr, "\n    replay: mmfuzz replay %s/%s/%s\n", c->f.root, s->name,
+		s->reproducer);
+}
+
+static void print_known(const struct finding_sig *s)
+{
+	fprintf(stderr, "  %s: met %lu time(s)", s->name, s->hits_here + s->files_here);
+	if (s->files_here)
+		fprintf(stderr, " (%lu new file(s) in duplicates/)", s->files_here);
+	fputc('\n', stderr);
+}
+
+/* The signatures, in three lists: new in this run, known and met again,
+ * known and not met. Only those --only admits. */
+static void print_signatures(const struct campaign *c)
+{
+	int met = 0, not_met = 0, hidden = 0;
+
+	if (c->new_sigs)
+		fprintf(stderr, "new signatures in this run: %d\n", c->new_sigs);
+	for (int i = 0; i < c->f.n_sigs; i++) {
+		const struct finding_sig *s = &c->f.sigs[i];
+
+		if (s->new_here && admitted(c, s->oracle, s->kind))
+			print_new(c, s);
+	}
+	for (int i = 0; i < c->f.n_sigs; i++) {
+		const struct finding_sig *s = &c->f.sigs[i];
+
+		if (!admitted(c, s->oracle, s->kind))
+			hidden += !s->new_here;
+		if (s->new_here || !admitted(c, s->oracle, s->kind))
+			continue;
+		if (!s->hits_here && !s->files_here) {
+			not_met++;
+			continue;
+		}
+		if (met++ == 0)
+			fprintf(stderr, "known signatures met again (muted, not announced):\n");
+		print_known(s);
+	}
+	if (not_met)
+		fprintf(stderr, "known signatures not met in this run: %d\n", not_met);
+	if (hidden)
+		fprintf(stderr, "known signatures outside --only, not shown: %d\n", hidden);
+	if (!c->new_sigs)
+		fprintf(stderr, met ? "no new findings\n" : "no findings in this run\n");
+}
+
+/* Everything else the staging place saw, so that nothing is lost
+ * silently. */
+static void print_leftovers(const struct campaign *c)
+{
+	DIR *d = opendir(c->f.incoming);
+	struct dirent *e;
+	int other = 0;
+
+	if (c->f.clean_here)
+		fprintf(stderr,
+			"%lu file(s) replay clean: kept in %s/unreproducible/ (not counted; a "
+			"sanitizer report? run %s FILE)\n",
+			c->f.clean_here, c->f.root, c->fuzzer);
+	if (c->new_hidden)
+		fprintf(stderr, "%d new signature(s) outside --only filed (see summary.json)\n",
+			c->new_hidden);
+	if (c->errors)
+		fprintf(stderr, "%d error(s) while filing: see above\n", c->errors);
+	while (d && (e = readdir(d)))
+		other += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	if (other)
+		fprintf(stderr,
+			"%d file(s) left in %s (timeouts, OOMs or leaks: not replayed, see "
+			"them with %s FILE)\n",
+			other, c->f.incoming, c->fuzzer);
+}
+
+static void summarize(const struct campaign *c)
+{
+	print_signatures(c);
+	print_leftovers(c);
+	fprintf(stderr, "%s/summary.json: %d signature(s) in all\n", c->f.root, c->f.n_sigs);
+	print_latency(c);
+}
+
+/* Files a killed campaign left staged (or the old flat layout's) are
+ * filed first: announced if new, never replayed as a finding again. */
+static void file_leftovers(struct campaign *c)
+{
+	collect_hits(c, false);
+	file_incoming(c, false);
+	write_summary(c);
+}
+
+/* One job: restart after a round that filed something (the fuzzer stopped
+ * at it), with the new signatures muted too. Not after a time-out, ^C, or
+ * a fuzzer that failed by itself (then show why). */
+static void run_rounds(struct campaign *c)
+{
+	for (;;) {
+		int status;
+
+		c->filed_in_round = c->new_in_round = 0;
+		status = run_fuzzer(c);
+		if (status < 0) {
+			fprintf(stderr, "mmfuzz: cannot start the fuzzer: %s\n", strerror(errno));
+			c->errors++;
+			return;
+		}
+		file_incoming(c, false);
+		collect_hits(c, true);
+		write_summary(c);
+		c->round++;
+		if (status != 0 && !c->filed_in_round && !interrupted) {
+			fprintf(stderr, "mmfuzz: the fuzzer stopped (status %d); its last lines:\n",
+				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+			for (int i = 0; i < c->n_tail; i++)
+				fprintf(stderr, "    %s\n", c->tail[i]);
+		}
+		if (c->jobs > 1 || !c->filed_in_round || interrupted ||
+		    now() - c->start >= c->time - 1)
+			return;
+	}
+}
+
+static int prepare(struct campaign *c, const struct cli_options *o)
+{
+	const char *model = runner_profile_name();
+	char err[1024];
+	int seeds = 0;
+
+	if (locate_fuzzer(c) < 0)
+		return -1;
+	c->corpus = o->n_args ? xasprintf("%s", o->args[0]) : xasprintf("mmfuzz-corpus/%s", model);
+	if (mkdir_p(c->corpus) < 0) {
+		fprintf(stderr, "mmfuzz: cannot create %s: %s\n", c->corpus, strerror(errno));
+		return -1;
+	}
+	if (!findings_open(&c->f, "findings", err, sizeof(err))) {
+		fprintf(stderr, "mmfuzz: %s\n", err);
+		return -1;
+	}
+	c->hits = xasprintf("%s/.hits", c->f.incoming);
+	if (o->seeds) {
+		find_seeds(c);
+		seeds = install_seeds(c);
+	}
+	fprintf(stderr,
+		"mmfuzz: campaign on model %s for %ds, seed %llu, %d job(s)\n"
+		"        corpus %s (%d seed scenarios added)\n"
+		"        findings %s (%d known signature(s), muted)\n",
+		model, c->time, (unsigned long long)c->seed, c->jobs, c->corpus, seeds, c->f.root,
+		c->f.n_sigs);
+	return 0;
+}
+
 int campaign_run(const struct cli_options *o, const char *argv0)
 {
 	struct campaign c = {.time = o->time > 0 ? o->time : 60,
 			     .jobs = o->jobs > 0 ? o->jobs : 1,
-			     .seed = o->seed ? o->seed : (uint64_t)time(NULL)};
-	const char *profile = o->profile ? o->profile : "latest";
-	int status, seeds = 0;
+			     .seed = o->seed ? o->seed : (uint64_t)time(NULL),
+			     .only = o->only};
+	int status;
 
 	(void)argv0;
-	if (locate_fuzzer(&c) < 0)
-		return 2;
-	snprintf(c.corpus, sizeof(c.corpus), "%s", o->n_args ? o->args[0] : "mmfuzz-corpus");
-	if (!o->n_args)
-		snprintf(c.corpus + strlen(c.corpus), sizeof(c.corpus) - strlen(c.corpus), "/%s",
-			 profile);
-	snprintf(c.findings, sizeof(c.findings), "findings/%s", profile);
-	if (mkdir_p(c.corpus) < 0 || mkdir_p(c.findings) < 0) {
-		fprintf(stderr, "mmfuzz: cannot create %s or %s: %s\n", c.corpus, c.findings,
-			strerror(errno));
+	if (prepare(&c, o) < 0) {
+		findings_close(&c.f);
+		free(c.corpus);
+		free(c.hits);
 		return 2;
 	}
-	if (o->seeds) {
-		find_seeds(&c);
-		seeds = install_seeds(&c);
-	}
-	fprintf(stderr,
-		"mmfuzz: campaign on profile %s for %ds, seed %llu, %d job(s)\n"
-		"        corpus %s (%d seed scenarios added), findings %s\n",
-		runner_profile_name(), c.time, (unsigned long long)c.seed, c.jobs, c.corpus, seeds,
-		c.findings);
 	c.start = now();
-	do {
-		int before = n_groups;
-
-		status = run_fuzzer(&c, o);
-		if (status < 0) {
-			fprintf(stderr, "mmfuzz: cannot start the fuzzer\n");
-			return 2;
-		}
-		scan_findings(&c);
-		c.round++;
-		/* Restart only after a new finding (not on time-out, ^C, or a
-		 * fuzzer that failed by itself). */
-		if (n_groups == before || interrupted)
-			break;
-	} while (c.jobs == 1 && now() - c.start < c.time - 1);
+	file_leftovers(&c);
+	run_rounds(&c);
 	fprintf(stderr, "mmfuzz: campaign ended after %.1fs\n", now() - c.start);
-	return summarize(&c) ? 1 : 0;
+	summarize(&c);
+	status = c.errors ? 2 : c.new_sigs ? 1 : 0;
+	findings_close(&c.f);
+	free(c.corpus);
+	free(c.hits);
+	return status;
 }

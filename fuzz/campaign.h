@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `mmfuzz fuzz`: a campaign on top of the libFuzzer binary. It seeds the
- * corpus, runs libFuzzer in fork mode (so the campaign goes on after a
- * finding) under the chosen profile and time budget, shows progress, and
- * on exit names every finding with its signature and replay command.
+ * corpus, runs libFuzzer under the chosen model and time budget, shows
+ * progress, files every crash file into the model's findings folder (one
+ * folder per signature, findings.h), announces only signatures new to
+ * that folder, and on exit lists the new ones, the known ones met again
+ * and what replayed clean. Exit status: 1 only if this run found a new
+ * signature (that --only admits), 0 if not, 2 on an error.
  */
 #ifndef MMFUZZ_FUZZ_CAMPAIGN_H
 #define MMFUZZ_FUZZ_CAMPAIGN_H

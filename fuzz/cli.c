@@ -38,8 +38,10 @@ static int usage(const char *msg)
 	fprintf(stderr,
 		"usage: mmfuzz COMMAND [--profile NAME] [--set SWITCH=VALUE]... ARGS\n"
 		"  fuzz [--time SECONDS] [--seed N] [--jobs N] [--no-seeds] [DIR]\n"
-		"       [--only ORACLE[:KIND],...]   fuzz campaign (libFuzzer); findings go to\n"
-		"                      findings/<profile>/; --only reports just those oracles\n"
+		"       [--only ORACLE[:KIND],...]   fuzz campaign (libFuzzer): a folder per\n"
+		"                      signature in findings/<model>/ (summary.json); known\n"
+		"                      ones are muted; exit 1 only if this run found a new\n"
+		"                      signature; --only reports just those oracles\n"
 		"  run [--repeat N] FILE...   run inputs; --repeat checks they replay identically\n"
 		"  replay [--html OUT] FILE   run one input with the full kernel-level trace;\n"
 		"                      --html also writes a timeline page\n"

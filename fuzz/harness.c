@@ -8,10 +8,12 @@
  * violation (of the oracles in MMFUZZ_ONLY, if set) prints its report, whose first line
  * is the signature, and aborts so that libFuzzer saves the input.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mutate.h"
 #include "race_events.h"
@@ -68,11 +70,23 @@ static bool window_explains(const struct exec_result *r)
 
 /*
  * MMFUZZ_ONLY="oracle[:kind],...": report only these (hunting one bug).
- * MMFUZZ_KNOWN="oracle:kind,...": do not report these again (a campaign
- * restarted after a finding goes on looking for new ones).
+ * MMFUZZ_KNOWN="oracle[:kind],...": do not report these again (a campaign
+ * mutes what its findings folder already holds, and what it found since).
+ * MMFUZZ_HITS=FILE: count how often each known entry is met again, and
+ * append "ENTRY COUNT" lines to FILE (counts since the last line, so a
+ * campaign sums them, over fork-mode workers too): when a count reaches a
+ * power of two, before an abort, and at exit.
  */
-static char only_oracles[256];
-static char known_oracles[1024];
+static const char *only_oracles = "";
+
+struct known_entry {
+	char *item; /* "oracle" or "oracle:kind" */
+	unsigned long hits, written;
+};
+
+static struct known_entry *known_entries;
+static int n_known;
+static const char *hits_path;
 
 /*
  * MMFUZZ_WITH_OPS="op,...": report only programs that use all these ops.
@@ -153,11 +167,72 @@ static bool listed(const char *list, const struct exec_result *r)
 	return false;
 }
 
-static bool reported(const struct exec_result *r)
+static bool item_matches(const char *item, const struct exec_result *r)
 {
-	if (only_oracles[0] && !listed(only_oracles, r))
+	size_t n = strlen(r->oracle);
+
+	if (strncmp(item, r->oracle, n) != 0)
 		return false;
-	return !listed(known_oracles, r);
+	return item[n] == 0 || (item[n] == ':' && strcmp(item + n + 1, r->kind) == 0);
+}
+
+static struct known_entry *known_entry_of(const struct exec_result *r)
+{
+	for (int i = 0; i < n_known; i++)
+		if (item_matches(known_entries[i].item, r))
+			return &known_entries[i];
+	return NULL;
+}
+
+static void parse_known(const char *list)
+{
+	char *buf = strdup(list);
+	char *save = NULL;
+
+	if (!buf)
+		abort();
+	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		known_entries =
+			realloc(known_entries, (size_t)(n_known + 1) * sizeof(*known_entries));
+		if (!known_entries)
+			abort();
+		known_entries[n_known++] = (struct known_entry){.item = strdup(item)};
+		if (!known_entries[n_known - 1].item)
+			abort();
+	}
+	free(buf);
+}
+
+/* One write() per line: fork-mode workers append to the same file. */
+static void write_hits(void)
+{
+	int fd;
+
+	if (!hits_path)
+		return;
+	fd = open(hits_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < n_known; i++) {
+		char *line = NULL;
+		int len;
+
+		if (known_entries[i].hits == known_entries[i].written)
+			continue;
+		len = asprintf(&line, "%s %lu\n", known_entries[i].item,
+			       known_entries[i].hits - known_entries[i].written);
+		if (len > 0 && write(fd, line, (size_t)len) == len)
+			known_entries[i].written = known_entries[i].hits;
+		free(line);
+	}
+	close(fd);
+}
+
+static void note_known_hit(struct known_entry *k)
+{
+	k->hits++;
+	if ((k->hits & (k->hits - 1)) == 0)
+		write_hits();
 }
 
 /* The lock-latency view over a run: printed now and then and at exit
@@ -203,10 +278,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (set && *set) {
 		char *save = NULL;
 
+		if (strlen(set) >= sizeof(buf)) {
+			fprintf(stderr, "mmfuzz: MMFUZZ_SET is too long\n");
+			exit(2);
+		}
 		snprintf(buf, sizeof(buf), "%s", set);
-		for (char *s = strtok_r(buf, ",", &save); s && n < 16;
-		     s = strtok_r(NULL, ",", &save))
+		for (char *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+			if (n == 16) {
+				fprintf(stderr, "mmfuzz: MMFUZZ_SET: more than 16 switches\n");
+				exit(2);
+			}
 			switches[n++] = s;
+		}
 	}
 	if (!runner_select(profile && *profile ? profile : "latest", switches, n, err,
 			   sizeof(err))) {
@@ -231,12 +314,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(2);
 	}
 	if (only)
-		snprintf(only_oracles, sizeof(only_oracles), "%s", only);
+		only_oracles = only;
 	if (known)
-		snprintf(known_oracles, sizeof(known_oracles), "%s", known);
+		parse_known(known);
+	hits_path = getenv("MMFUZZ_HITS");
 	atexit(print_latency);
-	fprintf(stderr, "mmfuzz: fuzzing profile %s%s%s\n", runner_profile_name(),
-		only_oracles[0] ? ", reporting only " : "", only_oracles);
+	atexit(write_hits);
+	fprintf(stderr, "mmfuzz: fuzzing profile %s%s%s%s\n", runner_profile_name(),
+		only_oracles[0] ? ", reporting only " : "", only_oracles,
+		n_known ? ", known signatures muted" : "");
 	return 0;
 }
 
@@ -253,10 +339,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	window_opened = false;
 	runner_execute(&in, NULL, false, record_feature, &r);
 	note_latency(&r);
-	if (r.violation && reported(&r) && uses_required_ops(&in.scenario) && window_explains(&r) &&
-	    gone_when_fixed(&in)) {
+	if (r.violation && (!only_oracles[0] || listed(only_oracles, &r)) &&
+	    uses_required_ops(&in.scenario) && window_explains(&r) && gone_when_fixed(&in)) {
+		struct known_entry *k = known_entry_of(&r);
+
+		if (k) {
+			note_known_hit(k);
+			return 0;
+		}
 		runner_print_report(&r, stderr);
 		fflush(stderr);
+		write_hits();
 		abort();
 	}
 	return 0;
