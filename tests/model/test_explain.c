@@ -18,24 +18,13 @@
 #include "fuzz/minimize.h"
 #include "fuzz/oracle_docs.h"
 #include "fuzz/runner.h"
+#include "tests/model/check.h"
 
 #define MAX_PAIRS 12
 #define MAX_IDS	  64
 
 static int passed, failed;
 static const char *corpus;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);                                \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-		}                                                                                  \
-	} while (0)
 
 static bool load(const char *name, const char *model, struct input *in, uint8_t **storage)
 {
@@ -310,6 +299,5 @@ int main(int argc, char **argv)
 	test_cve();
 	test_uffd_wp();
 	test_manifest();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return CHECK_SUMMARY();
 }

@@ -14,20 +14,9 @@
 #include "fuzz/runner.h"
 #include "target/feedback.h"
 #include "scheduler/strategy.h"
+#include "tests/model/check.h"
 
 static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);                                \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-		}                                                                                  \
-	} while (0)
 
 static bool same_scenario(const struct scenario *a, const struct scenario *b)
 {
@@ -706,6 +695,5 @@ int main(void)
 	test_any_bytes();
 	test_errors();
 	test_text_roundtrip();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return CHECK_SUMMARY();
 }

@@ -12,20 +12,9 @@
 
 #include "fuzz/input.h"
 #include "fuzz/runner.h"
+#include "tests/model/check.h"
 
 static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (cond) {                                                                        \
-			passed++;                                                                  \
-		} else {                                                                           \
-			failed++;                                                                  \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);                                \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-		}                                                                                  \
-	} while (0)
 
 static const char program[] = "thread 0\n"
 			      "  write va=0 word=0\n"
@@ -184,6 +173,5 @@ int main(void)
 	test_binary_wrapper();
 	test_binary_wrapper_errors();
 	test_canonical_names();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return CHECK_SUMMARY();
 }
