@@ -41,6 +41,7 @@
 
 #include "findings.h"
 #include "runner.h"
+#include "xalloc.h"
 
 #define PATH_LEN       4096
 #define TAIL_LINES     8 /* fuzzer lines kept to explain a failure */
@@ -124,23 +125,6 @@ static bool is_dir(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		fprintf(stderr, "mmfuzz: out of memory\n");
-		exit(2);
-	}
-	return s;
 }
 
 /* The seed scenarios: $MMFUZZ_SEEDS, ./corpus/seeds, or next to the

@@ -18,41 +18,13 @@
 #include "minimize.h"
 #include "replay.h"
 #include "runner.h"
+#include "xalloc.h"
 
 #define REPORT_NAME	"report.txt"
 #define MINIMIZED_NAME	"minimized.mmf"
 #define DUPLICATES_NAME "duplicates"
 #define UNREPRO_NAME	"unreproducible"
 #define SUMMARY_NAME	"summary.json"
-
-/* Out of memory is the one error a campaign does not survive: say so
- * rather than drop a finding. */
-static void *check_alloc(void *p)
-{
-	if (!p) {
-		fprintf(stderr, "mmfuzz: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	return check_alloc(strdup(s));
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return check_alloc(n < 0 ? NULL : s);
-}
 
 static void list_add(struct str_list *l, const char *s)
 {
