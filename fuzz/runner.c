@@ -45,7 +45,7 @@ static bool canonical_name(const struct profile *p, const char *const *switches,
 			continue;
 		if (!policy_set(&alone, switches[i], err, (int)errlen))
 			return false;
-		if (memcmp(&alone, &p->policy, sizeof(alone)) != 0 && n_kept < MAX_MODEL_SWITCHES)
+		if (!policy_same(&alone, &p->policy) && n_kept < MAX_MODEL_SWITCHES)
 			kept[n_kept++] = switches[i];
 	}
 	qsort(kept, (size_t)n_kept, sizeof(kept[0]), compare_strings);

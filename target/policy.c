@@ -329,6 +329,14 @@ bool policy_set(struct mm_policy *p, const char *assignment, char *err, int errl
 	return false;
 }
 
+bool policy_same(const struct mm_policy *a, const struct mm_policy *b)
+{
+	for (int i = 0; i < NR_SWITCHES; i++)
+		if (switch_get(a, &switches[i]) != switch_get(b, &switches[i]))
+			return false;
+	return true;
+}
+
 bool policy_check(const struct mm_policy *p, char *err, int errlen)
 {
 	if (p->ro_pin_unshare && !p->anon_exclusive) {

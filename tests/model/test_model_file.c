@@ -79,6 +79,7 @@ static bool save_and_load(const struct input *in, struct input *out, uint8_t **s
 	int fd = mkstemp(path);
 	bool ok;
 
+	*storage = NULL;
 	if (fd < 0)
 		return false;
 	close(fd);
@@ -99,7 +100,11 @@ static void test_binary_wrapper(void)
 
 	parse(program, &in, err, sizeof(err));
 	snprintf(in.model, sizeof(in.model), "v5.7");
-	CHECK(save_and_load(&in, &back, &storage), "save and load");
+	if (!save_and_load(&in, &back, &storage)) {
+		CHECK(false, "save and load");
+		free(storage);
+		return;
+	}
 	CHECK(strcmp(back.model, "v5.7") == 0 && storage[0] == 0x89 && storage[1] == 'M',
 	      "wrapped: model '%s'", back.model);
 	CHECK(memcmp(&back.scenario, &in.scenario, sizeof(in.scenario)) == 0 &&
@@ -109,6 +114,7 @@ static void test_binary_wrapper(void)
 	n = input_encode(&back, bare, sizeof(bare));
 	CHECK(n > 0 && bare[0] == INPUT_VERSION, "input_encode stays bare");
 	free(storage);
+	storage = NULL;
 	in.model[0] = 0;
 	CHECK(save_and_load(&in, &back, &storage) && back.model[0] == 0 &&
 		      storage[0] == INPUT_VERSION,
