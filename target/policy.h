@@ -134,9 +134,9 @@ bool policy_set(struct mm_policy *p, const char *assignment, char *err, int errl
 bool policy_check(const struct mm_policy *p, char *err, int errlen);
 /* Print every switch of p, one per line, with its value. */
 void policy_print(const struct mm_policy *p, const char *indent, void (*out)(const char *line));
-/* Only the switches where p differs from base. */
 /* Do a and b set every switch alike? */
 bool policy_same(const struct mm_policy *a, const struct mm_policy *b);
+/* Only the switches where p differs from base. */
 void policy_print_diff(const struct mm_policy *p, const struct mm_policy *base, const char *indent,
 		       void (*out)(const char *line));
 /* The list of switch names and their values, for `mmfuzz profiles`. */
