@@ -32,7 +32,7 @@ struct critical_pair {
 	 * file's own replay (`mmfuzz replay`). */
 	uint64_t before_step, after_step;
 	int before_thread, after_thread;
-	char before[192], after[192]; /* kernel words: thread, op, function, object */
+	char before[320], after[320]; /* kernel words: thread, op, function, object */
 	char reversed[96];	      /* the verdict with B before A: "clean", or another */
 	/* How the reversal is built, for explain_reverse(): positions in the
 	 * searched order, which thread moves, and whether the program's

@@ -281,12 +281,26 @@ static void view_line(struct tlb_view *v, const struct trace_line *l, int idx)
 		view_change(v, p, va, NO_FRAME, false, idx);
 }
 
-/* ", through a stale TLB entry (...)" for a TLB hit through one. */
+/* The thread's op at line idx: "vmsplice va=0" (or "exit P1"). */
+static const char *op_of(const struct recording *rec, const struct trace_line *l)
+{
+	const char *op;
+
+	if (l->op < 0)
+		return "starting";
+	op = rec->lines[l->op].text;
+	return skip_prefix(op, "op ") ? op + 3 : op;
+}
+
+/* ", through a stale TLB entry (...)" for a TLB hit through one: when it
+ * was filled, and which op changed its PTE without a flush since (the
+ * view drops an entry at every flush that covers it). */
 static void stale_note(const struct recording *rec, int idx, char *buf, size_t len)
 {
 	static struct tlb_view v;
 	const struct trace_line *l = &rec->lines[idx];
 	const struct tlb_fill *f;
+	const struct trace_line *change;
 	int p, va;
 
 	buf[0] = '\0';
@@ -300,27 +314,18 @@ static void stale_note(const struct recording *rec, int idx, char *buf, size_t l
 	f = &v.fill[l->tid][p][va];
 	if (!f->line || !f->stale)
 		return;
+	change = &rec->lines[f->stale - 1];
 	snprintf(buf, len,
-		 ", through a stale TLB entry (filled at step %u, PTE changed at step %u)",
-		 rec->lines[f->line - 1].step, rec->lines[f->stale - 1].step);
-}
-
-/* The thread's op at line idx: "vmsplice va=0" (or "exit P1"). */
-static const char *op_of(const struct recording *rec, const struct trace_line *l)
-{
-	const char *op;
-
-	if (l->op < 0)
-		return "starting";
-	op = rec->lines[l->op].text;
-	return skip_prefix(op, "op ") ? op + 3 : op;
+		 ", through a stale TLB entry (filled at step %u; %s %s changed the PTE at step "
+		 "%u, its TLB flush still deferred)",
+		 rec->lines[f->line - 1].step, change->who, op_of(rec, change), change->step);
 }
 
 /* "T1 vmsplice va=0: folio_try_get frame 1: refcount 2" */
 void recording_describe_line(const struct recording *rec, int idx, char *buf, size_t len)
 {
 	const struct trace_line *l = &rec->lines[idx];
-	char stale[128];
+	char stale[192];
 
 	if (skip_prefix(l->text, "op ")) {
 		snprintf(buf, len, "%s %s: starts", l->who, op_of(rec, l));
