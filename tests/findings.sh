@@ -20,13 +20,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 unset MMFUZZ_PROFILE
 export MMFUZZ_SEEDS="$CORPUS/seeds"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
+. "$(dirname "$0")/lib.sh"
 # check WHAT COMMAND...: the command must succeed
 check() {
 	what=$1
@@ -191,6 +185,4 @@ fi
 check "5: no unfiled crash files" no_strays "$V57"
 check "5: summary.json agrees with the folders" agrees "$V57"
 
-echo "findings: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish findings

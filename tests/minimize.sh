@@ -10,14 +10,7 @@ CORPUS=$2
 REGRESS=$CORPUS/regress
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
+. "$(dirname "$0")/lib.sh"
 
 # The op lines of any input file (the text format indents them by two).
 ops() { "$MMFUZZ" print "$1" 2>/dev/null | grep -c '^  '; }
@@ -147,6 +140,4 @@ expect 2 "needs exactly one FILE" -- "$MMFUZZ" minimize
 expect 2 "unknown profile 'v9.9'" -- "$MMFUZZ" minimize --profile v9.9 "$CHILD"
 expect 2 "" -- "$MMFUZZ" minimize --profile v5.7 -o "$TMP/no/such/dir.mmf" "$CHILD"
 
-echo "minimize: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish minimize

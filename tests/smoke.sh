@@ -9,13 +9,7 @@ set -u
 B=$1
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
+. "$(dirname "$0")/lib.sh"
 
 mkdir -p "$TMP/corpus" "$TMP/findings"
 MMFUZZ_PROFILE=v5.7 MMFUZZ_ONLY=fork-isolation "$B/mmfuzz-fuzzer" -seed=1 -runs=2000000 \
@@ -49,6 +43,4 @@ else
 	tail -20 "$TMP/latest.log"
 fi
 
-echo "smoke: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish smoke

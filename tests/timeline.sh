@@ -10,18 +10,9 @@ MMFUZZ=$1
 CORPUS=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 CHROMIUM=${CHROMIUM:-chromium}
 
-pass() {
-	passed=$((passed + 1))
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
 
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
 check() {
@@ -156,5 +147,4 @@ check "clean: rendered all $lines rows" test "$(rendered events "$TMP/clean.dom"
 check "unwritable: exit 2" test $? -eq 2
 check "unwritable: says why" grep -q "cannot write .*x.html: No such file or directory" "$TMP/err"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish timeline
