@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the shell tests: count checks, say what failed, and end with
 # the line CI reads. Source it, then call pass/ok and fail, and finish.
 passed=0
