@@ -251,23 +251,10 @@ static void print_latency(const struct campaign *c)
 			c->lat_wait_max, c->lat_done_io + c->lat_io, execs);
 }
 
-/* Does --only admit this oracle and kind? (As MMFUZZ_ONLY: a list of
- * "oracle" or "oracle:kind".) */
+/* Does --only admit this oracle and kind? */
 static bool admitted(const struct campaign *c, const char *oracle, const char *kind)
 {
-	size_t lo = strlen(oracle), lk = strlen(kind);
-
-	if (!c->only)
-		return true;
-	for (const char *p = c->only; *p; p += strcspn(p, ","), p += *p == ',') {
-		size_t n = strcspn(p, ",");
-
-		if ((n == lo && !strncmp(p, oracle, lo)) ||
-		    (n == lo + 1 + lk && !strncmp(p, oracle, lo) && p[lo] == ':' &&
-		     !strncmp(p + lo + 1, kind, lk)))
-			return true;
-	}
-	return false;
+	return !c->only || runner_listed(c->only, oracle, kind);
 }
 
 static void announce_new(struct campaign *c, const struct finding_sig *s)
@@ -329,11 +316,7 @@ static int file_incoming(struct campaign *c, bool running)
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
-			names = realloc(names, (size_t)cap * sizeof(*names));
-			if (!names) {
-				fprintf(stderr, "mmfuzz: out of memory\n");
-				exit(2);
-			}
+			names = check_alloc(realloc(names, (size_t)cap * sizeof(*names)));
 		}
 		names[n++] = xasprintf("%s/%s", c->f.incoming, e->d_name);
 	}
@@ -447,14 +430,10 @@ static void watch_output(struct campaign *c, int fd)
 
 static char **build_argv(const struct campaign *c)
 {
-	char **argv = calloc(16, sizeof(*argv));
+	char **argv = check_alloc(calloc(16, sizeof(*argv)));
 	int n = 0;
 	int left = c->time - (int)(now() - c->start);
 
-	if (!argv) {
-		fprintf(stderr, "mmfuzz: out of memory\n");
-		exit(2);
-	}
 	argv[n++] = xasprintf("%s", c->fuzzer);
 	argv[n++] = xasprintf("-max_total_time=%d", left > 1 ? left : 1);
 	argv[n++] = xasprintf("-artifact_prefix=%s/", c->f.incoming);

@@ -151,35 +151,10 @@ static bool gone_when_fixed(const struct input *in)
 	return !r.violation;
 }
 
-static bool listed(const char *list, const struct exec_result *r)
-{
-	char item[160];
-	const char *p;
-
-	snprintf(item, sizeof(item), "%s:%s", r->oracle, r->kind);
-	for (p = list; *p; p += strcspn(p, ","), p += *p == ',') {
-		size_t n = strcspn(p, ",");
-
-		if ((n == strlen(r->oracle) && !strncmp(p, r->oracle, n)) ||
-		    (n == strlen(item) && !strncmp(p, item, n)))
-			return true;
-	}
-	return false;
-}
-
-static bool item_matches(const char *item, const struct exec_result *r)
-{
-	size_t n = strlen(r->oracle);
-
-	if (strncmp(item, r->oracle, n) != 0)
-		return false;
-	return item[n] == 0 || (item[n] == ':' && strcmp(item + n + 1, r->kind) == 0);
-}
-
 static struct known_entry *known_entry_of(const struct exec_result *r)
 {
 	for (int i = 0; i < n_known; i++)
-		if (item_matches(known_entries[i].item, r))
+		if (runner_listed(known_entries[i].item, r->oracle, r->kind))
 			return &known_entries[i];
 	return NULL;
 }
@@ -339,7 +314,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	window_opened = false;
 	runner_execute(&in, NULL, false, record_feature, &r);
 	note_latency(&r);
-	if (r.violation && (!only_oracles[0] || listed(only_oracles, &r)) &&
+	if (r.violation && (!only_oracles[0] || runner_listed(only_oracles, r.oracle, r.kind)) &&
 	    uses_required_ops(&in.scenario) && window_explains(&r) && gone_when_fixed(&in)) {
 		struct known_entry *k = known_entry_of(&r);
 

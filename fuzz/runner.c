@@ -131,6 +131,26 @@ void runner_execute(const struct input *in, struct strategy *strategy, bool reco
 	mm_execute(&in->scenario, &opt, out);
 }
 
+/* Does the entry "oracle" or "oracle:kind" (len bytes at item) name this
+ * violation? */
+static bool entry_matches(const char *item, size_t len, const char *oracle, const char *kind)
+{
+	size_t n = strlen(oracle);
+
+	if (len < n || strncmp(item, oracle, n) != 0)
+		return false;
+	return len == n || (item[n] == ':' && len - n - 1 == strlen(kind) &&
+			    strncmp(item + n + 1, kind, len - n - 1) == 0);
+}
+
+bool runner_listed(const char *list, const char *oracle, const char *kind)
+{
+	for (const char *p = list; *p; p += strcspn(p, ","), p += *p == ',')
+		if (entry_matches(p, strcspn(p, ","), oracle, kind))
+			return true;
+	return false;
+}
+
 void runner_signature(const struct exec_result *r, char *buf, size_t len)
 {
 	if (!r->violation)

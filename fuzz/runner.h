@@ -30,6 +30,9 @@ const char *runner_profile_name(void);
 void runner_execute(const struct input *in, struct strategy *strategy, bool record,
 		    void (*feature_hook)(uint32_t), struct exec_result *out);
 
+/* Does the list "oracle[:kind],..." (MMFUZZ_ONLY, --only, MMFUZZ_KNOWN)
+ * name this oracle and kind? An entry without a kind names every kind. */
+bool runner_listed(const char *list, const char *oracle, const char *kind);
 /* "mmfuzz: VIOLATION <oracle> <kind> profile=<name>" or "mmfuzz: CLEAN ..." */
 void runner_signature(const struct exec_result *r, char *buf, size_t len);
 /* The signature line, then the report and the profile's switches. */
