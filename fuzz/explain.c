@@ -663,38 +663,27 @@ static void print_value_flow(const struct recording *rec, FILE *out)
 	}
 }
 
-int explain_run(const struct cli_options *o)
+int explain_print(const struct input *in, const char *name, FILE *out)
 {
-	struct explanation *e;
-	struct input in;
-	uint8_t *storage = NULL;
+	struct explanation *e = explanation_new();
 	char err[256], sig[256];
 	int status;
 
-	if (o->n_args != 1) {
-		fprintf(stderr, "mmfuzz: explain needs exactly one FILE\n");
-		return 2;
-	}
-	if (cli_load(o, o->args[0], &in, &storage) != 0)
-		return 2;
-	e = explanation_new();
-	if (!e || !explain(e, &in, err, sizeof(err))) {
-		fprintf(stderr, "mmfuzz: %s: %s\n", o->args[0], e ? err : "out of memory");
+	if (!e || !explain(e, in, err, sizeof(err))) {
+		fprintf(stderr, "mmfuzz: %s: %s\n", name, e ? err : "out of memory");
 		explanation_free(e);
-		free(storage);
 		return 2;
 	}
 	runner_signature(&e->rec.r, sig, sizeof(sig));
-	printf("%s\n", sig);
+	fprintf(out, "%s\n", sig);
 	status = e->rec.r.violation ? 1 : 0;
 	if (status) {
-		print_pairs(e, stdout);
-		print_value_flow(&e->rec, stdout);
-		explain_oracle(e->rec.r.oracle, stdout);
+		print_pairs(e, out);
+		print_value_flow(&e->rec, out);
+		explain_oracle(e->rec.r.oracle, out);
 	} else {
-		printf("nothing to explain: CLEAN\n");
+		fprintf(out, "nothing to explain: CLEAN\n");
 	}
 	explanation_free(e);
-	free(storage);
 	return status;
 }

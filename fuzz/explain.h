@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli.h"
 #include "input.h"
 #include "target/execute.h"
 
@@ -50,9 +49,9 @@ int explain_pairs(const struct input *in, struct critical_pair *pairs, int max);
  * order kept as far as the threads allow); the verdict goes to r. */
 void explain_reverse(const struct input *in, const struct critical_pair *p, struct exec_result *r);
 
-/* `mmfuzz explain FILE`: the signature, the critical orderings, the value
+/* The signature, the critical orderings, the value
  * flow the oracle judged and what the oracle means. Exit 1 on a
  * violation, 0 (with "nothing to explain") on a clean run, 2 on errors. */
-int explain_run(const struct cli_options *o);
+int explain_print(const struct input *in, const char *name, FILE *out);
 
 #endif

@@ -1097,44 +1097,12 @@ static void with_commas(unsigned long n, char *buf, size_t len)
 	buf[k] = '\0';
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* OUT ending in .mmf gets the text format, anything else the binary. */
-static bool save_result(const struct input *in, const char *path)
-{
-	char err[512];
-	FILE *f;
-
-	if (!ends_with(path, ".mmf")) {
-		if (input_save_file(in, path, err, sizeof(err)))
-			return true;
-		fprintf(stderr, "mmfuzz: %s\n", err);
-		return false;
-	}
-	f = fopen(path, "w");
-	if (!f) {
-		perror(path);
-		return false;
-	}
-	input_print_text(in, f);
-	if (fclose(f) != 0) {
-		perror(path);
-		return false;
-	}
-	return true;
-}
-
-static void print_summary(const struct minimize_stats *st)
+void minimize_print_summary(const struct minimize_stats *st, FILE *out)
 {
 	char runs[32];
 
 	with_commas(st->executions, runs, sizeof(runs));
-	fprintf(stderr,
+	fprintf(out,
 		"minimize: %s %s on %s: threads %d -> %d, ops %d -> %d, preemptions %d -> %d, "
 		"steps %llu -> %llu (%s runs%s)\n",
 		st->oracle, st->kind[0] ? st->kind : "-", runner_profile_name(), st->threads_before,
@@ -1142,40 +1110,4 @@ static void print_summary(const struct minimize_stats *st)
 		st->preemptions_after, (unsigned long long)st->steps_before,
 		(unsigned long long)st->steps_after, runs,
 		st->exhausted ? ", stopped at the --runs bound" : "");
-}
-
-int minimize_run(const struct cli_options *o)
-{
-	static struct input in, out;
-	struct minimize_stats st;
-	uint8_t *storage = NULL;
-	int status = 1;
-
-	if (o->n_args != 1) {
-		fprintf(stderr, "mmfuzz: minimize needs exactly one FILE (see mmfuzz --help)\n");
-		return 2;
-	}
-	if (o->runs < 0) {
-		fprintf(stderr, "mmfuzz: --runs needs a positive count\n");
-		return 2;
-	}
-	if (cli_load(o, o->args[0], &in, &storage) != 0)
-		return 2;
-	if (!minimize_input(&in, &out, o->runs ? (unsigned long)o->runs : MINIMIZE_DEFAULT_RUNS,
-			    &st)) {
-		fprintf(stderr, "minimize: %s runs clean on %s: nothing to minimise\n", o->args[0],
-			runner_profile_name());
-		free(storage);
-		return 0;
-	}
-	snprintf(out.model, sizeof(out.model), "%s", runner_profile_name());
-	if (o->out) {
-		if (!save_result(&out, o->out))
-			status = 2;
-	} else {
-		input_print_text(&out, stdout);
-	}
-	print_summary(&st);
-	free(storage);
-	return status;
 }

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli.h"
+#include <stdio.h>
 #include "input.h"
 
 /* What `mmfuzz minimize` runs at most when --runs does not say. */
@@ -46,7 +46,7 @@ int schedule_preemptions(const struct input *in);
 /* Ops in a program, over all its threads. */
 int scenario_op_count(const struct scenario *sc);
 
-/* `mmfuzz minimize [-o OUT] [--runs N] FILE` */
-int minimize_run(const struct cli_options *o);
+/* One line: the signature, and each measure before -> after. */
+void minimize_print_summary(const struct minimize_stats *st, FILE *out);
 
 #endif

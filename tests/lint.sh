@@ -6,7 +6,7 @@ set -u
 SRC=$1
 B=$2
 cd "$SRC" || exit 2
-FILES=$(git ls-files '*.c' '*.h' 2>/dev/null || find scheduler target fuzz tests bench -name '*.[ch]')
+FILES=$(git ls-files '*.c' '*.h' 2>/dev/null || find scheduler target fuzz cli tests bench -name '*.[ch]')
 failed=0
 passed=0
 if command -v clang-format >/dev/null; then

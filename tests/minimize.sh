@@ -136,7 +136,7 @@ expect() {
 }
 expect 0 "runs clean on latest: nothing to minimise" -- "$MMFUZZ" minimize "$CHILD"
 expect 2 "cannot open" -- "$MMFUZZ" minimize "$TMP/missing"
-expect 2 "needs exactly one FILE" -- "$MMFUZZ" minimize
+expect 2 "wrong number of operands" -- "$MMFUZZ" minimize
 expect 2 "unknown profile 'v9.9'" -- "$MMFUZZ" minimize --profile v9.9 "$CHILD"
 expect 2 "" -- "$MMFUZZ" minimize --profile v5.7 -o "$TMP/no/such/dir.mmf" "$CHILD"
 

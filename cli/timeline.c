@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
-#include "oracle_docs.h"
-#include "runner.h"
+#include "fuzz/explain.h"
+#include "fuzz/oracle_docs.h"
+#include "fuzz/runner.h"
 #include "scheduler/trace.h"
 #include "xalloc.h"
 

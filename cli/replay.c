@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 #include "replay.h"
 
-#include "oracle_docs.h"
-#include "runner.h"
+#include <stdlib.h>
+
+#include "commands.h"
+#include "timeline.h"
+
+#include "fuzz/oracle_docs.h"
+#include "fuzz/runner.h"
 #include "scheduler/trace.h"
 
 int replay_print(const struct input *in, const char *name, FILE *out)
@@ -21,4 +26,22 @@ int replay_print(const struct input *in, const char *name, FILE *out)
 	runner_print_report(&r, out);
 	explain_oracle(r.violation ? r.oracle : NULL, out);
 	return r.violation ? 1 : 0;
+}
+
+int cmd_replay(const struct cli_options *o)
+{
+	struct input in;
+	uint8_t *storage = NULL;
+	char err[512];
+	int status;
+
+	if (cli_load(o, o->args[0], &in, &storage) != 0)
+		return 2;
+	status = replay_print(&in, o->args[0], stdout);
+	if (o->html && !timeline_write_html(&in, o->html, err, sizeof(err))) {
+		fprintf(stderr, "mmfuzz: %s\n", err);
+		status = 2;
+	}
+	free(storage);
+	return status;
 }

@@ -21,7 +21,6 @@
  * (among those --only admits), else 0 -- known signatures met again and
  * files that replay clean do not count -- and 2 on an error.
  */
-#include "campaign.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -39,8 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "findings.h"
-#include "runner.h"
+#include "fuzz/runner.h"
 #include "xalloc.h"
 
 #define PATH_LEN       4096
@@ -693,15 +693,14 @@ static int prepare(struct campaign *c, const struct cli_options *o)
 	return 0;
 }
 
-int campaign_run(const struct cli_options *o, const char *argv0)
+int cmd_fuzz(const struct cli_options *o)
 {
-	struct campaign c = {.time = o->time > 0 ? o->time : 60,
-			     .jobs = o->jobs > 0 ? o->jobs : 1,
-			     .seed = o->seed ? o->seed : (uint64_t)time(NULL),
+	struct campaign c = {.time = o->time > 0 ? (int)o->time : 60,
+			     .jobs = o->jobs > 0 ? (int)o->jobs : 1,
+			     .seed = o->seed_given ? o->seed : (uint64_t)time(NULL),
 			     .only = o->only};
 	int status;
 
-	(void)argv0;
 	if (prepare(&c, o) < 0) {
 		findings_close(&c.f);
 		free(c.corpus);

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "input.h"
+#include "fuzz/input.h"
 
 /* Run `in` on the selected model with the trace on, printing to out.
  * `name` titles the report. Returns 1 on a violation, else 0. */

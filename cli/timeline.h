@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "input.h"
+#include "fuzz/input.h"
 
 /* Run `in` on the selected model and write a self-contained HTML page of
  * its execution to path. false + err if it cannot be written. */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-#include "explore.h"
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner.h"
+#include "commands.h"
+#include "fuzz/runner.h"
 #include "scheduler/strategy.h"
 
 #define SCHEDULE_PAIRS 24
@@ -25,33 +26,29 @@ static size_t random_schedule(uint64_t *rng, uint8_t *out)
 	return n;
 }
 
-int explore_run(const struct cli_options *o)
+int cmd_explore(const struct cli_options *o)
 {
 	struct input in;
 	uint8_t *storage = NULL, schedule[2 * SCHEDULE_PAIRS];
-	uint64_t rng = o->seed ? o->seed : 1;
-	long runs = o->runs > 0 ? o->runs : 10000;
+	uint64_t seed = o->seed_given ? o->seed : 1, rng = seed;
+	uint64_t runs = o->runs_given ? o->runs : 10000;
 	char err[512], sig[256];
 	int status;
 	struct exec_result r;
 
-	if (o->n_args != 1) {
-		fprintf(stderr, "mmfuzz: explore needs one FILE\n");
-		return 2;
-	}
 	status = cli_load(o, o->args[0], &in, &storage);
 	if (status != 0)
 		return status;
 	/* What it saves runs on this model anywhere. */
 	snprintf(in.model, sizeof(in.model), "%s", runner_profile_name());
-	for (long i = 0; i < runs; i++) {
+	for (uint64_t i = 0; i < runs; i++) {
 		in.schedule_len = random_schedule(&rng, schedule);
 		in.schedule = schedule;
 		runner_execute(&in, NULL, false, NULL, &r);
 		if (!r.violation)
 			continue;
 		runner_signature(&r, sig, sizeof(sig));
-		printf("%s: %s after %ld schedules\n", o->args[0], sig, i + 1);
+		printf("%s: %s after %llu schedules\n", o->args[0], sig, (unsigned long long)i + 1);
 		runner_print_report(&r, stdout);
 		if (o->out && !input_save_file(&in, o->out, err, sizeof(err)))
 			fprintf(stderr, "mmfuzz: %s\n", err);
@@ -61,8 +58,8 @@ int explore_run(const struct cli_options *o)
 		free(storage);
 		return 1;
 	}
-	printf("%s: no violation in %ld random schedules (seed %llu) on %s\n", o->args[0], runs,
-	       (unsigned long long)(o->seed ? o->seed : 1), runner_profile_name());
+	printf("%s: no violation in %llu random schedules (seed %llu) on %s\n", o->args[0],
+	       (unsigned long long)runs, (unsigned long long)seed, runner_profile_name());
 	free(storage);
 	return 0;
 }

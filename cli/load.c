@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Which model a command runs a file on (see cli.h). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "runner.h"
+#include "fuzz/runner.h"
 
 /* Select the flags' model (or latest). */
 int cli_select_flags(const struct cli_options *o)
@@ -63,4 +64,29 @@ int cli_load(const struct cli_options *o, const char *path, struct input *in, ui
 		return 2;
 	}
 	return 0;
+}
+
+FILE *cli_open_out(const char *path)
+{
+	FILE *f;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "mmfuzz: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+bool cli_close_out(FILE *f, const char *path)
+{
+	bool ok = !ferror(f);
+
+	if (f == stdout)
+		ok = fflush(f) == 0 && ok;
+	else
+		ok = fclose(f) == 0 && ok;
+	if (!ok)
+		fprintf(stderr, "mmfuzz: %s: write error\n", path);
+	return ok;
 }

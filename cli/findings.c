@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "minimize.h"
+#include "fuzz/minimize.h"
 #include "replay.h"
-#include "runner.h"
+#include "fuzz/runner.h"
 #include "xalloc.h"
 
 #define REPORT_NAME	"report.txt"

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mmfuzz command line: `mmfuzz COMMAND [OPTIONS] [OPERANDS]`. The
+ * table below names each command, the options it takes and its help;
+ * options.c parses them, the command's own file does the work.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+int main(int argc, char **argv);
+
+#define MODEL_NOTE                                                                                 \
+	"A file that names its model (a `profile` line, or a saved finding) runs on it;\n"         \
+	"--profile/--set override it with a warning. Files without one run on latest.\n"
+
+static const struct cli_command commands[] = {
+	{"fuzz", cmd_fuzz,
+	 OPT_MODEL | OPT_TIME | OPT_RUNS | OPT_SEED | OPT_JOBS | OPT_NO_SEEDS | OPT_ONLY, 0, 1,
+	 "[--time SECONDS | --runs N] [--seed N] [--jobs N] [--no-seeds] [--only LIST] [DIR]",
+	 "a fuzz campaign (libFuzzer) on one model, resumable",
+	 "A fuzz campaign on one model. The corpus is DIR (default\n"
+	 "mmfuzz-corpus/<model>); findings go to findings/<model>/, one folder per\n"
+	 "signature (summary.json). Known signatures are muted; a resumed campaign\n"
+	 "looks for new ones. Progress goes to stderr, the summary to stdout.\n"
+	 "  --time SECONDS      stop after this long (default 60)\n"
+	 "  --runs N            stop after N executions (with one job)\n"
+	 "  --seed N            the engine's seed (default: from the clock, printed)\n"
+	 "  --jobs N            fuzzers in parallel (libFuzzer fork mode)\n"
+	 "  --no-seeds          start from an empty corpus, not corpus/seeds\n"
+	 "  --only ORACLE[:KIND],...  report only these oracles\n"},
+	{"smoke", cmd_smoke, OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_JUNIT | OPT_JSON, 0, 64,
+	 "[--runs N] [--seed N] [--junit FILE] [--json FILE] [PATH...]",
+	 "a deterministic, count-budgeted check for CI (JUnit, JSON)",
+	 "A CI smoke run: replays the regression manifest and the seed scenarios\n"
+	 "(or the files and folders given), then explores each scenario with N\n"
+	 "schedules from each strategy, from fixed seeds. The same output on\n"
+	 "every run and machine.\n"
+	 "  --runs N            schedules per scenario and strategy\n"
+	 "  --seed N            the strategies' base seed (default 1)\n"
+	 "  --junit FILE        JUnit XML results (- for stdout)\n"
+	 "  --json FILE         JSON results (- for stdout)\n"},
+	{"run", cmd_run, OPT_MODEL | OPT_REPEAT, 1, 1 << 20, "[--repeat N] FILE...",
+	 "run inputs and print each verdict",
+	 "Run each FILE (- for stdin) and print its verdict.\n"
+	 "  --repeat N          run each N times; all must give the same trace\n"},
+	{"replay", cmd_replay, OPT_MODEL | OPT_HTML, 1, 1, "[--html OUT] FILE",
+	 "one input with the full kernel-level trace",
+	 "Run FILE with the full kernel-level trace, the verdict and what the\n"
+	 "violated oracle means.\n"
+	 "  --html OUT          also write a self-contained timeline page\n"},
+	{"minimize", cmd_minimize, OPT_MODEL | OPT_OUT | OPT_RUNS, 1, 1, "[-o OUT] [--runs N] FILE",
+	 "the smallest program and schedule with the same violation",
+	 "The smallest program and schedule with FILE's violation (same oracle and\n"
+	 "kind on the same model). Text on stdout unless -o.\n"
+	 "  -o, --out OUT       save it (OUT.mmf: text, other names: binary; - stdout)\n"
+	 "  --runs N            at most N model runs (default 200000)\n"},
+	{"explain", cmd_explain, OPT_MODEL, 1, 1, "FILE",
+	 "the orderings a violation depends on, in kernel steps",
+	 "The orderings FILE's violation depends on, the values the oracle judged\n"
+	 "and what the oracle means.\n"},
+	{"explore", cmd_explore, OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_OUT, 1, 1,
+	 "[--runs N] [--seed N] [-o OUT] FILE", "random schedules of one scenario's program",
+	 "Run FILE's program under random schedules until one violates an oracle.\n"
+	 "  --runs N            schedules to try (default 10000)\n"
+	 "  --seed N            the schedules' seed (default 1)\n"
+	 "  -o, --out OUT       save the violating input (- for stdout)\n"},
+	{"profiles", cmd_profiles, 0, 0, 0, "",
+	 "the profiles, their switches and the bugs they recreate",
+	 "List the profiles, their switches and the bugs they recreate.\n"},
+	{"compile", cmd_compile, OPT_MODEL, 2, 2, "TEXT OUT", "a text scenario -> a binary input",
+	 "Compile a text scenario into a binary input (- for stdin or stdout).\n"},
+	{"print", cmd_print, OPT_MODEL, 1, 1, "FILE", "any input -> the text format",
+	 "Print any input (text or binary, - for stdin) in the text format.\n"},
+	{"stats", cmd_stats, OPT_SVG, 0, 1, "[--svg OUT] [DIR]",
+	 "a campaign's statistics over time; --svg plots them",
+	 "Print a campaign's statistics (DIR: its corpus folder, default\n"
+	 "mmfuzz-corpus/latest); --svg plots features, exec/s and findings over time.\n"
+	 "  --svg OUT           write the plot (- for stdout)\n"},
+	{"corpus", cmd_corpus, OPT_MODEL, 1, 2, "merge [DIR]",
+	 "corpus hygiene: merge keeps the inputs that add coverage",
+	 "merge: keep only the inputs of DIR (default mmfuzz-corpus/<model>) that\n"
+	 "add coverage (libFuzzer -merge=1); the others are removed.\n"},
+};
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "usage: mmfuzz COMMAND [OPTIONS] [OPERANDS]   (mmfuzz COMMAND --help)\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, MODEL_NOTE
+		"exit status: 0 clean, 1 violation, 2 usage, input or other error;\n"
+		"  3 run --repeat: not identical; 130/143 fuzz ended by SIGINT/SIGTERM;\n"
+		"  66 the TSan build (mmfuzz-tsan) found a data race in the model\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options o;
+	const char *cmd;
+	int status;
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		print_usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		cli_print_version();
+		return EXIT_CLEAN;
+	}
+	status = cli_parse(cmd, argc - 1, argv + 1, &o);
+	if (status != 0)
+		return status > 0 ? EXIT_CLEAN : EXIT_USAGE;
+	o.argv0 = argv[0];
+	return cli_command_find(cmd)->run(&o);
+}
