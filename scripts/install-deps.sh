@@ -3,9 +3,10 @@
 # Packages by Debian name; nothing is downloaded from anywhere else.
 set -eu
 # libcjson-dev: findings/<model>/summary.json; jq checks it in the tests;
-# chromium renders the timeline page in the tests (headless).
+# chromium renders the timeline page in the tests (headless);
+# libxml2-dev writes smoke's JUnit XML, libxml2-utils (xmllint) checks it.
 PACKAGES="clang libclang-rt-14-dev cmake ninja-build make libboost-context-dev libcjson-dev
- jq chromium clang-format clang-tidy"
+ jq chromium clang-format clang-tidy libxml2-dev libxml2-utils"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -56,3 +56,21 @@ if(TARGET mmfuzz-tsan)
            $<TARGET_FILE:mmfuzz-tsan> ${CMAKE_SOURCE_DIR}/corpus)
   set_tests_properties(tsan_mutant PROPERTIES LABELS sanitize)
 endif()
+
+# `mmfuzz smoke`: latest must be clean, each era profile must show its
+# catalogued bugs, and the results are deterministic (JUnit, JSON).
+add_test(NAME ci_smoke COMMAND ${CMAKE_SOURCE_DIR}/tests/ci_smoke.sh $<TARGET_FILE:mmfuzz>
+         ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(ci_smoke PROPERTIES LABELS smoke TIMEOUT 900)
+
+if(TARGET mmfuzz-fuzzer)
+  # Campaigns: --runs, --seed reproducibility, stats, corpus merge, signals.
+  add_test(NAME campaign COMMAND ${CMAKE_SOURCE_DIR}/tests/campaign.sh ${CMAKE_BINARY_DIR}
+           ${CMAKE_SOURCE_DIR}/corpus)
+  set_tests_properties(campaign PROPERTIES LABELS smoke TIMEOUT 900)
+endif()
+
+# The docs and the lint tell the truth: links stay inside the repository,
+# lint fails when its tools are missing.
+add_test(NAME docs COMMAND ${CMAKE_SOURCE_DIR}/tests/docs.sh ${CMAKE_SOURCE_DIR})
+set_tests_properties(docs PROPERTIES LABELS unit)

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "campaign: not written yet"
+exit 1

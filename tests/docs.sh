@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "docs: not written yet"
+exit 1
