@@ -6,8 +6,7 @@ MMFUZZ=$1
 CORPUS=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/lib.sh"
 
 # expect STATUS GREP-PATTERN -- COMMAND...
 expect() {
@@ -115,6 +114,49 @@ printf 'profile v5.7\nthread 0\n  fork\nprofile v5.8\n' >"$TMP/late.mmf"
 expect 2 "line 4: the model comes before the threads" -- "$MMFUZZ" run "$TMP/late.mmf"
 expect 2 "switch 'nope' needs a value" -- "$MMFUZZ" run --profile "v5.9+nope" "$CHILD"
 
-echo "cli: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+# The command line behaves like the tools it sits beside: getopt_long,
+# per-command help on stdout, numbers checked, options a command does not
+# take refused. Each line was accepted or mis-parsed before.
+# on_stdout STATUS PATTERN -- COMMAND...: like expect, on stdout alone.
+on_stdout() {
+	want=$1 pattern=$2
+	shift 3
+	"$@" >"$TMP/out" 2>/dev/null
+	got=$?
+	if [ "$got" -eq "$want" ] && grep -q -- "$pattern" "$TMP/out"; then pass; else
+		fail "$* -> exit $got (want $want), stdout lacks '$pattern'"
+	fi
+}
+expect 1 "VIOLATION fork-isolation" -- "$MMFUZZ" run --profile=v5.7 "$CHILD"
+on_stdout 0 "usage: mmfuzz fuzz" -- "$MMFUZZ" fuzz --help
+on_stdout 0 "usage: mmfuzz smoke" -- "$MMFUZZ" smoke -h
+on_stdout 0 "^mmfuzz [0-9]" -- "$MMFUZZ" --version
+on_stdout 0 "130 ended by SIGINT, 143 ended by SIGTERM" -- "$MMFUZZ" fuzz --help
+on_stdout 0 "3 a file did not replay identically" -- "$MMFUZZ" run --help
+on_stdout 0 "66 the TSan build" -- "$MMFUZZ" --help
+expect 2 "--time: 'abc' is not a non-negative whole number" -- "$MMFUZZ" fuzz --time abc
+expect 2 "--time: 0 is out of range" -- "$MMFUZZ" fuzz --time 0
+expect 2 "--jobs: '-4' is not" -- "$MMFUZZ" fuzz --jobs -4
+expect 2 "--seed: '-1' is not" -- "$MMFUZZ" fuzz --seed -1
+expect 2 "--seed: 18446744073709551616 is out of range" -- \
+	"$MMFUZZ" explore --seed 18446744073709551616 "$CHILD"
+expect 2 "--runs: 'abc' is not" -- "$MMFUZZ" explore --runs abc "$CHILD"
+expect 2 "--runs: '10x' is not" -- "$MMFUZZ" explore --runs=10x "$CHILD"
+expect 2 "--repeat: 0 is out of range" -- "$MMFUZZ" run --repeat 0 "$CHILD"
+expect 2 "--only: no oracle 'nonsense-oracle'" -- "$MMFUZZ" fuzz --only nonsense-oracle
+expect 2 "--time does not apply to print" -- "$MMFUZZ" print --time 5 "$CHILD"
+expect 2 "--jobs does not apply to run" -- "$MMFUZZ" run --jobs 3 "$CHILD"
+expect 2 "--profile needs a value" -- "$MMFUZZ" run "$CHILD" --profile
+expect 2 "wrong number of operands" -- "$MMFUZZ" print "$CHILD" "$CHILD"
+# --seed 0 is a seed, not "no seed": it draws other schedules than seed 1.
+"$MMFUZZ" explore --runs 3000 --seed 0 "$TMP/nowait.mmf" --profile v5.7 >"$TMP/s0" 2>&1
+"$MMFUZZ" explore --runs 3000 --seed 1 "$TMP/nowait.mmf" --profile v5.7 >"$TMP/s1" 2>&1
+if grep -q "after" "$TMP/s0" && ! cmp -s "$TMP/s0" "$TMP/s1"; then pass; else
+	fail "explore --seed 0 ran like --seed 1"
+fi
+# "--" ends the options: a file named like an option can be run.
+cp "$CHILD" "$TMP/--odd.mmf"
+(cd "$TMP" && expect 0 "CLEAN" -- "$MMFUZZ" run -- --odd.mmf && echo "$passed $failed" >"$TMP/counts")
+read -r passed failed <"$TMP/counts"
+
+finish cli

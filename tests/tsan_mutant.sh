@@ -31,5 +31,17 @@ for p in v5.10 latest; do
 		passed=$((passed + 1))
 	fi
 done
+# Without halt_on_error the run goes on: its line must not say only CLEAN,
+# and the exit status is TSan's 66.
+TSAN_OPTIONS=exitcode=66 "$TSAN_BIN" run --profile clear-refs-no-upgrade "$SCN" >"${TMPDIR:-/tmp}/tsan.$$" 2>/dev/null
+status=$?
+if [ "$status" -eq 66 ] && grep -q "DATA RACE: ThreadSanitizer reported 1 race" "${TMPDIR:-/tmp}/tsan.$$"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL: the race is not the run's verdict (exit $status):"
+	cat "${TMPDIR:-/tmp}/tsan.$$"
+fi
+rm -f "${TMPDIR:-/tmp}/tsan.$$"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
