@@ -2,7 +2,8 @@
 # It depends on fuzz/, never the other way.
 set(MMFUZZ_CLI_SOURCES cli/main.c cli/options.c cli/load.c cli/run.c cli/replay.c
   cli/convert.c cli/profiles.c cli/minimize.c cli/explain.c cli/explore.c
-  cli/campaign.c cli/findings.c cli/timeline.c cli/xalloc.c
+  cli/campaign.c cli/findings.c cli/timeline.c cli/timeline_trace.c cli/timeline_geometry.c
+  cli/xalloc.c
   cli/sanitizer.c cli/smoke.c cli/stats.c cli/corpus.c)
 set_source_files_properties(cli/campaign.c PROPERTIES
   COMPILE_DEFINITIONS "MMFUZZ_SOURCE_DIR=\"${CMAKE_SOURCE_DIR}\"")
