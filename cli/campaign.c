@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A campaign files what libFuzzer finds into the model's findings folder
- * (findings.h): libFuzzer saves raw crash files into the folder's
- * .incoming/ staging place, and the campaign replays each one there (now
- * and then during the run, and when the fuzzer stops) and files it into
- * its signature's folder, or into unreproducible/ if it replays clean.
+ * `mmfuzz fuzz`: a campaign runs libFuzzer (mmfuzz-fuzzer) on one model
+ * and files what it finds into the model's findings folder
+ * (campaign_filing.c, findings.h).
  *
  * Signatures the folder already holds are muted in the fuzzer from the
  * start (MMFUZZ_KNOWN), which counts their re-hits into a file
@@ -13,66 +11,58 @@
  *
  * With one job, libFuzzer runs in-process (about twice the speed of its
  * fork mode) and stops at a finding; the campaign files it and restarts
- * on the same corpus with the time left, its signature muted too. With
- * several jobs, libFuzzer's fork mode runs them and goes on past findings
- * by itself; the crash files it leaves are grouped by the filing.
+ * on the same corpus with what is left of the budget, its signature
+ * muted too, and the next round's seed derived from --seed and the
+ * round's number. With several jobs, libFuzzer's fork mode runs them and
+ * goes on past findings by itself.
+ *
+ * The budget: --runs N passes -runs (what is left of N) to each round, so
+ * that the executions add up to N exactly with one job (fork mode stops
+ * after the job that crossed N). --time is the campaign's own deadline:
+ * libFuzzer's -max_total_time counts whole seconds from its own start
+ * (it stops once more than T whole seconds have passed: up to T + 1, and
+ * every restart after a finding began a new count), so the campaign
+ * interrupts the fuzzer itself when the time is up, and -max_total_time
+ * is only a backstop.
+ *
+ * Progress goes to stderr once a second, with executions counted over
+ * every round; the same figures go to the corpus folder's statistics
+ * (stats_file.h). The summary goes to stdout (campaign_report.c).
  *
  * Exit status: 1 only if this run filed a signature new to the folder
  * (among those --only admits), else 0 -- known signatures met again and
- * files that replay clean do not count -- and 2 on an error.
+ * files that replay clean do not count; 2 on an error, or if the fuzzer
+ * failed to start or died; 130 and 143 when SIGINT or SIGTERM ended the
+ * campaign (after filing what it found and printing the summary).
  */
 
 #include <dirent.h>
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "campaign.h"
 #include "commands.h"
-#include "findings.h"
 #include "fuzz/runner.h"
 #include "xalloc.h"
 
-#define PATH_LEN       4096
-#define TAIL_LINES     8 /* fuzzer lines kept to explain a failure */
-#define SETTLE_SECONDS 2 /* a staged file this recent may be half-written */
+#define DEFAULT_SECONDS	  60
+#define KILL_GRACE	  5.0 /* after SIGINT, before SIGKILL */
+#define TICK		  1.0 /* progress, statistics and filing, in seconds */
+#define MIN_ROUND_SECONDS 0.2 /* less left than this: no new round */
+#define BACKSTOP_SECONDS  2   /* -max_total_time beyond the deadline */
+#define FUZZER_MAX_LEN	  512
+#define FUZZER_TIMEOUT	  10
 
-struct campaign {
-	char fuzzer[PATH_LEN];
-	char *corpus;
-	char *hits; /* MMFUZZ_HITS: <root>/.incoming/.hits */
-	char seeds[PATH_LEN];
-	int time;
-	int jobs;
-	uint64_t seed;
-	double start;
-	int round; /* fuzzer runs so far */
-	const char *only;
-	struct findings f;
-	int new_sigs;	    /* new to the folder, admitted by --only */
-	int new_hidden;	    /* new to the folder, outside --only */
-	int filed_in_round; /* files filed since the fuzzer last started */
-	int new_in_round;
-	int errors; /* files that could not be filed */
-	char tail[TAIL_LINES][512];
-	int n_tail;
-	/* Lock-latency view, from the fuzzer's "lock-latency" lines: the
-	 * current round's running figures and the sums of rounds past. */
-	unsigned long long lat_execs, lat_io, lat_wait_max;
-	unsigned long long lat_done_execs, lat_done_io;
-};
-
-static double now(void)
+double campaign_now(void)
 {
 	struct timespec ts;
 
@@ -80,19 +70,43 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static volatile pid_t fuzzer_pid;
-static volatile sig_atomic_t interrupted;
-
-static void forward_signal(int sig)
+uint64_t campaign_execs(const struct campaign *c)
 {
-	interrupted = 1;
-	if (fuzzer_pid > 0)
-		kill(fuzzer_pid, sig);
+	uint64_t round = c->now.execs > c->harness_execs ? c->now.execs : c->harness_execs;
+
+	return c->done_execs + round;
 }
+
+/* ---- signals: SIGINT and SIGTERM end the campaign, not the process ---- */
+
+static volatile pid_t fuzzer_pid;
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	if (!stop_signal)
+		stop_signal = sig;
+	if (fuzzer_pid > 0)
+		kill(-fuzzer_pid, sig);
+	/* A second one ends the campaign at once (staged files are filed
+	 * by the next campaign). */
+	signal(sig, SIG_DFL);
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* ---- the corpus and its seeds ---- */
 
 static int mkdir_p(const char *path)
 {
-	char buf[PATH_LEN];
+	char buf[CAMPAIGN_PATH_LEN];
 
 	if (strlen(path) >= sizeof(buf)) {
 		errno = ENAMETOOLONG;
@@ -108,16 +122,6 @@ static int mkdir_p(const char *path)
 		*p = '/';
 	}
 	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static const char *exe_dir(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-
-	if (n <= 0)
-		return ".";
-	buf[n] = 0;
-	return dirname(buf);
 }
 
 static bool is_dir(const char *path)
@@ -154,6 +158,29 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+static bool install_seed(const struct campaign *c, const char *name)
+{
+	char err[256];
+	char *src = xasprintf("%s/%s", c->seeds, name);
+	char *dst = xasprintf("%s/seed-%s.bin", c->corpus, name);
+	struct input in;
+	uint8_t *storage = NULL;
+	bool ok = false;
+
+	if (input_load_file(src, &in, &storage, err, sizeof(err)) != INPUT_OK) {
+		fprintf(stderr, "mmfuzz: skipping seed %s: %s\n", src, err);
+	} else {
+		in.model[0] = 0;
+		ok = input_save_file(&in, dst, err, sizeof(err));
+		if (!ok)
+			fprintf(stderr, "mmfuzz: %s\n", err);
+	}
+	free(storage);
+	free(src);
+	free(dst);
+	return ok;
+}
+
 /* Compile every text seed into the corpus directory as a bare binary
  * input (the fuzzer's own format: no model). */
 static int install_seeds(const struct campaign *c)
@@ -162,65 +189,61 @@ static int install_seeds(const struct campaign *c)
 	struct dirent *e;
 	int n = 0;
 
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char err[256];
-		char *src, *dst;
-		struct input in;
-		uint8_t *storage = NULL;
-
-		if (!has_suffix(e->d_name, ".mmf"))
-			continue;
-		src = xasprintf("%s/%s", c->seeds, e->d_name);
-		dst = xasprintf("%s/seed-%s.bin", c->corpus, e->d_name);
-		if (input_load_file(src, &in, &storage, err, sizeof(err)) != INPUT_OK) {
-			fprintf(stderr, "mmfuzz: skipping seed %s: %s\n", src, err);
-		} else {
-			in.model[0] = 0;
-			if (input_save_file(&in, dst, err, sizeof(err)))
-				n++;
-			else
-				fprintf(stderr, "mmfuzz: %s\n", err);
-		}
-		free(storage);
-		free(src);
-		free(dst);
-	}
-	closedir(d);
+	while (d && (e = readdir(d)))
+		if (has_suffix(e->d_name, ".mmf"))
+			n += install_seed(c, e->d_name);
+	if (d)
+		closedir(d);
 	return n;
 }
 
-static const char *field(const char *line, const char *key)
-{
-	const char *p = strstr(line, key);
+/* ---- progress and statistics ---- */
 
-	return p ? p + strlen(key) : NULL;
+static const char *stats_status(const struct campaign *c, bool running)
+{
+	if (running)
+		return "running";
+	if (c->end == END_SIGNAL)
+		return "interrupted";
+	return c->end == END_FAILED || c->end == END_CANNOT_RUN ? "failed" : "done";
 }
 
-/* Turn libFuzzer's status lines into one progress line of ours. */
-static void show_progress(const struct campaign *c, const char *line)
+/* A sample now: one row of statistics and, while the fuzzer runs, one
+ * progress line on stderr. */
+static void take_sample(struct campaign *c, bool running)
 {
-	const char *execs = line[0] == '#' ? line + 1 : NULL;
-	const char *corp = field(line, "corp: ");
-	const char *ft = field(line, "ft: ");
-	/* "exec/s: N" in a plain run, "exec/s N" in fork mode. */
-	const char *rate =
-		field(line, "exec/s: ") ? field(line, "exec/s: ") : field(line, "exec/s ");
-	const char *crash = field(line, "oom/timeout/crash: ");
-	int ooms, timeouts, crashes;
+	struct stats_sample s = {.time = campaign_now() - c->start,
+				 .execs = campaign_execs(c),
+				 .corpus = c->now.corpus,
+				 .features = c->now.features,
+				 .coverage = c->now.coverage,
+				 .findings = (uint64_t)c->new_sigs};
+	struct stats_header h = {.model = c->f.model,
+				 .seed = c->seed,
+				 .jobs = c->jobs,
+				 .rounds = c->round + running,
+				 .findings_total = (uint64_t)c->f.n_sigs,
+				 .status = stats_status(c, running)};
+	double dt = s.time - c->last_sample.time;
 
-	if (!execs || !rate)
-		return;
-	fprintf(stderr, "[%6.1fs] execs %-10lld %6lld exec/s  corpus %-5d features %-6d",
-		now() - c->start, atoll(execs), atoll(rate), corp ? atoi(corp) : 0,
-		ft ? atoi(ft) : 0);
-	if (crash && sscanf(crash, "%d/%d/%d", &ooms, &timeouts, &crashes) == 3)
-		fprintf(stderr, "  crashes %d", crashes);
+	s.exec_s = dt >= TICK / 2 && s.execs >= c->last_sample.execs
+			   ? (double)(s.execs - c->last_sample.execs) / dt
+			   : c->last_sample.exec_s;
+	stats_record(&c->stats, &s, &h);
+	c->last_sample = s;
+	if (!running)
+		return; /* the summary says the rest */
+	fprintf(stderr,
+		"[%6.1fs] execs %-10llu %6.0f exec/s  corpus %-5llu features %-6llu findings %llu",
+		s.time, (unsigned long long)s.execs, s.exec_s, (unsigned long long)s.corpus,
+		(unsigned long long)s.features, (unsigned long long)s.findings);
+	if (c->round)
+		fprintf(stderr, "  round %d", c->round + 1);
 	fputc('\n', stderr);
 }
 
-/* "mmfuzz: lock-latency execs N mmap-write-wait-max W io-under-mmap-lock K" */
+/* "mmfuzz: lock-latency execs N mmap-write-wait-max W io-under-mmap-lock K":
+ * the harness's running figures for this round. */
 static void note_latency(struct campaign *c, const char *line)
 {
 	unsigned long long execs, wait, io;
@@ -230,242 +253,150 @@ static void note_latency(struct campaign *c, const char *line)
 		   "io-under-mmap-lock %llu",
 		   &execs, &wait, &io) != 3)
 		return;
-	if (execs < c->lat_execs) { /* a new round counts from zero */
-		c->lat_done_execs += c->lat_execs;
-		c->lat_done_io += c->lat_io;
-	}
 	c->lat_execs = execs;
 	c->lat_io = io;
 	if (wait > c->lat_wait_max)
 		c->lat_wait_max = wait;
-}
-
-static void print_latency(const struct campaign *c)
-{
-	unsigned long long execs = c->lat_done_execs + c->lat_execs;
-
-	if (execs)
-		fprintf(stderr,
-			"lock latency: longest wait for an mmap_lock in write mode %llu steps; "
-			"I/O slept under an mmap_lock in %llu of %llu executions\n",
-			c->lat_wait_max, c->lat_done_io + c->lat_io, execs);
-}
-
-/* Does --only admit this oracle and kind? */
-static bool admitted(const struct campaign *c, const char *oracle, const char *kind)
-{
-	return !c->only || runner_listed(c->only, oracle, kind);
-}
-
-static void announce_new(struct campaign *c, const struct finding_sig *s)
-{
-	if (!admitted(c, s->oracle, s->kind)) {
-		c->new_hidden++;
-		return;
-	}
-	c->new_sigs++;
-	fprintf(stderr,
-		"[%6.1fs] FINDING mmfuzz: VIOLATION %s %s profile=%s\n"
-		"           filed in %s/%s/ (%s, report.txt, %s)\n",
-		now() - c->start, s->oracle, s->kind[0] ? s->kind : "-", c->f.model, c->f.root,
-		s->name, s->reproducer, s->minimized ? "minimized.mmf" : "not minimised");
-}
-
-static void file_one(struct campaign *c, const char *path)
-{
-	struct finding_sig *s;
-	char err[1024] = "";
-	enum filed how = findings_file(&c->f, path, &s, err, sizeof(err));
-
-	c->filed_in_round++;
-	switch (how) {
-	case FILED_NEW:
-		c->new_in_round++;
-		announce_new(c, s);
-		break;
-	case FILED_ERROR:
-		c->errors++;
-		fprintf(stderr, "mmfuzz: error: cannot file %s: %s\n", path, err);
-		break;
-	default: /* known again, or clean: counted, told in the summary */
-		break;
-	}
-}
-
-static bool settled(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && time(NULL) - st.st_mtime >= SETTLE_SECONDS;
-}
-
-/* File the staged crash files. While the fuzzer runs, only those old
- * enough to be complete. A file that cannot be filed stays (and is told
- * once: the next scans would fail on it again). */
-static int file_incoming(struct campaign *c, bool running)
-{
-	DIR *d = opendir(c->f.incoming);
-	struct dirent *e;
-	char **names = NULL;
-	int n = 0, cap = 0, filed = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, "crash-", 6) != 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 16;
-			names = check_alloc(realloc(names, (size_t)cap * sizeof(*names)));
-		}
-		names[n++] = xasprintf("%s/%s", c->f.incoming, e->d_name);
-	}
-	closedir(d);
-	for (int i = 0; i < n; i++) {
-		if (!running || settled(names[i])) {
-			int errors = c->errors;
-
-			file_one(c, names[i]);
-			filed += c->errors == errors;
-		}
-		free(names[i]);
-	}
-	free(names);
-	return filed;
-}
-
-/* Re-hits of muted signatures, summed from the fuzzer's MMFUZZ_HITS lines
- * ("oracle:kind N"), then the file goes. */
-static void collect_hits(struct campaign *c, bool this_run)
-{
-	FILE *fp = fopen(c->hits, "r");
-	char line[1024];
-
-	if (!fp)
-		return;
-	while (fgets(line, sizeof(line), fp)) {
-		char *space = strrchr(line, ' ');
-
-		if (!space)
-			continue;
-		*space = 0;
-		findings_add_hits(&c->f, line, strtoul(space + 1, NULL, 10), this_run);
-	}
-	fclose(fp);
-	unlink(c->hits);
-}
-
-static void write_summary(struct campaign *c)
-{
-	char err[1024];
-
-	if (!findings_write_summary(&c->f, err, sizeof(err))) {
-		fprintf(stderr, "mmfuzz: error: %s\n", err);
-		c->errors++;
-	}
+	if (c->jobs == 1)
+		c->harness_execs = execs;
 }
 
 static void keep_tail(struct campaign *c, const char *line)
 {
-	if (c->n_tail == TAIL_LINES) {
-		memmove(c->tail[0], c->tail[1], sizeof(c->tail[0]) * (TAIL_LINES - 1));
+	if (c->n_tail == CAMPAIGN_TAIL_LINES) {
+		memmove(c->tail[0], c->tail[1], sizeof(c->tail[0]) * (CAMPAIGN_TAIL_LINES - 1));
 		c->n_tail--;
 	}
 	snprintf(c->tail[c->n_tail++], sizeof(c->tail[0]), "%s", line);
 }
 
-static void handle_line(struct campaign *c, const char *line, time_t *last_progress)
+static void handle_line(struct campaign *c, const char *line)
 {
 	note_latency(c, line);
-	if (line[0] == '#') {
-		if (time(NULL) != *last_progress) {
-			*last_progress = time(NULL);
-			show_progress(c, line);
-		}
-	} else {
+	if (!libfuzzer_parse_line(line, &c->now) && strncmp(line, "mmfuzz: lock-latency", 20) != 0)
 		keep_tail(c, line);
-	}
 }
 
-/* Read the fuzzer's output line by line; file staged crash files every
- * second whether or not it says anything. */
-static void watch_output(struct campaign *c, int fd)
-{
+/* ---- one round: one run of libFuzzer ---- */
+
+struct round {
+	pid_t pid;
+	int fd;
 	char buf[8192];
-	size_t have = 0;
-	time_t last_progress = 0;
-	double last_scan = now();
+	size_t have;
+	bool deadline_sent;
+	double kill_at;
+};
 
-	for (;;) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int ready = poll(&p, 1, 1000);
-		ssize_t n = 0;
+/* When the next sample is due: a second after the last, over rounds. */
+static double next_tick(const struct campaign *c)
+{
+	return c->start + c->last_sample.time + TICK;
+}
 
-		if (ready > 0) {
-			n = read(fd, buf + have, sizeof(buf) - 1 - have);
-			if (n <= 0)
-				break;
-			have += (size_t)n;
-			buf[have] = 0;
-			for (char *nl; (nl = strchr(buf, '\n'));) {
-				*nl = 0;
-				handle_line(c, buf, &last_progress);
-				have -= (size_t)(nl + 1 - buf);
-				memmove(buf, nl + 1, have + 1);
-			}
-			if (have == sizeof(buf) - 1) { /* a line longer than buf */
-				handle_line(c, buf, &last_progress);
-				have = 0;
-			}
-		} else if (ready < 0 && errno != EINTR) {
+static void read_output(struct campaign *c, struct round *r, bool *eof)
+{
+	ssize_t n = read(r->fd, r->buf + r->have, sizeof(r->buf) - 1 - r->have);
+
+	if (n <= 0) {
+		*eof = n == 0 || errno != EINTR;
+		return;
+	}
+	r->have += (size_t)n;
+	r->buf[r->have] = 0;
+	for (char *nl; (nl = strchr(r->buf, '\n'));) {
+		*nl = 0;
+		handle_line(c, r->buf);
+		r->have -= (size_t)(nl + 1 - r->buf);
+		memmove(r->buf, nl + 1, r->have + 1);
+	}
+	if (r->have == sizeof(r->buf) - 1) { /* a line longer than buf */
+		handle_line(c, r->buf);
+		r->have = 0;
+	}
+}
+
+/* How long poll may wait: until the next tick or the deadline. */
+static int wait_ms(const struct campaign *c, const struct round *r, double t)
+{
+	double until = next_tick(c) - t;
+
+	if (c->time > 0 && !r->deadline_sent && c->deadline - t < until)
+		until = c->deadline - t;
+	return until > 0 ? (int)ceil(until * 1000) : 0;
+}
+
+/* The time is up: interrupt the fuzzer (it prints its final stats), and
+ * kill it if it does not go. */
+static void enforce_deadline(struct campaign *c, struct round *r, double t)
+{
+	if (c->time > 0 && !r->deadline_sent && t >= c->deadline) {
+		r->deadline_sent = true;
+		r->kill_at = t + KILL_GRACE;
+		kill(-r->pid, SIGINT);
+	} else if (r->deadline_sent && t >= r->kill_at) {
+		kill(-r->pid, SIGKILL);
+		r->kill_at = t + KILL_GRACE;
+	}
+}
+
+static void watch(struct campaign *c, struct round *r)
+{
+	bool eof = false;
+
+	while (!eof) {
+		struct pollfd p = {.fd = r->fd, .events = POLLIN};
+		double t = campaign_now();
+		int ready = poll(&p, 1, wait_ms(c, r, t));
+
+		if (ready > 0)
+			read_output(c, r, &eof);
+		else if (ready < 0 && errno != EINTR)
 			break;
-		}
-		if (now() - last_scan >= 1) {
-			last_scan = now();
-			if (file_incoming(c, true))
-				write_summary(c);
+		t = campaign_now();
+		enforce_deadline(c, r, t);
+		if (t >= next_tick(c)) {
+			if (campaign_file_incoming(c, true))
+				campaign_write_summary(c);
+			take_sample(c, true);
 		}
 	}
 }
 
-static char **build_argv(const struct campaign *c)
+static void add_arg(char **argv, int *n, char *arg)
 {
-	char **argv = check_alloc(calloc(16, sizeof(*argv)));
+	argv[(*n)++] = arg;
+	argv[*n] = NULL;
+}
+
+static char **round_argv(const struct campaign *c)
+{
+	char **argv = check_alloc(calloc(20, sizeof(*argv)));
 	int n = 0;
-	int left = c->time - (int)(now() - c->start);
 
-	argv[n++] = xasprintf("%s", c->fuzzer);
-	argv[n++] = xasprintf("-max_total_time=%d", left > 1 ? left : 1);
-	argv[n++] = xasprintf("-artifact_prefix=%s/", c->f.incoming);
-	argv[n++] =
-		xasprintf("-seed=%llu", (unsigned long long)c->seed + (unsigned long long)c->round);
+	add_arg(argv, &n, xasprintf("%s", c->fuzzer));
+	add_arg(argv, &n, xasprintf("-artifact_prefix=%s/", c->f.incoming));
+	add_arg(argv, &n, xasprintf("-seed=%u", libfuzzer_seed(c->seed, (unsigned)c->round)));
+	if (c->runs)
+		add_arg(argv, &n,
+			xasprintf("-runs=%llu", (unsigned long long)(c->runs - c->done_execs)));
+	if (c->time > 0)
+		add_arg(argv, &n,
+			xasprintf("-max_total_time=%d",
+				  (int)ceil(c->deadline - campaign_now()) + BACKSTOP_SECONDS));
 	if (c->jobs > 1) {
-		argv[n++] = xasprintf("-fork=%d", c->jobs);
-		argv[n++] = xasprintf("-ignore_crashes=1");
+		add_arg(argv, &n, xasprintf("-fork=%d", c->jobs));
+		add_arg(argv, &n, xasprintf("-ignore_crashes=1"));
+	} else {
+		/* Only this process writes the corpus: re-reading it would
+		 * only make the run depend on the clock. */
+		add_arg(argv, &n, xasprintf("-reload=0"));
 	}
-	argv[n++] = xasprintf("-max_len=512");
-	argv[n++] = xasprintf("-timeout=10");
-	argv[n++] = xasprintf("-print_final_stats=1");
-	argv[n++] = xasprintf("%s", c->corpus);
-	argv[n] = NULL;
+	add_arg(argv, &n, xasprintf("-max_len=%d", FUZZER_MAX_LEN));
+	add_arg(argv, &n, xasprintf("-timeout=%d", FUZZER_TIMEOUT));
+	add_arg(argv, &n, xasprintf("-print_final_stats=1"));
+	add_arg(argv, &n, xasprintf("%s", c->corpus));
 	return argv;
-}
-
-/* The fuzzer's environment: the canonical model (its switches included),
- * the filter, what to mute and where to count re-hits. */
-static void export_env(const struct campaign *c)
-{
-	char *known = findings_known_keys(&c->f);
-
-	setenv("MMFUZZ_PROFILE", runner_profile_name(), 1);
-	unsetenv("MMFUZZ_SET");
-	if (c->only)
-		setenv("MMFUZZ_ONLY", c->only, 1);
-	else
-		unsetenv("MMFUZZ_ONLY");
-	setenv("MMFUZZ_KNOWN", known, 1);
-	setenv("MMFUZZ_HITS", c->hits, 1);
-	free(known);
 }
 
 static void free_argv(char **argv)
@@ -475,192 +406,150 @@ static void free_argv(char **argv)
 	free(argv);
 }
 
+/* The fuzzer's environment: the canonical model (its switches included),
+ * the filter, what to mute, where to count re-hits, and a status line
+ * every second. */
+static void export_env(const struct campaign *c)
+{
+	char *known = findings_known_keys(&c->f);
+
+	setenv("MMFUZZ_PROFILE", runner_profile_name(), 1);
+	unsetenv("MMFUZZ_SET");
+	unsetenv("MMFUZZ_MUTE_ALL");
+	if (c->only)
+		setenv("MMFUZZ_ONLY", c->only, 1);
+	else
+		unsetenv("MMFUZZ_ONLY");
+	setenv("MMFUZZ_KNOWN", known, 1);
+	setenv("MMFUZZ_HITS", c->hits, 1);
+	setenv("MMFUZZ_PROGRESS", "1", 1);
+	free(known);
+}
+
+/* Run libFuzzer once, in a process group of its own (fork mode's workers
+ * go with it). Its wait status, or -1 if it could not be started. */
 static int run_fuzzer(struct campaign *c)
 {
-	char **argv = build_argv(c);
-	int fds[2], status = 0;
+	char **argv = round_argv(c);
+	struct round r = {.pid = -1};
+	int status = 0;
 
 	export_env(c);
-	if (pipe(fds) < 0) {
-		free_argv(argv);
-		return -1;
-	}
-	fuzzer_pid = fork();
-	if (fuzzer_pid == 0) {
-		/* A campaign killed outright takes its fuzzer with it. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		close(fds[1]);
-		execv(c->fuzzer, argv);
-		fprintf(stderr, "mmfuzz: cannot run %s: %s\n", c->fuzzer, strerror(errno));
-		_exit(2);
-	}
-	close(fds[1]);
+	memset(&c->now, 0, sizeof(c->now));
+	c->now.corpus = c->last_sample.corpus;
+	c->now.features = c->last_sample.features;
+	c->now.coverage = c->last_sample.coverage;
+	c->harness_execs = 0;
+	c->n_tail = 0;
+	r.pid = libfuzzer_spawn(c->fuzzer, argv, &r.fd);
 	free_argv(argv);
-	if (fuzzer_pid < 0) {
-		close(fds[0]);
+	if (r.pid < 0)
 		return -1;
-	}
-	signal(SIGINT, forward_signal);
-	signal(SIGTERM, forward_signal);
-	watch_output(c, fds[0]);
-	close(fds[0]);
-	waitpid(fuzzer_pid, &status, 0);
+	setpgid(r.pid, r.pid);
+	fuzzer_pid = r.pid;
+	if (stop_signal) /* it came while we were starting the fuzzer */
+		kill(-r.pid, stop_signal);
+	watch(c, &r);
+	close(r.fd);
+	while (waitpid(r.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	kill(-r.pid, SIGKILL); /* fork mode's workers, if any are left */
 	fuzzer_pid = 0;
 	return status;
 }
 
-static int locate_fuzzer(struct campaign *c)
-{
-	char buf[PATH_LEN];
+/* ---- the rounds ---- */
 
-	snprintf(c->fuzzer, sizeof(c->fuzzer), "%s/mmfuzz-fuzzer", exe_dir(buf, sizeof(buf)));
-	if (access(c->fuzzer, X_OK) == 0)
-		return 0;
-	fprintf(stderr,
-		"mmfuzz: %s not found: the fuzz target is built with clang "
-		"(-DMMFUZZ_FUZZERS=ON)\n",
-		c->fuzzer);
-	return -1;
+static void end_round(struct campaign *c)
+{
+	uint64_t execs = c->now.final ? c->now.execs : campaign_execs(c) - c->done_execs;
+
+	campaign_file_incoming(c, false);
+	campaign_collect_hits(c, true);
+	campaign_write_summary(c);
+	c->done_execs += execs;
+	c->now.execs = c->harness_execs = 0;
+	c->lat_done_execs += c->lat_execs;
+	c->lat_done_io += c->lat_io;
+	c->lat_execs = c->lat_io = 0;
+	c->round++;
 }
 
-/* ---- the summary on exit ---- */
-
-static void print_new(const struct campaign *c, const struct finding_sig *s)
+static void report_failure(struct campaign *c, int code)
 {
-	fprintf(stderr,
-		"  mmfuzz: VIOLATION %s %s profile=%s\n"
-		"    %s/%s/: %d file(s), report.txt%s",
-		s->oracle, s->kind[0] ? s->kind : "-", c->f.model, c->f.root, s->name, s->files.n,
-		s->minimized ? ", minimized.mmf" : "");
-	if (s->hits_here)
-		fprintf(stderr, "; met %lu more time(s), muted", s->hits_here);
-	fprintf(stderr, "\n    replay: mmfuzz replay %s/%s/%s\n", c->f.root, s->name,
-		s->reproducer);
+	c->end = END_FAILED;
+	c->fuzzer_code = code;
+	fprintf(stderr, "mmfuzz: error: the fuzzer failed (exit status %d); its last lines:\n",
+		code);
+	for (int i = 0; i < c->n_tail; i++)
+		fprintf(stderr, "    %s\n", c->tail[i]);
 }
 
-static void print_known(const struct finding_sig *s)
+/* Is the budget spent? Sets c->end if so. */
+static bool budget_spent(struct campaign *c)
 {
-	fprintf(stderr, "  %s: met %lu time(s)", s->name, s->hits_here + s->files_here);
-	if (s->files_here)
-		fprintf(stderr, " (%lu new file(s) in duplicates/)", s->files_here);
-	fputc('\n', stderr);
-}
-
-/* The signatures, in three lists: new in this run, known and met again,
- * known and not met. Only those --only admits. */
-static void print_signatures(const struct campaign *c)
-{
-	int met = 0, not_met = 0, hidden = 0;
-
-	if (c->new_sigs)
-		fprintf(stderr, "new signatures in this run: %d\n", c->new_sigs);
-	for (int i = 0; i < c->f.n_sigs; i++) {
-		const struct finding_sig *s = &c->f.sigs[i];
-
-		if (s->new_here && admitted(c, s->oracle, s->kind))
-			print_new(c, s);
+	if (c->runs && c->done_execs >= c->runs) {
+		c->end = END_RUNS;
+		return true;
 	}
-	for (int i = 0; i < c->f.n_sigs; i++) {
-		const struct finding_sig *s = &c->f.sigs[i];
-
-		if (!admitted(c, s->oracle, s->kind))
-			hidden += !s->new_here;
-		if (s->new_here || !admitted(c, s->oracle, s->kind))
-			continue;
-		if (!s->hits_here && !s->files_here) {
-			not_met++;
-			continue;
-		}
-		if (met++ == 0)
-			fprintf(stderr, "known signatures met again (muted, not announced):\n");
-		print_known(s);
+	if (c->time > 0 && c->deadline - campaign_now() < MIN_ROUND_SECONDS) {
+		c->end = END_TIME;
+		return true;
 	}
-	if (not_met)
-		fprintf(stderr, "known signatures not met in this run: %d\n", not_met);
-	if (hidden)
-		fprintf(stderr, "known signatures outside --only, not shown: %d\n", hidden);
-	if (!c->new_sigs)
-		fprintf(stderr, met ? "no new findings\n" : "no findings in this run\n");
+	return false;
 }
 
-/* Everything else the staging place saw, so that nothing is lost
- * silently. */
-static void print_leftovers(const struct campaign *c)
+/* After a round: go on (true), or why the campaign ends. With one job,
+ * libFuzzer stops at a finding or at a timeout, OOM or leak (the file it
+ * left is told in the summary): restart. Anything else it did not do on
+ * purpose is a failure, never "no findings". */
+static bool next_round(struct campaign *c, int status, int staged_before)
 {
-	DIR *d = opendir(c->f.incoming);
-	struct dirent *e;
-	int other = 0;
+	int code = libfuzzer_status_code(status);
 
-	if (c->f.clean_here)
-		fprintf(stderr,
-			"%lu file(s) replay clean: kept in %s/unreproducible/ (not counted; a "
-			"sanitizer report? run %s FILE)\n",
-			c->f.clean_here, c->f.root, c->fuzzer);
-	if (c->new_hidden)
-		fprintf(stderr, "%d new signature(s) outside --only filed (see summary.json)\n",
-			c->new_hidden);
-	if (c->errors)
-		fprintf(stderr, "%d error(s) while filing: see above\n", c->errors);
-	while (d && (e = readdir(d)))
-		other += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	if (other)
-		fprintf(stderr,
-			"%d file(s) left in %s (timeouts, OOMs or leaks: not replayed, see "
-			"them with %s FILE)\n",
-			other, c->f.incoming, c->fuzzer);
+	if (stop_signal) {
+		c->end = END_SIGNAL;
+		c->signal = stop_signal;
+		return false;
+	}
+	if (budget_spent(c))
+		return false;
+	if (code == 0) { /* its own -runs or -max_total_time */
+		c->end = c->runs ? END_RUNS : END_TIME;
+		return false;
+	}
+	if (c->jobs == 1 && (c->filed_in_round || campaign_count_staged(c) > staged_before))
+		return true;
+	report_failure(c, code);
+	return false;
 }
 
-static void summarize(const struct campaign *c)
-{
-	print_signatures(c);
-	print_leftovers(c);
-	fprintf(stderr, "%s/summary.json: %d signature(s) in all\n", c->f.root, c->f.n_sigs);
-	print_latency(c);
-}
-
-/* Files a killed campaign left staged (or the old flat layout's) are
- * filed first: announced if new, never replayed as a finding again. */
-static void file_leftovers(struct campaign *c)
-{
-	collect_hits(c, false);
-	file_incoming(c, false);
-	write_summary(c);
-}
-
-/* One job: restart after a round that filed something (the fuzzer stopped
- * at it), with the new signatures muted too. Not after a time-out, ^C, or
- * a fuzzer that failed by itself (then show why). */
 static void run_rounds(struct campaign *c)
 {
 	for (;;) {
+		int staged_before = campaign_count_staged(c);
 		int status;
 
-		c->filed_in_round = c->new_in_round = 0;
-		status = run_fuzzer(c);
-		if (status < 0) {
-			fprintf(stderr, "mmfuzz: cannot start the fuzzer: %s\n", strerror(errno));
-			c->errors++;
+		if (stop_signal) {
+			c->end = END_SIGNAL;
+			c->signal = stop_signal;
 			return;
 		}
-		file_incoming(c, false);
-		collect_hits(c, true);
-		write_summary(c);
-		c->round++;
-		if (status != 0 && !c->filed_in_round && !interrupted) {
-			fprintf(stderr, "mmfuzz: the fuzzer stopped (status %d); its last lines:\n",
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-			for (int i = 0; i < c->n_tail; i++)
-				fprintf(stderr, "    %s\n", c->tail[i]);
+		if (budget_spent(c))
+			return;
+		c->filed_in_round = 0;
+		status = run_fuzzer(c);
+		if (status < 0) {
+			c->end = END_CANNOT_RUN;
+			return;
 		}
-		if (c->jobs > 1 || !c->filed_in_round || interrupted ||
-		    now() - c->start >= c->time - 1)
+		end_round(c);
+		if (!next_round(c, status, staged_before))
 			return;
 	}
 }
+
+/* ---- setting up, and the end ---- */
 
 static int prepare(struct campaign *c, const struct cli_options *o)
 {
@@ -668,13 +557,16 @@ static int prepare(struct campaign *c, const struct cli_options *o)
 	char err[1024];
 	int seeds = 0;
 
-	if (locate_fuzzer(c) < 0)
+	if (!libfuzzer_locate(c->fuzzer, sizeof(c->fuzzer)))
 		return -1;
-	c->corpus = o->n_args ? xasprintf("%s", o->args[0]) : xasprintf("mmfuzz-corpus/%s", model);
+	c->corpus = o->n_args ? xasprintf("%s", o->args[0]) : corpus_default_dir();
 	if (mkdir_p(c->corpus) < 0) {
 		fprintf(stderr, "mmfuzz: cannot create %s: %s\n", c->corpus, strerror(errno));
 		return -1;
 	}
+	c->corpus_lock = corpus_lock(c->corpus);
+	if (c->corpus_lock < 0)
+		return -1;
 	if (!findings_open(&c->f, "findings", err, sizeof(err))) {
 		fprintf(stderr, "mmfuzz: %s\n", err);
 		return -1;
@@ -684,37 +576,76 @@ static int prepare(struct campaign *c, const struct cli_options *o)
 		find_seeds(c);
 		seeds = install_seeds(c);
 	}
+	c->corpus_start = corpus_measure(c->corpus);
+	if (!stats_open(&c->stats, c->corpus))
+		return -1;
+	fprintf(stderr, "mmfuzz: campaign on model %s for ", model);
+	if (c->time > 0)
+		fprintf(stderr, "%.0fs%s", c->time, c->runs ? " or " : "");
+	if (c->runs)
+		fprintf(stderr, "%llu runs", (unsigned long long)c->runs);
 	fprintf(stderr,
-		"mmfuzz: campaign on model %s for %ds, seed %llu, %d job(s)\n"
-		"        corpus %s (%d seed scenarios added)\n"
+		", seed %llu, %d job(s)\n"
+		"        corpus %s (%llu inputs, %d seed scenarios added)\n"
 		"        findings %s (%d known signature(s), muted)\n",
-		model, c->time, (unsigned long long)c->seed, c->jobs, c->corpus, seeds, c->f.root,
-		c->f.n_sigs);
+		(unsigned long long)c->seed, c->jobs, c->corpus,
+		(unsigned long long)c->corpus_start.files, seeds, c->f.root, c->f.n_sigs);
 	return 0;
+}
+
+/* Files a killed campaign left staged (or the old flat layout's) are
+ * filed first: announced if new, never replayed as a finding again. */
+static void file_leftovers(struct campaign *c)
+{
+	campaign_collect_hits(c, false);
+	campaign_file_incoming(c, false);
+	campaign_write_summary(c);
+}
+
+static int exit_status(const struct campaign *c)
+{
+	if (c->end == END_SIGNAL)
+		return 128 + c->signal;
+	if (c->end == END_FAILED || c->end == END_CANNOT_RUN || c->errors)
+		return EXIT_USAGE;
+	return c->new_sigs ? EXIT_VIOLATION : EXIT_CLEAN;
+}
+
+static void release(struct campaign *c)
+{
+	stats_close(&c->stats);
+	findings_close(&c->f);
+	if (c->corpus_lock >= 0)
+		close(c->corpus_lock);
+	free(c->corpus);
+	free(c->hits);
 }
 
 int cmd_fuzz(const struct cli_options *o)
 {
-	struct campaign c = {.time = o->time > 0 ? (int)o->time : 60,
+	struct campaign c = {.time = o->time > 0     ? (double)o->time
+				     : o->runs_given ? 0
+						     : DEFAULT_SECONDS,
+			     .runs = o->runs_given ? o->runs : 0,
 			     .jobs = o->jobs > 0 ? (int)o->jobs : 1,
 			     .seed = o->seed_given ? o->seed : (uint64_t)time(NULL),
-			     .only = o->only};
+			     .only = o->only,
+			     .corpus_lock = -1};
 	int status;
 
+	c.start = campaign_now();
+	c.deadline = c.start + c.time;
+	catch_stop_signals();
 	if (prepare(&c, o) < 0) {
-		findings_close(&c.f);
-		free(c.corpus);
-		free(c.hits);
-		return 2;
+		release(&c);
+		return EXIT_USAGE;
 	}
-	c.start = now();
 	file_leftovers(&c);
 	run_rounds(&c);
-	fprintf(stderr, "mmfuzz: campaign ended after %.1fs\n", now() - c.start);
-	summarize(&c);
-	status = c.errors ? 2 : c.new_sigs ? 1 : 0;
-	findings_close(&c.f);
-	free(c.corpus);
-	free(c.hits);
+	c.corpus_end = corpus_measure(c.corpus);
+	take_sample(&c, false);
+	campaign_report(&c);
+	status = exit_status(&c);
+	release(&c);
 	return status;
 }

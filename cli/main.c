@@ -26,8 +26,11 @@ static const struct cli_command commands[] = {
 	 "signature (summary.json). Known signatures are muted; a resumed campaign\n"
 	 "looks for new ones. Progress goes to stderr, the summary to stdout.\n"
 	 "  --time SECONDS      stop after this long (default 60)\n"
-	 "  --runs N            stop after N executions (with one job)\n"
-	 "  --seed N            the engine's seed (default: from the clock, printed)\n"
+	 "  --runs N            stop after N executions (exactly with one job; with\n"
+	 "                      --jobs, just after N); without --time, no time limit\n"
+	 "  --seed N            the campaign's seed (default: from the clock, printed);\n"
+	 "                      with one job and --runs, the same seed gives the same\n"
+	 "                      campaign (findings and corpus)\n"
 	 "  --jobs N            fuzzers in parallel (libFuzzer fork mode)\n"
 	 "  --no-seeds          start from an empty corpus, not corpus/seeds\n"
 	 "  --only ORACLE[:KIND],...  report only these oracles\n"},
@@ -82,7 +85,8 @@ static const struct cli_command commands[] = {
 	{"corpus", cmd_corpus, OPT_MODEL, 1, 2, "merge [DIR]",
 	 "corpus hygiene: merge keeps the inputs that add coverage",
 	 "merge: keep only the inputs of DIR (default mmfuzz-corpus/<model>) that\n"
-	 "add coverage (libFuzzer -merge=1); the others are removed.\n"},
+	 "add coverage (libFuzzer -merge=1), written into DIR.merging, then swapped\n"
+	 "in atomically; DIR/.stats is kept.\n"},
 };
 
 const struct cli_command *cli_command_find(const char *name)

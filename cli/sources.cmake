@@ -4,6 +4,7 @@ set(MMFUZZ_CLI_SOURCES cli/main.c cli/options.c cli/load.c cli/run.c cli/replay.
   cli/convert.c cli/profiles.c cli/minimize.c cli/explain.c cli/explore.c
   cli/campaign.c cli/findings.c cli/timeline.c cli/timeline_trace.c cli/timeline_geometry.c
   cli/xalloc.c
-  cli/sanitizer.c cli/smoke.c cli/stats.c cli/corpus.c)
+  cli/sanitizer.c cli/smoke.c cli/stats.c cli/corpus.c
+  cli/campaign_filing.c cli/campaign_report.c cli/libfuzzer.c cli/stats_file.c cli/plot.c)
 set_source_files_properties(cli/campaign.c PROPERTIES
   COMPILE_DEFINITIONS "MMFUZZ_SOURCE_DIR=\"${CMAKE_SOURCE_DIR}\"")

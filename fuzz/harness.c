@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mutate.h"
@@ -30,6 +31,15 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
 				 unsigned int seed);
 
 #define COVERAGE_SIZE (1u << 16)
+
+/*
+ * The harness's bookkeeping (re-hit counts, the lock-latency lines) acts
+ * on the clock now and then. Its branches are kept out of libFuzzer's
+ * code coverage: a branch taken at a time-dependent moment would make an
+ * input "new coverage" in one campaign and not in the next, and the same
+ * --seed would no longer give the same campaign.
+ */
+#define CLOCK_DRIVEN __attribute__((no_sanitize("coverage"), noinline))
 
 /* Must be a multiple of 8 bytes: libFuzzer clears it word by word. */
 __attribute__((used, section("__libfuzzer_extra_counters"),
@@ -75,9 +85,16 @@ static bool window_explains(const struct exec_result *r)
  * MMFUZZ_HITS=FILE: count how often each known entry is met again, and
  * append "ENTRY COUNT" lines to FILE (counts since the last line, so a
  * campaign sums them, over fork-mode workers too): when a count reaches a
- * power of two, before an abort, and at exit.
+ * power of two, a second after the last line, before an abort, and at
+ * exit. libFuzzer leaves with _Exit when interrupted (a campaign's time is
+ * up, or ^C), skipping the exit handlers: at most a second is lost.
  */
 static const char *only_oracles = "";
+
+/* MMFUZZ_MUTE_ALL=1: report nothing. A corpus merge judges inputs by the
+ * coverage they add; an input that meets a known bug stays in the corpus
+ * of a campaign that mutes it, so the merge must not drop it as a crash. */
+static bool mute_all;
 
 struct known_entry {
 	char *item; /* "oracle" or "oracle:kind" */
@@ -179,7 +196,7 @@ static void parse_known(const char *list)
 }
 
 /* One write() per line: fork-mode workers append to the same file. */
-static void write_hits(void)
+CLOCK_DRIVEN static void write_hits(void)
 {
 	int fd;
 
@@ -203,21 +220,37 @@ static void write_hits(void)
 	close(fd);
 }
 
-static void note_known_hit(struct known_entry *k)
+CLOCK_DRIVEN static double seconds_now(void)
 {
-	k->hits++;
-	if ((k->hits & (k->hits - 1)) == 0)
-		write_hits();
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The lock-latency view over a run: printed now and then and at exit
- * for `mmfuzz fuzz` to gather (execution counts, the longest wait for an
- * mmap_lock in write mode, executions that slept for I/O under one). */
+CLOCK_DRIVEN static void note_known_hit(struct known_entry *k)
+{
+	static double last_write;
+
+	k->hits++;
+	if ((k->hits & (k->hits - 1)) == 0 || seconds_now() - last_write >= 1) {
+		last_write = seconds_now();
+		write_hits();
+	}
+}
+
+/* The lock-latency view over a run: printed every 65536 executions and
+ * at exit for `mmfuzz fuzz` to gather (execution counts, the longest wait
+ * for an mmap_lock in write mode, executions that slept for I/O under
+ * one); every second too with MMFUZZ_PROGRESS=1, which the campaign sets:
+ * its execution count between libFuzzer's own status lines. */
+static bool progress_each_second;
+
 static struct {
 	unsigned long long execs, io_execs, wait_max;
 } latency;
 
-static void print_latency(void)
+CLOCK_DRIVEN static void print_latency(void)
 {
 	fprintf(stderr,
 		"mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
@@ -225,15 +258,23 @@ static void print_latency(void)
 		latency.execs, latency.wait_max, latency.io_execs);
 }
 
-static void note_latency(const struct exec_result *r)
+CLOCK_DRIVEN static void note_latency(const struct exec_result *r)
 {
 	latency.execs++;
 	if (r->mmap_write_wait_max > latency.wait_max)
 		latency.wait_max = r->mmap_write_wait_max;
 	if (r->io_under_mmap_lock)
 		latency.io_execs++;
-	if (latency.execs % 65536 == 0)
+	if (latency.execs % 65536 == 0) {
 		print_latency();
+	} else if (progress_each_second && latency.execs % 256 == 0) {
+		static double last_print;
+
+		if (seconds_now() - last_print >= 1) {
+			last_print = seconds_now();
+			print_latency();
+		}
+	}
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -292,7 +333,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		only_oracles = only;
 	if (known)
 		parse_known(known);
+	mute_all = getenv("MMFUZZ_MUTE_ALL") && strcmp(getenv("MMFUZZ_MUTE_ALL"), "1") == 0;
 	hits_path = getenv("MMFUZZ_HITS");
+	progress_each_second =
+		getenv("MMFUZZ_PROGRESS") && strcmp(getenv("MMFUZZ_PROGRESS"), "1") == 0;
 	atexit(print_latency);
 	atexit(write_hits);
 	fprintf(stderr, "mmfuzz: fuzzing profile %s%s%s%s\n", runner_profile_name(),
@@ -314,7 +358,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	window_opened = false;
 	runner_execute(&in, NULL, false, record_feature, &r);
 	note_latency(&r);
-	if (r.violation && (!only_oracles[0] || runner_listed(only_oracles, r.oracle, r.kind)) &&
+	if (r.violation && !mute_all &&
+	    (!only_oracles[0] || runner_listed(only_oracles, r.oracle, r.kind)) &&
 	    uses_required_ops(&in.scenario) && window_explains(&r) && gone_when_fixed(&in)) {
 		struct known_entry *k = known_entry_of(&r);
 
@@ -323,6 +368,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 		}
 		runner_print_report(&r, stderr);
+		print_latency(); /* abort() skips the exit handlers */
 		fflush(stderr);
 		write_hits();
 		abort();

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fuzz campaign's state, shared by its run (campaign.c) and its report
+ * (campaign_report.c).
+ */
+#ifndef MMFUZZ_CLI_CAMPAIGN_H
+#define MMFUZZ_CLI_CAMPAIGN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "corpus.h"
+#include "findings.h"
+#include "libfuzzer.h"
+#include "stats_file.h"
+
+#define CAMPAIGN_PATH_LEN   4096
+#define CAMPAIGN_TAIL_LINES 8 /* fuzzer lines kept to explain a failure */
+
+/* Why the campaign ended. */
+enum campaign_end {
+	END_TIME,      /* --time spent */
+	END_RUNS,      /* --runs executed */
+	END_SIGNAL,    /* SIGINT or SIGTERM */
+	END_FAILED,    /* the fuzzer failed to start or died */
+	END_CANNOT_RUN /* the fuzzer could not be started at all */
+};
+
+struct campaign {
+	char fuzzer[CAMPAIGN_PATH_LEN];
+	char *corpus;
+	int corpus_lock;
+	char *hits; /* MMFUZZ_HITS: <root>/.incoming/.hits */
+	char seeds[CAMPAIGN_PATH_LEN];
+	/* The budget: either or both. */
+	double time;   /* seconds, 0: none */
+	uint64_t runs; /* executions, 0: none */
+	int jobs;
+	uint64_t seed;
+	double start, deadline;
+	int round; /* fuzzer runs so far */
+	const char *only;
+	struct findings f;
+	int new_sigs;	    /* new to the folder, admitted by --only */
+	int new_hidden;	    /* new to the folder, outside --only */
+	int filed_in_round; /* files filed since the fuzzer last started */
+	int errors;	    /* files that could not be filed */
+	enum campaign_end end;
+	int signal;	 /* the one that ended it, if any */
+	int fuzzer_code; /* END_FAILED: its exit status (128 + signal if killed) */
+	char tail[CAMPAIGN_TAIL_LINES][512];
+	int n_tail;
+	/* Executions: exact for past rounds (libFuzzer's final stats), as last
+	 * reported for the current one. */
+	uint64_t done_execs;
+	struct libfuzzer_progress now;
+	uint64_t harness_execs; /* the current round's, from lock-latency lines */
+	struct corpus_size corpus_start, corpus_end;
+	struct stats_writer stats;
+	struct stats_sample last_sample;
+	/* Lock-latency view, from the fuzzer's "lock-latency" lines: the
+	 * current round's running figures and the sums of rounds past. */
+	unsigned long long lat_execs, lat_io, lat_wait_max;
+	unsigned long long lat_done_execs, lat_done_io;
+};
+
+/* Seconds on the monotonic clock. */
+double campaign_now(void);
+
+/* Executions so far, over every round. */
+uint64_t campaign_execs(const struct campaign *c);
+
+/* Does --only admit this oracle and kind? */
+bool campaign_admits(const struct campaign *c, const char *oracle, const char *kind);
+
+/* File the staged crash files (while the fuzzer runs: those old enough
+ * to be whole). How many were filed. */
+int campaign_file_incoming(struct campaign *c, bool running);
+
+/* Staged files of any kind (crash, timeout, oom, leak...). */
+int campaign_count_staged(const struct campaign *c);
+
+/* Re-hits of muted signatures, summed from the fuzzer's MMFUZZ_HITS
+ * lines ("oracle:kind N"); then the file goes. `this_run` false: what a
+ * killed campaign left. */
+void campaign_collect_hits(struct campaign *c, bool this_run);
+
+/* Rewrite summary.json if it changed (an error is counted). */
+void campaign_write_summary(struct campaign *c);
+
+/* The summary on stdout, after the campaign. */
+void campaign_report(const struct campaign *c);
+
+#endif
