@@ -9,13 +9,16 @@ TIME ?= 300
 
 all: build
 
+# Before every build, not only the first: quick when nothing is missing,
+# and a machine that lacks clang-format or clang-tidy gets them before
+# `make test` runs the lint (which fails without them).
 deps:
 	@scripts/install-deps.sh
 
 $(BUILD)/build.ninja: | deps
 	cmake -S . -B $(BUILD) -G Ninja -DMMFUZZ_WERROR=ON
 
-build: $(BUILD)/build.ninja
+build: $(BUILD)/build.ninja | deps
 	cmake --build $(BUILD)
 
 fuzz: build

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Time from an empty corpus to the first data race the TSan replay build
 # reports, per seed: fuzz with the sanitizer build (TSan does not mix with
-# coverage on fibers: ../shared/reference/fuzzing-toolchain.md), and after
+# coverage on fibers: docs/design.md, "The TSan build"), and after
 # every STEP seconds of fuzzing replay the whole corpus through
 # mmfuzz-tsan. The time is the fuzzing time, in STEP-second steps.
 #   bench/time_to_race.sh BUILD_DIR PROFILE [SEEDS] [STEP] [MAX_SECONDS]

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The profiles: kernel eras as the catalogue dates them, each the
- * previous one plus the listed changes (mm-bugs.md §6.2, with the
- * corrections at the top of that file).
+ * The profiles: kernel eras, each the previous one plus the listed
+ * changes; docs/bugs.md lists the bugs each recreates and where it is
+ * fixed.
  */
 #include "policy.h"
 

@@ -5,7 +5,7 @@
  * Every behaviour that changed across kernel history, or that a proposal
  * would change, is one field of struct mm_policy with one documented
  * meaning. A profile is a named preset: a kernel era or a proposal.
- * See ../shared/reference/mm-bugs.md §6 for the catalogue of switches.
+ * `mmfuzz profiles` lists every switch; docs/bugs.md the bugs they recreate.
  */
 #ifndef MMFUZZ_TARGET_POLICY_H
 #define MMFUZZ_TARGET_POLICY_H
