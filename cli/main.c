@@ -34,15 +34,18 @@ static const struct cli_command commands[] = {
 	 "  --jobs N            fuzzers in parallel (libFuzzer fork mode)\n"
 	 "  --no-seeds          start from an empty corpus, not corpus/seeds\n"
 	 "  --only ORACLE[:KIND],...  report only these oracles\n"},
-	{"smoke", cmd_smoke, OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_JUNIT | OPT_JSON, 0, 64,
-	 "[--runs N] [--seed N] [--junit FILE] [--json FILE] [PATH...]",
+	{"smoke", cmd_smoke, OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_OUT | OPT_JUNIT | OPT_JSON, 0,
+	 64, "[--runs N] [--seed N] [-o DIR] [--junit FILE] [--json FILE] [PATH...]",
 	 "a deterministic, count-budgeted check for CI (JUnit, JSON)",
-	 "A CI smoke run: replays the regression manifest and the seed scenarios\n"
-	 "(or the files and folders given), then explores each scenario with N\n"
-	 "schedules from each strategy, from fixed seeds. The same output on\n"
-	 "every run and machine.\n"
-	 "  --runs N            schedules per scenario and strategy\n"
+	 "A CI smoke run: replays the regression manifest (each line on its own model)\n"
+	 "and runs the seed scenarios, or the PATHs given (.mmf files, folders, corpus\n"
+	 "folders), then explores each with N schedules from each strategy (random, PCT\n"
+	 "depth 2 and 3), seeded from --seed and the scenario's name. The same output\n"
+	 "on every run and machine. Exit: 0 clean, 1 a violation or a manifest\n"
+	 "mismatch, 2 usage.\n"
+	 "  --runs N            schedules per scenario and strategy (default 20000)\n"
 	 "  --seed N            the strategies' base seed (default 1)\n"
+	 "  -o, --out DIR       where reproducers go (default smoke-findings/<model>/)\n"
 	 "  --junit FILE        JUnit XML results (- for stdout)\n"
 	 "  --json FILE         JSON results (- for stdout)\n"},
 	{"run", cmd_run, OPT_MODEL | OPT_REPEAT, 1, 1 << 20, "[--repeat N] FILE...",

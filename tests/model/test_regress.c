@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz/manifest.h"
 #include "fuzz/runner.h"
 
 #define MAX_RUNS 256
@@ -87,8 +88,12 @@ static void add_run(const char *dir, const char *file, const char *profile, cons
 {
 	struct run *r;
 
-	if (n_runs >= MAX_RUNS)
+	if (n_runs >= MAX_RUNS) {
+		printf("FAIL more than %d runs: %s/%s on %s not run\n", MAX_RUNS, dir, file,
+		       profile);
+		failed++;
 		return;
+	}
 	r = &runs[n_runs++];
 	snprintf(r->file, sizeof(r->file), "%s/%s", dir, file);
 	snprintf(r->profile, sizeof(r->profile), "%s", profile);
@@ -97,25 +102,55 @@ static void add_run(const char *dir, const char *file, const char *profile, cons
 
 static void load_manifest(const char *corpus)
 {
-	char path[600], dir[600], line[512];
-	FILE *f;
+	char path[600], dir[600], err[1024];
+	struct manifest m;
 
 	snprintf(dir, sizeof(dir), "%s/regress", corpus);
 	snprintf(path, sizeof(path), "%s/manifest.txt", dir);
-	f = fopen(path, "r");
-	if (!f) {
-		printf("FAIL cannot open %s\n", path);
+	if (!manifest_load(path, &m, err, sizeof(err))) {
+		printf("FAIL %s\n", err);
 		failed++;
 		return;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		char file[256], profile[256], expect[64];
+	for (int i = 0; i < m.n; i++)
+		add_run(dir, m.lines[i].file, m.lines[i].model, m.lines[i].expect);
+	manifest_free(&m);
+}
 
-		if (line[0] == '#' || sscanf(line, "%255s %255s %63s", file, profile, expect) != 3)
-			continue;
-		add_run(dir, file, profile, expect);
+/* A malformed manifest line is an error, not a run silently dropped (the
+ * old sscanf loop skipped a line with two fields). */
+static void test_manifest_rejects_malformed_lines(void)
+{
+	static const char *const bad[] = {"a.mmf v5.7\n", "a.mmf v5.7 clean extra\n"};
+	char path[64], err[1024];
+	struct manifest m;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int fd;
+		FILE *f;
+		bool loaded;
+
+		snprintf(path, sizeof(path), "/tmp/test_regress_manifestXXXXXX");
+		fd = mkstemp(path);
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!f) {
+			printf("FAIL cannot create %s\n", path);
+			failed++;
+			return;
+		}
+		fprintf(f, "# comment\n\n%s", bad[i]);
+		fclose(f);
+		loaded = manifest_load(path, &m, err, sizeof(err));
+		remove(path);
+		if (loaded || !strstr(err, ":3: ")) {
+			printf("FAIL manifest line \"%.*s\": %s\n", (int)strlen(bad[i]) - 1, bad[i],
+			       loaded ? "accepted" : err);
+			failed++;
+			manifest_free(&m);
+		} else {
+			passed++;
+		}
 	}
-	fclose(f);
 }
 
 static void load_seeds(const char *corpus)
@@ -171,6 +206,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: test_regress CORPUS_DIR\n");
 		return 2;
 	}
+	test_manifest_rejects_malformed_lines();
 	load_manifest(argv[1]);
 	load_seeds(argv[1]);
 	run_pass(0);
