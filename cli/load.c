@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Which model a command runs a file on (see cli.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,10 @@ int cli_load(const struct cli_options *o, const char *path, struct input *in, ui
 
 	*storage = NULL;
 	if (input_load_file(path, in, storage, err, sizeof(err)) != INPUT_OK) {
-		fprintf(stderr, "mmfuzz: %s: %s\n", path, err);
+		/* "PATH:LINE:COL: what" for a place in a text file, as compilers
+		 * write it. */
+		fprintf(stderr, "mmfuzz: %s:%s%s\n", path,
+			isdigit((unsigned char)err[0]) ? "" : " ", err);
 		free(*storage);
 		*storage = NULL;
 		return 2;

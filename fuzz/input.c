@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "target/model.h"
 
@@ -70,9 +71,13 @@ static enum input_error unwrap(struct reader *r, struct input *in, char *err, si
 {
 	uint8_t version, len;
 
-	if (r->size < sizeof(wrapper_magic) ||
-	    memcmp(r->data, wrapper_magic, sizeof(wrapper_magic)) != 0)
+	if (r->size == 0 || r->data[0] != wrapper_magic[0])
 		return INPUT_OK;
+	if (r->size < sizeof(wrapper_magic) ||
+	    memcmp(r->data, wrapper_magic, sizeof(wrapper_magic)) != 0) {
+		snprintf(err, errlen, "not an mmfuzz input: it starts with 0x89 but not \\x89MMF");
+		return INPUT_BAD_VERSION;
+	}
 	r->pos = sizeof(wrapper_magic);
 	if (!take(r, &version) || !take(r, &len) || r->size - r->pos < len) {
 		snprintf(err, errlen, "truncated: input ends inside its model header");
@@ -166,19 +171,41 @@ size_t input_encode(const struct input *in, uint8_t *out, size_t cap)
 	return n <= cap ? n : 0;
 }
 
-bool input_is_text(const uint8_t *data, size_t size)
+/*
+ * Which format a file is in, from its first bytes. The two cannot be
+ * confused: a binary input starts with a control byte (its version, 1 to
+ * INPUT_VERSION, or a future one) or with the wrapper's 0x89, and text
+ * starts with a printable ASCII character, white space or a UTF-8 byte
+ * order mark. Any other first byte (the rest of 0x80..0xff) is neither.
+ */
+enum input_format input_format_of(const uint8_t *data, size_t size)
 {
+	uint8_t first;
+
 	if (size == 0)
-		return false;
-	return data[0] == '#' || data[0] == 't' || data[0] == ' ' || data[0] == '\n' ||
-	       data[0] == '\t' || data[0] == 's' || data[0] == 'p';
+		return INPUT_FORMAT_BINARY; /* decoding says "empty input" */
+	first = data[0];
+	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		return INPUT_FORMAT_TEXT;
+	if (first == '\t' || first == '\n' || first == '\r' || (first >= 0x20 && first < 0x7f))
+		return INPUT_FORMAT_TEXT;
+	if (first < 0x20 || first == 0x7f || first == wrapper_magic[0])
+		return INPUT_FORMAT_BINARY;
+	return INPUT_FORMAT_UNKNOWN;
 }
 
+static bool is_stdio(const char *path)
+{
+	return strcmp(path, "-") == 0;
+}
+
+/* The file's bytes with a NUL after them; "-" is standard input. */
 static uint8_t *read_whole_file(const char *path, size_t *size, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = is_stdio(path) ? stdin : fopen(path, "rb");
 	uint8_t *buf = NULL;
 	size_t cap = 0, len = 0;
+	bool failed;
 
 	if (!f) {
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
@@ -188,23 +215,32 @@ static uint8_t *read_whole_file(const char *path, size_t *size, char *err, size_
 		size_t got;
 
 		if (len + 4096 + 1 > cap) {
+			uint8_t *bigger;
+
 			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap);
-			if (!buf)
+			bigger = realloc(buf, cap);
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
 				break;
+			}
+			buf = bigger;
 		}
 		got = fread(buf + len, 1, cap - len - 1, f);
 		len += got;
 		if (got == 0)
 			break;
 	}
-	if (!buf || ferror(f)) {
-		snprintf(err, errlen, "cannot read %s", path);
-		free(buf);
+	failed = !buf || ferror(f);
+	if (f == stdin)
+		clearerr(f);
+	else
 		fclose(f);
+	if (failed) {
+		snprintf(err, errlen, "cannot read %s", is_stdio(path) ? "standard input" : path);
+		free(buf);
 		return NULL;
 	}
-	fclose(f);
 	buf[len] = 0;
 	*size = len;
 	return buf;
@@ -226,13 +262,36 @@ static size_t encode_saved(const struct input *in, uint8_t *buf, size_t cap)
 	return n ? head + n : 0;
 }
 
+/* "-" is standard output, unless it is a terminal (binary would garble it,
+ * as gzip and zstd refuse to do). */
+static bool write_stdout(const uint8_t *buf, size_t n, char *err, size_t errlen)
+{
+	if (isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "not writing a binary input to a terminal");
+		return false;
+	}
+	if (fwrite(buf, 1, n, stdout) != n || fflush(stdout) != 0) {
+		snprintf(err, errlen, "cannot write standard output: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 bool input_save_file(const struct input *in, const char *path, char *err, size_t errlen)
 {
 	uint8_t buf[INPUT_MAX_SAVED];
 	size_t n = encode_saved(in, buf, sizeof(buf));
-	FILE *f = fopen(path, "wb");
-	bool ok = f && n && fwrite(buf, 1, n, f) == n;
+	FILE *f;
+	bool ok;
 
+	if (!n) {
+		snprintf(err, errlen, "cannot encode the input for %s", path);
+		return false;
+	}
+	if (is_stdio(path))
+		return write_stdout(buf, n, err, errlen);
+	f = fopen(path, "wb");
+	ok = f && fwrite(buf, 1, n, f) == n;
 	if (f && fclose(f) != 0)
 		ok = false;
 	if (!ok)
@@ -240,19 +299,50 @@ bool input_save_file(const struct input *in, const char *path, char *err, size_t
 	return ok;
 }
 
+/* Text is a C string to the parser: a NUL inside would end it unseen. */
+static bool has_nul(const uint8_t *buf, size_t size, char *err, size_t errlen)
+{
+	const uint8_t *nul = memchr(buf, 0, size);
+	const uint8_t *line = buf;
+	int lineno = 1;
+
+	if (!nul)
+		return false;
+	for (const uint8_t *c = buf; c < nul; c++)
+		if (*c == '\n') {
+			lineno++;
+			line = c + 1;
+		}
+	snprintf(err, errlen, "%d:%d: a NUL byte in a text input", lineno, (int)(nul - line) + 1);
+	return true;
+}
+
+static enum input_error neither(const uint8_t *buf, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "not an mmfuzz input: its first byte 0x%02x starts neither text (ASCII or a "
+		 "UTF-8 byte order mark) nor a binary input (a version byte or \\x89MMF)",
+		 buf[0]);
+	return INPUT_CORRUPT;
+}
+
 enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage, char *err,
 				 size_t errlen)
 {
 	size_t size = 0;
 	uint8_t *buf = read_whole_file(path, &size, err, errlen);
-	enum input_error e;
 
 	*storage = buf;
 	if (!buf)
 		return INPUT_CORRUPT;
-	if (input_is_text(buf, size))
-		e = input_parse_text((const char *)buf, in, err, errlen);
-	else
-		e = input_decode(buf, size, in, err, errlen);
-	return e;
+	switch (input_format_of(buf, size)) {
+	case INPUT_FORMAT_TEXT:
+		if (has_nul(buf, size, err, errlen))
+			return INPUT_CORRUPT;
+		return input_parse_text((const char *)buf, in, err, errlen);
+	case INPUT_FORMAT_BINARY:
+		return input_decode(buf, size, in, err, errlen);
+	default:
+		return neither(buf, err, errlen);
+	}
 }

@@ -65,7 +65,7 @@ enum input_error {
 	INPUT_EMPTY,
 	INPUT_BAD_VERSION,
 	INPUT_TRUNCATED,
-	INPUT_CORRUPT, /* text only: a line that does not parse */
+	INPUT_CORRUPT, /* a text line that does not parse, or neither format */
 };
 
 /* Decode bytes, bare or wrapped (the wrapper's model goes to in->model);
@@ -78,21 +78,31 @@ enum input_error input_decode(const uint8_t *data, size_t size, struct input *in
  * does not fit in cap. */
 size_t input_encode(const struct input *in, uint8_t *out, size_t cap);
 
-/* Text format: see corpus/README.md. */
+/* Text format: see text.c and the README. On error, err reads
+ * "LINE:COLUMN: what" when a place in the text is to blame (callers print
+ * "PATH:" before it, as compilers do), else a plain sentence. */
 enum input_error input_parse_text(const char *text, struct input *in, char *err, size_t errlen);
 void input_print_text(const struct input *in, FILE *out);
 
-/* Does the buffer look like the text format (starts with '#', a keyword's
- * first letter or white space)? Binary inputs start with the version byte
- * or the wrapper's 0x89. */
-bool input_is_text(const uint8_t *data, size_t size);
+/* Which format a file is in, by its first bytes: a binary input starts
+ * with a control byte (its version) or the wrapper's 0x89; text with a
+ * printable ASCII character, white space or a UTF-8 byte order mark.
+ * Anything else is neither. */
+enum input_format {
+	INPUT_FORMAT_TEXT,
+	INPUT_FORMAT_BINARY,
+	INPUT_FORMAT_UNKNOWN,
+};
+enum input_format input_format_of(const uint8_t *data, size_t size);
 
-/* Write the binary encoding of `in` to path, wrapped with its model when
- * in->model is set. false (err set) if it can't. */
+/* Write the binary encoding of `in` to path ("-": standard output, unless
+ * that is a terminal), wrapped with its model when in->model is set.
+ * false (err set) if it can't. */
 bool input_save_file(const struct input *in, const char *path, char *err, size_t errlen);
 
-/* Load a file in either format. Returns INPUT_OK or an error with err set
- * (also for I/O errors). `storage` receives the file's bytes. */
+/* Load a file ("-": standard input) in either format. Returns INPUT_OK or
+ * an error with err set (also for I/O errors, and INPUT_CORRUPT for a file
+ * in neither format). `storage` receives the file's bytes. */
 enum input_error input_load_file(const char *path, struct input *in, uint8_t **storage, char *err,
 				 size_t errlen);
 

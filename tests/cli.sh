@@ -36,7 +36,7 @@ expect 2 "unknown option --frob" -- "$MMFUZZ" run --frob "$CHILD"
 expect 2 "cannot open" -- "$MMFUZZ" run "$TMP/missing"
 
 printf 'thread 0\n  write va=7\n' >"$TMP/corrupt.mmf"
-expect 2 "corrupt: line 2: va out of range" -- "$MMFUZZ" run "$TMP/corrupt.mmf"
+expect 2 "corrupt.mmf: *2:12: va must be 0..3, got '7'" -- "$MMFUZZ" run "$TMP/corrupt.mmf"
 printf '\001\000\003\001' >"$TMP/truncated.bin"
 expect 2 "truncated" -- "$MMFUZZ" run "$TMP/truncated.bin"
 printf '\007\000\000' >"$TMP/version.bin"
@@ -111,7 +111,19 @@ expect 2 "its model: unknown profile 'v9.9'" -- "$MMFUZZ" run "$TMP/badmodel.bin
 printf '\211MMF\007\000\002\000\000' >"$TMP/future.bin"
 expect 2 "unknown model header version 7" -- "$MMFUZZ" run "$TMP/future.bin"
 printf 'profile v5.7\nthread 0\n  fork\nprofile v5.8\n' >"$TMP/late.mmf"
-expect 2 "line 4: the model comes before the threads" -- "$MMFUZZ" run "$TMP/late.mmf"
+expect 2 "late.mmf: *4:1: the model comes before the threads" -- "$MMFUZZ" run "$TMP/late.mmf"
+# Text by content, errors at their line and column, "-" is stdin/stdout.
+printf '\357\273\277// by hand\n\nThread 0\n' >"$TMP/case.mmf"
+expect 2 "case.mmf: *3:1: unknown keyword 'Thread' (did you mean 'thread'?)" -- \
+	"$MMFUZZ" run "$TMP/case.mmf"
+expect 0 "CLEAN" -- sh -c 'cat "$1" | "$2" run -' sh "$CHILD" "$MMFUZZ"
+(cd "$TMP" && "$MMFUZZ" compile "$CHILD" - >"$TMP/stdout.bin")
+if [ ! -e "$TMP/-" ] && "$MMFUZZ" print "$TMP/stdout.bin" | cmp -s - "$TMP/a.txt"; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL: compile X - did not write the input to standard output"
+fi
 expect 2 "switch 'nope' needs a value" -- "$MMFUZZ" run --profile "v5.9+nope" "$CHILD"
 
 # The command line behaves like the tools it sits beside: getopt_long,

@@ -54,6 +54,39 @@ static void test_any_bytes(void)
 	CHECK(stable == ok, "%d of %d decoded inputs changed on re-encoding", ok - stable, ok);
 }
 
+/* The printer writes every field the stricter grammar requires: any
+ * program the fuzzer can make prints as text that reads back the same. */
+static void test_printed_text_parses(void)
+{
+	uint64_t rng = 7;
+	int decoded = 0, same = 0;
+
+	for (int i = 0; i < 5000; i++) {
+		uint8_t buf[64];
+		char text[4096], err[256] = "";
+		struct input a, b;
+		FILE *f;
+
+		for (size_t k = 0; k < sizeof(buf); k++)
+			buf[k] = (uint8_t)sched_rng_next(&rng);
+		buf[0] = (uint8_t)(1 + i % INPUT_VERSION);
+		if (input_decode(buf, sizeof(buf), &a, err, sizeof(err)) != INPUT_OK)
+			continue;
+		decoded++;
+		f = fmemopen(text, sizeof(text), "w");
+		input_print_text(&a, f);
+		fclose(f);
+		if (input_parse_text(text, &b, err, sizeof(err)) == INPUT_OK &&
+		    same_scenario(&a.scenario, &b.scenario) && a.schedule_len == b.schedule_len &&
+		    memcmp(a.schedule, b.schedule, a.schedule_len) == 0)
+			same++;
+		else if (decoded - same == 1)
+			printf("first mismatch: %s\n%s", err, text);
+	}
+	CHECK(decoded > 1000 && same == decoded, "%d of %d printed inputs read back differently",
+	      decoded - same, decoded);
+}
+
 static void test_errors(void)
 {
 	struct input in;
@@ -84,7 +117,7 @@ static void test_errors(void)
 	CHECK(input_parse_text("thread 0\n  frobnicate va=0\n", &in, err, sizeof(err)) ==
 		      INPUT_CORRUPT,
 	      "unknown op accepted");
-	CHECK(strstr(err, "line 2") != NULL, "message lacks the line: %s", err);
+	CHECK(strncmp(err, "2:3: unknown op 'frobnicate'", 28) == 0, "message: %s", err);
 	CHECK(input_parse_text("thread 0\n  write va=9\n", &in, err, sizeof(err)) == INPUT_CORRUPT,
 	      "va out of range accepted");
 	CHECK(input_parse_text("thread 1\n", &in, err, sizeof(err)) == INPUT_CORRUPT,
@@ -96,6 +129,98 @@ static void test_errors(void)
 	CHECK(input_parse_text("thread 0\nschedule 3 1:2\n", &in, err, sizeof(err)) ==
 		      INPUT_CORRUPT,
 	      "lone gap before the end accepted");
+}
+
+/* A text error: CORRUPT, and err starts with `want` ("LINE:COL: what"). */
+static void expect_error(const char *text, const char *want)
+{
+	struct input in;
+	char err[256] = "";
+
+	CHECK(input_parse_text(text, &in, err, sizeof(err)) == INPUT_CORRUPT &&
+		      strncmp(err, want, strlen(want)) == 0,
+	      "want '%s', got '%s'", want, err);
+}
+
+/* Errors name the line an editor shows, blank and comment lines counted
+ * (strtok used to skip blank lines: line 5 was reported as line 3), and
+ * the column of the word at fault. */
+static void test_error_places(void)
+{
+	expect_error("thread 0\n\n\n  write va=0 word=0\n  frob\n", "5:3: unknown op 'frob'");
+	expect_error("# one\n\nthread 0\n\n  write va=0 word=5\n",
+		     "5:19: word must be 0..1, got '5'");
+	expect_error("thread 0\n  write va=0 vaa=1\n",
+		     "2:14: unknown field 'vaa' (fields of write: va, word)");
+	expect_error("thread 0\n\tpin va=1 rw=1 word=0\n",
+		     "2:16: unknown field 'word' (fields of pin: va, rw)");
+	expect_error("thread 0\n  fork va=0\n", "2:8: unknown field 'va' (fork takes no fields)");
+	expect_error("thread 0\r\n\r\n  frob\r\n", "3:3: unknown op 'frob'");
+}
+
+/* Every field an op uses is required (`write` alone used to mean
+ * va=0 word=0), once (`va=1 va=2` used to keep the last). */
+static void test_fields_required_once(void)
+{
+	expect_error("thread 0\n  write\n", "2:3: missing field 'va' (fields of write: va, word)");
+	expect_error("thread 0\n  write va=1\n",
+		     "2:3: missing field 'word' (fields of write: va, word)");
+	expect_error("thread 0\n  fork\n  signal\n",
+		     "3:3: missing field 'event' (fields of signal: event)");
+	expect_error("thread 0\n  mmap-file va=0 word=0\n",
+		     "2:18: unknown field 'word' (fields of mmap-file: va, mode)");
+	expect_error("thread 0\n  write va=1 va=2 word=0\n",
+		     "2:14: duplicate field 'va' (first at column 9)");
+	expect_error("thread 0\n  write va=1 word=0 word=0\n",
+		     "2:21: duplicate field 'word' (first at column 14)");
+	expect_error("thread 0\n  write va=1 word\n",
+		     "2:14: expected FIELD=VALUE, got 'word' (fields of write: va, word)");
+}
+
+/* Lines that used to be half read: words after a complete line, a second
+ * `set` of one switch (the last silently won), entries after a lone gap
+ * on a later `schedule` line (they shifted every pair after it). */
+static void test_nothing_ignored(void)
+{
+	expect_error("thread 0 initial junk\n", "1:18: unexpected 'junk' after 'initial'");
+	expect_error("thread 0\nthread 1 child-of 0 0\n",
+		     "2:21: unexpected '0' after the parent thread");
+	expect_error("profile v5.9 v5.8\nthread 0\n", "1:14: unexpected 'v5.8' after profile");
+	expect_error("set wp.reuse=mapcount\nset wp.reuse=refcount\nthread 0\n",
+		     "2:5: switch 'wp.reuse' set twice");
+	expect_error("thread 0\nschedule 1:2 3\nschedule 4:0\n",
+		     "3:10: only the last schedule entry may lack a target");
+	expect_error("thread 0\nschedule 1:2 3:\n",
+		     "2:14: schedule entries are GAP:TARGET or a last GAP, each 0..255, got '3:'");
+}
+
+/* Words in the wrong case get a hint, whatever comes first. */
+static void test_keyword_hints(void)
+{
+	expect_error("Thread 0\n  fork\n",
+		     "1:1: unknown keyword 'Thread' (did you mean 'thread'?)");
+	expect_error("thread 0\n  Write va=0 word=0\n",
+		     "2:3: unknown op 'Write' (did you mean 'write'?)");
+	expect_error("hello world\n", "1:1: unknown keyword 'hello' (a scenario starts with");
+	expect_error("  write va=0 word=0\n", "1:3: op 'write' before any 'thread' line");
+}
+
+/* `//` comments, a byte order mark and indentation before anything. */
+static void test_lexical(void)
+{
+	struct input in;
+	char err[256];
+
+	CHECK(input_parse_text("\xEF\xBB\xBF// scenario\n\n  thread 0 // the parent\n"
+			       "  write va=1 word=1// no space needed\n  fork#here too\n",
+			       &in, err, sizeof(err)) == INPUT_OK &&
+		      in.scenario.thread[0].n_ops == 2 && in.scenario.thread[0].ops[0].va == 1 &&
+		      in.scenario.thread[0].ops[1].kind == OP_FORK,
+	      "comments and BOM: %s", err);
+	expect_error("\xEF\xBB\xBFthread 0\n  frob\n", "2:3: unknown op 'frob'");
+	expect_error("\xEF\xBB\xBF"
+		     "frob\n",
+		     "1:1: unknown keyword 'frob'");
 }
 
 /* Limits: a schedule past INPUT_MAX_SCHEDULE is ignored, so every
@@ -288,7 +413,7 @@ static void test_switch_at_execution(void)
 	CHECK(bad == 0, "%u of %u inserted switches did not land exactly", bad, tried);
 }
 
-/* The race events of the uffd-wp corruption (mm-bugs.md B4b) on v5.11:
+/* The race events of the uffd-wp corruption (docs/bugs.md B4b) on v5.11:
  * the same every time, and a switch to a program thread an event names
  * runs that thread at that point. */
 static void test_race_events(void)
@@ -427,7 +552,7 @@ static const char *b4b_step(const char *tail)
 	return text;
 }
 
-/* Holding back a thread (mm-bugs.md B4b, one step from the end): T2's
+/* Holding back a thread (docs/bugs.md B4b, one step from the end): T2's
  * write fault copies the page while the unprotect's flush is pending and
  * T0's CPU still holds the stale writable entry, but T0 has no op left
  * (tail ""), or is blocked waiting for a userfault (tail "uffd-resolve").
@@ -693,7 +818,13 @@ int main(void)
 	test_mutator();
 	test_limits();
 	test_any_bytes();
+	test_printed_text_parses();
 	test_errors();
+	test_error_places();
+	test_fields_required_once();
+	test_nothing_ignored();
+	test_keyword_hints();
+	test_lexical();
 	test_text_roundtrip();
 	return CHECK_SUMMARY();
 }
