@@ -86,6 +86,20 @@ static void fail_case(struct smoke_case *c, const struct exec_result *r, const c
 		c->note = xstrdup(why);
 }
 
+/* Fail c with si's input as it is (its own schedule), saved to path. */
+static void fail_as_is(struct smoke_case *c, const struct exec_result *r,
+		       const struct smoke_input *si, const char *message, const char *header,
+		       const char *path)
+{
+	fail_case(c, r, message,
+		  &(struct smoke_saved){.in = &si->in,
+					.schedule = si->in.schedule,
+					.schedule_len = si->in.schedule_len,
+					.model = si->model,
+					.path = path,
+					.header = header});
+}
+
 static char *signature_of(const struct exec_result *r)
 {
 	char sig[512];
@@ -126,13 +140,7 @@ static void run_manifest_line(const struct smoke_input *si, const char *dir,
 	message = xasprintf("expected %s, got %s", si->expect, c->verdict);
 	header = xasprintf("# mmfuzz smoke: %s on %s: %s\n", si->name, si->model, message);
 	path = reproducer_path(dir, c, false);
-	fail_case(c, &r, message,
-		  &(struct smoke_saved){.in = &si->in,
-					.schedule = si->in.schedule,
-					.schedule_len = si->in.schedule_len,
-					.model = si->model,
-					.path = path,
-					.header = header});
+	fail_as_is(c, &r, si, message, header, path);
 	free(message);
 	free(header);
 	free(path);
@@ -154,13 +162,7 @@ static void run_own_schedule(const struct smoke_input *si, const char *suite, co
 	message = signature_of(&r);
 	header = xasprintf("# mmfuzz smoke: %s, its own schedule: %s\n", si->name, message);
 	path = reproducer_path(dir, c, true);
-	fail_case(c, &r, message,
-		  &(struct smoke_saved){.in = &si->in,
-					.schedule = si->in.schedule,
-					.schedule_len = si->in.schedule_len,
-					.model = si->model,
-					.path = path,
-					.header = header});
+	fail_as_is(c, &r, si, message, header, path);
 	free(message);
 	free(header);
 	free(path);

@@ -150,6 +150,18 @@ bool schedule_better(const struct version *a, const struct version *b)
 	return a->len < b->len;
 }
 
+/* ddmin's next granularity over n items: after a reduction one part
+ * fewer (at least two), else twice as many, up to one item per part; 0
+ * once single items have failed. */
+int ddmin_next_parts(int parts, int n, bool reduced)
+{
+	if (reduced)
+		return parts > 2 ? parts - 1 : 2;
+	if (parts >= n)
+		return 0;
+	return parts * 2 < n ? parts * 2 : n;
+}
+
 /* ---- driver ----------------------------------------------------------- */
 
 static void fill_stats_after(const struct minimizer *m, struct minimize_stats *st)

@@ -99,6 +99,7 @@ bool run_trial(struct minimizer *m, bool by_plan);
 bool commit_trial(struct minimizer *m);
 bool program_smaller(const struct scenario *a, const struct scenario *b);
 bool schedule_better(const struct version *a, const struct version *b);
+int ddmin_next_parts(int parts, int n, bool reduced);
 
 /* minimize_program.c: each pass returns whether it kept a smaller version. */
 bool remove_threads(struct minimizer *m);

@@ -301,14 +301,10 @@ bool remove_ops(struct minimizer *m)
 			parts = n;
 		for (int k = 0; k < parts && !reduced; k++)
 			reduced = try_without_chunk(m, k, parts);
-		if (reduced) {
-			progress = true;
-			parts = parts > 2 ? parts - 1 : 2;
-		} else if (parts >= n) {
+		progress |= reduced;
+		parts = ddmin_next_parts(parts, n, reduced);
+		if (!parts)
 			break;
-		} else {
-			parts = parts * 2 < n ? parts * 2 : n;
-		}
 	}
 	return progress;
 }

@@ -65,14 +65,10 @@ bool remove_switches(struct minimizer *m)
 			plan_without(&m->best.plan, k * n / parts, (k + 1) * n / parts, &p);
 			reduced = try_plan(m, &p);
 		}
-		if (reduced) {
-			progress = true;
-			parts = parts > 2 ? parts - 1 : 2;
-		} else if (parts >= n) {
+		progress |= reduced;
+		parts = ddmin_next_parts(parts, n, reduced);
+		if (!parts)
 			break;
-		} else {
-			parts = parts * 2 < n ? parts * 2 : n;
-		}
 	}
 	return progress;
 }
