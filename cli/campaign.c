@@ -38,6 +38,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -445,7 +446,8 @@ static int run_fuzzer(struct campaign *c)
 	free_argv(argv);
 	if (r.pid < 0)
 		return -1;
-	setpgid(r.pid, r.pid);
+	/* EACCES: the child has exec'd, and made its group itself. */
+	(void)setpgid(r.pid, r.pid);
 	fuzzer_pid = r.pid;
 	if (stop_signal) /* it came while we were starting the fuzzer */
 		kill(-r.pid, stop_signal);
@@ -608,6 +610,10 @@ static int exit_status(const struct campaign *c)
 		return 128 + c->signal;
 	if (c->end == END_FAILED || c->end == END_CANNOT_RUN || c->errors)
 		return EXIT_USAGE;
+	/* The fuzzer stopped on these, the model does not: a sanitizer report
+	 * or a timeout. Not a clean run, and not a known bug either. */
+	if (c->f.clean_here)
+		return EXIT_USAGE;
 	return c->new_sigs ? EXIT_VIOLATION : EXIT_CLEAN;
 }
 
@@ -633,6 +639,12 @@ int cmd_fuzz(const struct cli_options *o)
 			     .corpus_lock = -1};
 	int status;
 
+	/* libFuzzer reads -runs into an int. */
+	if (o->runs_given && o->runs > INT_MAX) {
+		fprintf(stderr, "mmfuzz: --runs: %llu is out of range for fuzz (1 to %d)\n",
+			(unsigned long long)o->runs, INT_MAX);
+		return EXIT_USAGE;
+	}
 	c.start = campaign_now();
 	c.deadline = c.start + c.time;
 	catch_stop_signals();

@@ -122,8 +122,8 @@ static void print_leftovers(const struct campaign *c)
 	int other = 0;
 
 	if (c->f.clean_here)
-		printf("%lu file(s) replay clean: kept in %s/unreproducible/ (not counted; a "
-		       "sanitizer report? run %s FILE)\n",
+		printf("%lu file(s) replay clean: kept in %s/unreproducible/ (not a signature; a "
+		       "sanitizer report or a timeout? run %s FILE); exit status 2\n",
 		       c->f.clean_here, c->f.root, c->fuzzer);
 	if (c->new_hidden)
 		printf("%d new signature(s) outside --only filed (see summary.json)\n",

@@ -71,11 +71,14 @@ int cli_select_flags(const struct cli_options *o);
  * the caller. */
 int cli_load(const struct cli_options *o, const char *path, struct input *in, uint8_t **storage);
 
-/* Open an output file for writing; "-" is standard output. NULL after
- * printing why not. Close it with cli_close_out (false on a write error,
- * printed). */
+/* Open an output file for writing; "-" is standard output. It is written
+ * as PATH.tmp and renamed to PATH by cli_close_out, so that PATH is never
+ * half-written. NULL after printing why not. cli_close_out returns false
+ * on a write error, printed. */
 FILE *cli_open_out(const char *path);
 bool cli_close_out(FILE *f, const char *path);
+/* Close it without putting anything in PATH's place. */
+void cli_abandon_out(FILE *f, const char *path);
 
 /* A count option's value: decimal digits only, within [min, max]. false
  * after printing "mmfuzz: --NAME: ..." if it is not. */

@@ -36,6 +36,12 @@ int cmd_explore(const struct cli_options *o)
 	int status;
 	struct exec_result r;
 
+	/* The report goes to stdout: the input cannot go there too. */
+	if (o->out && strcmp(o->out, "-") == 0) {
+		fprintf(stderr, "mmfuzz explore: -o - would mix the report and the input on "
+				"standard output; give a file\n");
+		return EXIT_USAGE;
+	}
 	status = cli_load(o, o->args[0], &in, &storage);
 	if (status != 0)
 		return status;

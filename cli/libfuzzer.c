@@ -39,8 +39,17 @@ static void become_fuzzer(const char *path, char *const argv[], int fds[2])
 {
 	int persona = personality(0xffffffff);
 
+	/* Its own process group, from here as well as from the parent (both,
+	 * as job-control shells do, so that the group exists before either
+	 * goes on): the campaign signals the fuzzer and its workers as one. */
+	setpgid(0, 0);
 	if (persona != -1)
 		personality((unsigned long)persona | ADDR_NO_RANDOMIZE);
+	/* A container's seccomp profile may refuse it; still on the terminal. */
+	if (persona == -1 || !(personality(0xffffffff) & ADDR_NO_RANDOMIZE))
+		fprintf(stderr,
+			"mmfuzz: warning: cannot turn address randomisation off "
+			"(personality refused): a --seed campaign may not be reproducible\n");
 	unsetenv("PWD");
 	unsetenv("OLDPWD");
 	prctl(PR_SET_PDEATHSIG, SIGTERM);

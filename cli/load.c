@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "xalloc.h"
 #include "fuzz/runner.h"
 
 /* Select the flags' model (or latest). */
@@ -70,27 +72,61 @@ int cli_load(const struct cli_options *o, const char *path, struct input *in, ui
 	return 0;
 }
 
+/* Outputs are written beside their place and renamed into it when
+ * complete: a run killed half-way leaves PATH.tmp, never a half PATH. */
+static char *temporary_of(const char *path)
+{
+	return xasprintf("%s.tmp", path);
+}
+
 FILE *cli_open_out(const char *path)
 {
+	char *tmp;
 	FILE *f;
 
 	if (strcmp(path, "-") == 0)
 		return stdout;
-	f = fopen(path, "w");
+	tmp = temporary_of(path);
+	f = fopen(tmp, "w");
 	if (!f)
 		fprintf(stderr, "mmfuzz: %s: %s\n", path, strerror(errno));
+	free(tmp);
 	return f;
 }
 
 bool cli_close_out(FILE *f, const char *path)
 {
 	bool ok = !ferror(f);
+	char *tmp;
+
+	if (f == stdout) {
+		ok = fflush(f) == 0 && ok;
+		if (!ok)
+			fprintf(stderr, "mmfuzz: %s: write error\n", path);
+		return ok;
+	}
+	ok = fclose(f) == 0 && ok;
+	tmp = temporary_of(path);
+	if (ok && rename(tmp, path) != 0) {
+		fprintf(stderr, "mmfuzz: %s: %s\n", path, strerror(errno));
+		ok = false;
+	} else if (!ok) {
+		fprintf(stderr, "mmfuzz: %s: write error\n", path);
+	}
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	return ok;
+}
+
+void cli_abandon_out(FILE *f, const char *path)
+{
+	char *tmp;
 
 	if (f == stdout)
-		ok = fflush(f) == 0 && ok;
-	else
-		ok = fclose(f) == 0 && ok;
-	if (!ok)
-		fprintf(stderr, "mmfuzz: %s: write error\n", path);
-	return ok;
+		return;
+	fclose(f);
+	tmp = temporary_of(path);
+	unlink(tmp);
+	free(tmp);
 }

@@ -26,8 +26,10 @@ static const struct cli_command commands[] = {
 	 "signature (summary.json). Known signatures are muted; a resumed campaign\n"
 	 "looks for new ones. Progress goes to stderr, the summary to stdout.\n"
 	 "  --time SECONDS      stop after this long (default 60)\n"
-	 "  --runs N            stop after N executions (exactly with one job; with\n"
-	 "                      --jobs, just after N); without --time, no time limit\n"
+	 "  --runs N            stop after N executions (without --time, no time\n"
+	 "                      limit); a round that restarts after a finding first\n"
+	 "                      replays the corpus, so a campaign that finds bugs runs\n"
+	 "                      a little more than N\n"
 	 "  --seed N            the campaign's seed (default: from the clock, printed);\n"
 	 "                      with one job and --runs, the same seed gives the same\n"
 	 "                      campaign (findings and corpus)\n"
@@ -72,7 +74,7 @@ static const struct cli_command commands[] = {
 	 "Run FILE's program under random schedules until one violates an oracle.\n"
 	 "  --runs N            schedules to try (default 10000)\n"
 	 "  --seed N            the schedules' seed (default 1)\n"
-	 "  -o, --out OUT       save the violating input (- for stdout)\n"},
+	 "  -o, --out OUT       save the violating input\n"},
 	{"profiles", cmd_profiles, 0, 0, 0, "",
 	 "the profiles, their switches and the bugs they recreate",
 	 "List the profiles, their switches and the bugs they recreate.\n"},

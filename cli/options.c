@@ -252,13 +252,18 @@ int cli_parse(const char *name, int argc, char **argv, struct cli_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->command = name;
-	o->profile = getenv("MMFUZZ_PROFILE");
-	o->model_given = o->profile != NULL;
+
 	o->repeat = 1;
 	o->seeds = true;
 	if (!cmd) {
 		fprintf(stderr, "mmfuzz: unknown command '%s' (see mmfuzz --help)\n", name);
 		return -1;
+	}
+	/* Only for the commands that run a model: `profiles` lists the names
+	 * a bad MMFUZZ_PROFILE should be checked against. */
+	if (cmd->options & OPT_MODEL) {
+		o->profile = getenv("MMFUZZ_PROFILE");
+		o->model_given = o->profile != NULL;
 	}
 	opterr = 0;
 	optind = 1;
@@ -272,7 +277,11 @@ int cli_parse(const char *name, int argc, char **argv, struct cli_options *o)
 			return 1;
 		}
 		if (c == '?') {
-			snprintf(msg, sizeof(msg), "unknown option %s", argv[optind - 1]);
+			/* optopt: a short option, maybe inside a cluster like -xy. */
+			if (optopt)
+				snprintf(msg, sizeof(msg), "unknown option -%c", optopt);
+			else
+				snprintf(msg, sizeof(msg), "unknown option %s", argv[optind - 1]);
 			return usage_error(cmd, msg);
 		}
 		if (c == ':') {

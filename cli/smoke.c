@@ -19,11 +19,16 @@ static bool is_stdout(const char *path)
 static bool open_outputs(const struct cli_options *o, FILE **junit, FILE **json)
 {
 	*junit = *json = NULL;
+	if (o->junit && o->json && strcmp(o->junit, o->json) == 0) {
+		fprintf(stderr, "mmfuzz smoke: --junit and --json both write %s: give two places\n",
+			o->junit);
+		return false;
+	}
 	if (o->junit && !(*junit = cli_open_out(o->junit)))
 		return false;
 	if (o->json && !(*json = cli_open_out(o->json))) {
 		if (*junit)
-			cli_close_out(*junit, o->junit);
+			cli_abandon_out(*junit, o->junit);
 		return false;
 	}
 	return true;

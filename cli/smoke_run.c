@@ -258,6 +258,12 @@ static void run_scenario(const struct smoke_input *si, const char *dir, struct s
 		run_own_schedule(si, suite, dir, res);
 		for (int i = 0; i < smoke_n_strategies; i++)
 			run_strategy(si, &smoke_strategies[i], suite, dir, res);
+	} else {
+		/* A scenario that did not run is a failure, never a silent skip. */
+		struct smoke_case *c = new_case(res, suite, si, OWN_SCHEDULE);
+
+		c->failed = true;
+		c->message = xasprintf("cannot select model %s", si->model);
 	}
 	free(suite);
 }

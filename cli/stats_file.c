@@ -15,6 +15,47 @@
 	"# relative_time, execs_done, execs_per_sec, corpus_count, features, coverage, "           \
 	"findings\n"
 
+/* A campaign killed while writing a row leaves it half-written at the
+ * end: cut it, so that the rows appended next stay rows. */
+static void drop_partial_row(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long keep = 0, pos = 0;
+	int ch;
+
+	if (!f)
+		return;
+	while ((ch = fgetc(f)) != EOF) {
+		pos++;
+		if (ch == '\n')
+			keep = pos;
+	}
+	fclose(f);
+	if (keep != pos && truncate(path, keep) < 0)
+		fprintf(stderr, "mmfuzz: cannot cut %s: %s\n", path, strerror(errno));
+}
+
+/* A resumed campaign's rows carry on from the last row of the ones
+ * before (none, or a file that does not parse: from zero). */
+static void continue_from_last_row(struct stats_writer *w, const char *corpus)
+{
+	char *path = xasprintf("%s/" STATS_PLOT, w->dir);
+	struct stats_sample *rows;
+	int n;
+
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return;
+	}
+	drop_partial_row(path);
+	if (stats_load(corpus, &rows, &n)) {
+		if (n > 0)
+			w->base = rows[n - 1];
+		free(rows);
+	}
+	free(path);
+}
+
 bool stats_open(struct stats_writer *w, const char *corpus)
 {
 	char *plot;
@@ -27,8 +68,9 @@ bool stats_open(struct stats_writer *w, const char *corpus)
 		w->dir = NULL;
 		return false;
 	}
+	continue_from_last_row(w, corpus);
 	plot = xasprintf("%s/" STATS_PLOT, w->dir);
-	w->plot = fopen(plot, "w");
+	w->plot = fopen(plot, "a");
 	if (!w->plot)
 		fprintf(stderr, "mmfuzz: cannot write %s: %s\n", plot, strerror(errno));
 	free(plot);
@@ -37,7 +79,8 @@ bool stats_open(struct stats_writer *w, const char *corpus)
 		w->dir = NULL;
 		return false;
 	}
-	fputs(PLOT_HEADER, w->plot);
+	if (ftell(w->plot) == 0)
+		fputs(PLOT_HEADER, w->plot);
 	fflush(w->plot);
 	w->start = (long)time(NULL);
 	return true;
@@ -99,10 +142,11 @@ void stats_record(struct stats_writer *w, const struct stats_sample *s,
 {
 	if (!w->dir)
 		return;
-	fprintf(w->plot, "%.1f, %llu, %.2f, %llu, %llu, %llu, %llu\n", s->time,
-		(unsigned long long)s->execs, s->exec_s, (unsigned long long)s->corpus,
-		(unsigned long long)s->features, (unsigned long long)s->coverage,
-		(unsigned long long)s->findings);
+	fprintf(w->plot, "%.1f, %llu, %.2f, %llu, %llu, %llu, %llu\n", w->base.time + s->time,
+		(unsigned long long)w->base.execs + s->execs, s->exec_s,
+		(unsigned long long)s->corpus, (unsigned long long)s->features,
+		(unsigned long long)s->coverage,
+		(unsigned long long)w->base.findings + s->findings);
 	fflush(w->plot);
 	rewrite_summary(w, s, h);
 	w->last = *s;

@@ -9,9 +9,11 @@
  *   <corpus>/.stats/plot_data      one CSV row per second:
  *     # relative_time, execs_done, execs_per_sec, corpus_count, features, coverage, findings
  *
- * They describe the last campaign on the folder (a new one starts them
- * afresh). They hold wall-clock times: they are a record of a run, not a
- * reproducible output.
+ * fuzzer_stats describes the last campaign on the folder; plot_data goes on
+ * across resumed campaigns (a resumed campaign's rows continue the time,
+ * executions and findings of the last row), so that a long campaign's
+ * plot shows its whole history. They hold wall-clock times: they are a
+ * record of a run, not a reproducible output.
  */
 #ifndef MMFUZZ_CLI_STATS_FILE_H
 #define MMFUZZ_CLI_STATS_FILE_H
@@ -50,6 +52,7 @@ struct stats_writer {
 	FILE *plot; /* plot_data, appended */
 	long start; /* wall clock at the start (epoch seconds) */
 	struct stats_sample last;
+	struct stats_sample base; /* the last row of earlier campaigns, added to ours */
 };
 
 /* Start the statistics of a campaign on corpus folder `corpus`. false

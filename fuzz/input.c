@@ -178,6 +178,10 @@ size_t input_encode(const struct input *in, uint8_t *out, size_t cap)
  * starts with a printable ASCII character, white space or a UTF-8 byte
  * order mark. Any other first byte (the rest of 0x80..0xff) is neither.
  */
+/* A bare input starts with its version byte: it must stay a control byte
+ * that white space (tab, LF, CR) is not, or binary could be taken for text. */
+_Static_assert(INPUT_VERSION < '\t', "a version byte would read as white space");
+
 enum input_format input_format_of(const uint8_t *data, size_t size)
 {
 	uint8_t first;

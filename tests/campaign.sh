@@ -111,6 +111,17 @@ for d in z1 z2; do
 	ls mmfuzz-corpus/latest >corpus.list
 done
 check "3: --seed 0 gave two different corpora" cmp "$TMP/z1/corpus.list" "$TMP/z2/corpus.list"
+# A resumed campaign's plot goes on from where the last one ended: its
+# executions add up, its times never go back.
+cd "$TMP/z1" || exit 2
+"$M" fuzz --profile latest --seed 1 --runs 2000 >out2 2>err2
+if grep -v '^#' mmfuzz-corpus/latest/.stats/plot_data | awk -F', ' '
+	$1 < t { bad = 1 } { t = $1; e = $2 } END { exit bad || e != 4000 }'; then
+	ok
+else
+	fail "5: plot_data did not carry on across the resumed campaign"
+	tail -3 mmfuzz-corpus/latest/.stats/plot_data
+fi
 
 # 4. The summary on stdout, the progress on stderr.
 cd "$TMP/time" || exit 2

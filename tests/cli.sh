@@ -160,6 +160,16 @@ expect 2 "--time does not apply to print" -- "$MMFUZZ" print --time 5 "$CHILD"
 expect 2 "--jobs does not apply to run" -- "$MMFUZZ" run --jobs 3 "$CHILD"
 expect 2 "--profile needs a value" -- "$MMFUZZ" run "$CHILD" --profile
 expect 2 "wrong number of operands" -- "$MMFUZZ" print "$CHILD" "$CHILD"
+# Found in review: a short option is named as given; MMFUZZ_PROFILE does
+# not stop `profiles` from listing the names; explore cannot put the
+# input on stdout beside its report; libFuzzer's -runs is an int; smoke's
+# two reports need two places.
+expect 2 "unknown option -x" -- "$MMFUZZ" run -xy "$CHILD"
+MMFUZZ_PROFILE=bogus expect 0 "v5.9-rc" -- "$MMFUZZ" profiles
+MMFUZZ_PROFILE=bogus expect 2 "unknown profile 'bogus'" -- "$MMFUZZ" run "$CHILD"
+expect 2 "would mix the report and the input" -- "$MMFUZZ" explore -o - "$CHILD"
+expect 2 "--runs: 4294967296 is out of range for fuzz" -- "$MMFUZZ" fuzz --runs 4294967296
+expect 2 "--junit and --json both write" -- "$MMFUZZ" smoke --junit "$TMP/r" --json "$TMP/r"
 # --seed 0 is a seed, not "no seed": it draws other schedules than seed 1.
 "$MMFUZZ" explore --runs 3000 --seed 0 "$TMP/nowait.mmf" --profile v5.7 >"$TMP/s0" 2>&1
 "$MMFUZZ" explore --runs 3000 --seed 1 "$TMP/nowait.mmf" --profile v5.7 >"$TMP/s1" 2>&1
