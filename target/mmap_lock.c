@@ -9,6 +9,19 @@ static MM_ATOMIC void held(int delta)
 	M.mmap_lock_depth[sched_self()] += delta;
 }
 
+static MM_ATOMIC int depth(void)
+{
+	return M.mmap_lock_depth[sched_self()];
+}
+
+void mmap_assert_locked(const struct mm_struct *mm)
+{
+	if (depth() <= 0)
+		sched_fail("lock-discipline", "unlocked-caller",
+			   "T%d entered a path of P%d that needs the mmap_lock without it",
+			   sched_self(), mm->id);
+}
+
 void mmap_read_lock(struct mm_struct *mm)
 {
 	down_read(&mm->mmap_lock);

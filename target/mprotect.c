@@ -50,14 +50,47 @@ static struct pte change_pte(const struct vm_area_struct *vma, struct pte old, e
 	return pte;
 }
 
+/*
+ * pte_needs_flush() (x86, 6.0): may another CPU still hold a translation
+ * that the new PTE no longer allows? Dropping the write bit does; adding
+ * it or changing the uffd-wp software bit alone does not.
+ */
+static bool pte_needs_flush(struct pte old, struct pte pte)
+{
+	return old.write && !pte.write;
+}
+
+/*
+ * change_protection_range(): does the range need a flush before the call
+ * returns? pages counts the present PTEs change_pte_range() visited (<=
+ * 5.19) or changed (the never-shipped rule); needs_flush says whether the
+ * mmu_gather batched a PTE (>= 6.0).
+ */
+static bool change_prot_must_flush(const struct mm_struct *mm, int pages, bool needs_flush)
+{
+	switch (policy.change_prot_flush) {
+	case CHANGE_PROT_FLUSH_PRESENT:
+	case CHANGE_PROT_FLUSH_CHANGED:
+		return pages > 0;
+	case CHANGE_PROT_FLUSH_GATHER:
+		/* tlb_finish_mmu(): a concurrent change may not have flushed
+		 * yet, so finding nothing to batch is not enough to skip. */
+		return needs_flush || mm_tlb_flush_nested(mm);
+	}
+	return true;
+}
+
 void change_protection(struct mm_struct *mm, const struct vm_area_struct *vma, int start, int end,
 		       enum change_prot cp)
 {
 	int pages = 0;
+	bool needs_flush = false;
 
+	mmap_assert_locked(mm);
 	inc_tlb_flush_pending(mm);
 	for (int va = start; va < end; va++) {
 		struct pte old, pte;
+		bool changed;
 
 		spin_lock(&mm->ptl);
 		old = ptep_get(mm, va);
@@ -66,19 +99,23 @@ void change_protection(struct mm_struct *mm, const struct vm_area_struct *vma, i
 			mm_point("change_pte_range", "change_pte_range P%d va %d: %s -> %s%s",
 				 mm->id, va, old.write ? "RW" : "RO", pte.write ? "RW" : "RO",
 				 pte.uffd_wp ? " uffd-wp" : "");
-			if (pte.write != old.write || pte.uffd_wp != old.uffd_wp) {
+			changed = pte.write != old.write || pte.uffd_wp != old.uffd_wp;
+			if (changed)
 				set_pte(mm, va, pte);
+			/* Up to 5.19 every present PTE visited counts. */
+			if (changed || policy.change_prot_flush == CHANGE_PROT_FLUSH_PRESENT)
 				pages++;
-			}
+			if (pte_needs_flush(old, pte))
+				needs_flush = true;
 		}
 		spin_unlock(&mm->ptl);
 	}
 	/* The flush comes once, at the end: until then other CPUs may still
-	 * write through the old translations. Finding nothing to change is
-	 * not enough to skip it when a concurrent change has not flushed yet
-	 * (6.0's mmu_gather checks mm_tlb_flush_nested). */
-	if (pages || (policy.change_prot_gather && mm_tlb_flush_nested(mm)))
+	 * write through the old translations. */
+	if (change_prot_must_flush(mm, pages, needs_flush))
 		flush_tlb_range(mm, start, end);
+	else
+		mm_trace("change_protection P%d va %d-%d: no flush", mm->id, start, end);
 	dec_tlb_flush_pending(mm);
 }
 

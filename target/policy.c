@@ -22,10 +22,11 @@ struct mm_policy policy;
 	.fault_retry_once = true, .gup_faultin_order = ERROR_FIRST,                                \
 	.arch_fault_order = RETRY_FIRST, .fault_lock_contract = RELEASE_ON_RETRY
 #define ERA_V4_9 ERA_V4_8, .force_write = FORCE_FOLL_COW
-/* 4.13 nested flush; 5.6 clear_refs flush elided; 5.7 unbounded retries */
+/* 4.13 nested flush; 5.6 clear_refs flush elided; 5.7 unbounded retries
+ * and uffd-wp */
 #define ERA_V5_7                                                                                   \
 	ERA_V4_9, .tlb_nested_flush = true, .clear_refs_tlb = CLEAR_REFS_GATHER,                   \
-		  .fault_retry_once = false
+		  .fault_retry_once = false, .uffd_wp = true
 #define ERA_V5_8    ERA_V5_7, .gup_read_breaks_cow = true
 #define ERA_V5_9_RC ERA_V5_7, .wp_reuse = REUSE_REFCOUNT
 #define ERA_V5_9    ERA_V5_9_RC, .fork_pinned = FORK_PINNED_COPY
@@ -37,8 +38,9 @@ struct mm_policy policy;
 	ERA_V5_12, .wp_reuse = REUSE_ANON_EXCLUSIVE, .ro_pin_unshare = true, .anon_exclusive = true
 #define ERA_LATEST                                                                                 \
 	ERA_V5_19, .force_write = FORCE_ANON_EXCLUSIVE, .mprotect_write_upgrade = true,            \
-		   .change_prot_gather = true, .ro_longterm_unshare_nonanon = true,                \
-		   .uffd_unprotect_keeps_write = true, .odirect_pin = true
+		   .change_prot_flush = CHANGE_PROT_FLUSH_GATHER,                                  \
+		   .ro_longterm_unshare_nonanon = true, .uffd_unprotect_keeps_write = true,        \
+		   .odirect_pin = true
 
 /* Designated initialisers that override earlier ones are what the macros
  * are for: each era restates only what changed. */
@@ -46,7 +48,8 @@ struct mm_policy policy;
 #pragma clang diagnostic ignored "-Winitializer-overrides"
 static const struct profile profiles[] = {
 	{"v4.8",
-	 "Linux 4.8: FOLL_FORCE drops FOLL_WRITE after COW; no nested-flush check; one retry",
+	 "Linux 4.8: FOLL_FORCE drops FOLL_WRITE after COW; no nested-flush check; one retry; "
+	 "no uffd-wp; change_protection flushes after visiting any present PTE",
 	 "Dirty COW (private-write); parallel MADV_DONTNEED misses the flush (tlb-lifetime); "
 	 "CVE-2020-29374",
 	 {ERA_V4_8}},
@@ -56,7 +59,8 @@ static const struct profile profiles[] = {
 	 {ERA_V4_9}},
 	{"v5.7",
 	 "Linux 5.7: + nested flush (4.13), clear_refs flush elided (5.6), unbounded fault "
-	 "retries; COW reuse by mapcount; fork shares pinned pages",
+	 "retries, uffd-wp of anon memory (292924b26024); COW reuse by mapcount; fork shares "
+	 "pinned pages",
 	 "CVE-2020-29374 (vmsplice after fork, both directions); R/O pins on a shared page "
 	 "and on the zero page; soft-dirty stale TLB",
 	 {ERA_V5_7}},
@@ -98,7 +102,8 @@ static const struct profile profiles[] = {
 	 {ERA_V5_19}},
 	{"latest",
 	 "Linux >= 6.2: + FOLL_FORCE needs an exclusive anon page (6.0), mprotect maps "
-	 "exclusive pages writable, R/O long-term pins unshare non-anon pages (6.2), O_DIRECT "
+	 "exclusive pages writable, change_protection flushes through an mmu_gather (6.0), R/O "
+	 "long-term pins unshare non-anon pages (6.2), O_DIRECT "
 	 "pins (~6.5)",
 	 "none: the reference, clean for every scenario",
 	 {ERA_LATEST}},
@@ -229,6 +234,11 @@ static const struct switch_desc switches[] = {
 	 {"no", "yes"},
 	 "MUTANT, never shipped: with the read lock, clear VM_SOFTDIRTY without upgrading",
 	 SWITCH_BOOL(clear_refs_no_upgrade)},
+	{"uffd.wp",
+	 {"no", "yes"},
+	 "userfaultfd write-protects anonymous memory (>=5.7); no: UFFDIO_REGISTER(WP) and "
+	 "UFFDIO_WRITEPROTECT fail with EINVAL",
+	 SWITCH_BOOL(uffd_wp)},
 	{"uffd.wp_lock",
 	 {"read", "write"},
 	 "UFFDIO_WRITEPROTECT takes the mmap_lock for read (mainline) or write (v1 proposal)",
@@ -237,11 +247,13 @@ static const struct switch_desc switches[] = {
 	 {"no", "yes"},
 	 "unprotecting keeps the write bit of PTEs that had it (no: 5.7-5.19 clear it)",
 	 SWITCH_BOOL(uffd_unprotect_keeps_write)},
-	{"mprotect.gather",
-	 {"no", "yes"},
-	 "change_protection flushes only if it changed PTEs (<=5.19), or through an mmu_gather "
-	 "that also flushes when another flush is pending (>=6.0)",
-	 SWITCH_BOOL(change_prot_gather)},
+	{"mprotect.flush",
+	 {"present", "changed", "gather"},
+	 "change_protection flushes the range if change_pte_range visited any present PTE, "
+	 "changed or not (<=5.19); MUTANT, never shipped: only if some PTE changed; or "
+	 "through an mmu_gather of the PTEs that pte_needs_flush, flushing too when another "
+	 "flush is pending (>=6.0)",
+	 SWITCH_ENUM(change_prot_flush)},
 	{"mprotect.write_upgrade",
 	 {"no", "yes"},
 	 "mprotect(PROT_WRITE) maps anon-exclusive, soft-dirty pages writable at once (>=6.0)",

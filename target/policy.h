@@ -39,6 +39,21 @@ enum clear_refs_tlb {
 	CLEAR_REFS_FLUSH_PENDING, /* >= 5.12: inc_tlb_flush_pending + flush_tlb_mm (912efa17e512) */
 };
 
+/* change_protection(): when does it flush the TLB before returning? */
+enum change_prot_flush {
+	/* <= 5.19: change_pte_range() counts every present PTE it visits,
+	 * changed or not, and change_protection_range() flushes the range
+	 * if that count is non-zero (flush_tlb_range). */
+	CHANGE_PROT_FLUSH_PRESENT,
+	/* MUTANT, never shipped: flush only if some PTE's bits changed (the
+	 * model's rule before issue 15). */
+	CHANGE_PROT_FLUSH_CHANGED,
+	/* >= 6.0 (4a18419f71cd): an mmu_gather batches only the PTEs that
+	 * pte_needs_flush() (tlb_flush_pte_range); its finish also flushes
+	 * when another flush is pending on the mm (mm_tlb_flush_nested). */
+	CHANGE_PROT_FLUSH_GATHER,
+};
+
 enum fault_order {
 	ERROR_FIRST, /* look at VM_FAULT_ERROR before VM_FAULT_RETRY */
 	RETRY_FIRST,
@@ -83,13 +98,14 @@ struct mm_policy {
 	enum clear_refs_tlb clear_refs_tlb;
 	/* MUTANT, never shipped: clear VM_SOFTDIRTY under the read lock. */
 	bool clear_refs_no_upgrade;
+	/* 5.7 (292924b26024): userfaultfd write-protection of anonymous
+	 * memory; before, UFFDIO_REGISTER(WP) and UFFDIO_WRITEPROTECT fail. */
+	bool uffd_wp;
 	/* UFFDIO_WRITEPROTECT under the mmap_lock for write (Nadav Amit's v1). */
 	bool uffd_wp_write_lock;
 	/* Unprotecting keeps (or restores) the write bit of PTEs that had it. */
 	bool uffd_unprotect_keeps_write;
-	/* 6.0 (4a18419f71cd): change_protection batches with an mmu_gather,
-	 * whose finish flushes when another flush is pending (nested). */
-	bool change_prot_gather;
+	enum change_prot_flush change_prot_flush;
 	/* mprotect(PROT_WRITE) maps anon-exclusive pages writable at once (6.0). */
 	bool mprotect_write_upgrade;
 	/* O_DIRECT takes FOLL_PIN, not FOLL_GET (block layer, ~6.5). */

@@ -80,8 +80,9 @@ bool sys_uffd_register(int va)
 
 	mmap_write_lock(mm);
 	vma = find_vma(mm, va);
-	/* Write-protect mode is for anonymous memory (5.7). */
-	if (vma && vma->anon && !uffd_released(mm)) {
+	/* Write-protect mode is for anonymous memory, and only since 5.7:
+	 * before, UFFDIO_REGISTER_MODE_WP is an unknown mode (EINVAL). */
+	if (policy.uffd_wp && vma && vma->anon && !uffd_released(mm)) {
 		vma = vma_isolate(mm, va);
 		if (vma) {
 			vma->vm_flags |= VM_UFFD_WP;
@@ -107,9 +108,12 @@ bool sys_uffd_writeprotect(int va, bool enable_wp)
 	else
 		mmap_read_lock(mm);
 	vma = find_vma(mm, va);
-	ok = vma && userfaultfd_wp(mm, vma);
+	/* Before 5.7 the ioctl does not exist (EINVAL). */
+	ok = policy.uffd_wp && vma && userfaultfd_wp(mm, vma);
 	mm_trace("UFFDIO_WRITEPROTECT P%d va %d %s: %s", mm->id, va, enable_wp ? "WP" : "unprotect",
-		 ok ? "ok" : "ENOENT");
+		 ok		  ? "ok"
+		 : policy.uffd_wp ? "ENOENT"
+				  : "EINVAL");
 	if (ok && enable_wp) {
 		unsigned token = oracle_uffd_wp_begin(mm->id, va);
 

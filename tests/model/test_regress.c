@@ -16,6 +16,7 @@
 
 #include "fuzz/manifest.h"
 #include "fuzz/runner.h"
+#include "target/policy.h"
 
 #define MAX_RUNS 256
 
@@ -200,6 +201,33 @@ static void run_pass(int pass)
 	}
 }
 
+/* Userfaultfd write-protection of anonymous memory came with 5.7
+ * (292924b26024): the earlier profiles refuse it, later ones have it.
+ * The manifest's uffd.wp=no lines check what refusing it does. */
+static void test_uffd_wp_eras(void)
+{
+	static const struct {
+		const char *profile;
+		bool uffd_wp;
+	} eras[] = {{"v4.8", false},
+		    {"v4.9", false},
+		    {"v5.7", true},
+		    {"v5.19", true},
+		    {"latest", true}};
+
+	for (size_t i = 0; i < sizeof(eras) / sizeof(eras[0]); i++) {
+		const struct profile *p = profile_find(eras[i].profile);
+
+		if (p && p->policy.uffd_wp == eras[i].uffd_wp) {
+			passed++;
+			continue;
+		}
+		failed++;
+		printf("FAIL profile %s: uffd.wp should be %s\n", eras[i].profile,
+		       eras[i].uffd_wp ? "yes" : "no");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -207,6 +235,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	test_manifest_rejects_malformed_lines();
+	test_uffd_wp_eras();
 	load_manifest(argv[1]);
 	load_seeds(argv[1]);
 	run_pass(0);
