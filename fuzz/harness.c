@@ -231,10 +231,11 @@ CLOCK_DRIVEN static double seconds_now(void)
 CLOCK_DRIVEN static void note_known_hit(struct known_entry *k)
 {
 	static double last_write;
+	double now = seconds_now();
 
 	k->hits++;
-	if ((k->hits & (k->hits - 1)) == 0 || seconds_now() - last_write >= 1) {
-		last_write = seconds_now();
+	if ((k->hits & (k->hits - 1)) == 0 || now - last_write >= 1) {
+		last_write = now;
 		write_hits();
 	}
 }
@@ -269,9 +270,10 @@ CLOCK_DRIVEN static void note_latency(const struct exec_result *r)
 		print_latency();
 	} else if (progress_each_second && latency.execs % 256 == 0) {
 		static double last_print;
+		double now = seconds_now();
 
-		if (seconds_now() - last_print >= 1) {
-			last_print = seconds_now();
+		if (now - last_print >= 1) {
+			last_print = now;
 			print_latency();
 		}
 	}
