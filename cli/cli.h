@@ -34,17 +34,21 @@ struct cli_options {
 	uint64_t runs;	  /* fuzz: executions; explore/smoke: schedules; minimize: bound */
 	bool runs_given;
 	uint64_t seed;
-	bool seed_given;   /* --seed 0 is a seed like any other */
-	long jobs;	   /* fuzz: parallel fuzzers (0: not given) */
-	long repeat;	   /* run: executions per file (1 unless given) */
-	bool seeds;	   /* fuzz: seed the corpus (--no-seeds clears it) */
-	const char *only;  /* fuzz: report only these oracle[:kind]s (validated) */
-	const char *out;   /* explore, minimize: where to save (-o, --out); "-" is stdout */
-	const char *html;  /* replay: the timeline page */
-	const char *junit; /* smoke: JUnit XML results */
-	const char *json;  /* smoke: JSON results */
-	const char *svg;   /* stats: the plot */
-	char **args;	   /* the operands, in argv order (points into argv's storage) */
+	bool seed_given;	/* --seed 0 is a seed like any other */
+	long jobs;		/* fuzz: parallel fuzzers (0: not given) */
+	long repeat;		/* run: executions per file (1 unless given) */
+	bool seeds;		/* fuzz: seed the corpus (--no-seeds clears it) */
+	const char *only;	/* fuzz: report only these oracle[:kind]s (validated) */
+	const char *out;	/* explore, minimize: where to save (-o, --out); "-" is stdout */
+	const char *html;	/* replay: the timeline page */
+	const char *junit;	/* smoke: JUnit XML results */
+	const char *json;	/* smoke: JSON results */
+	const char *svg;	/* stats: the plot */
+	const char *strategy;	/* explore, smoke: a scheduling strategy by name (NULL: default) */
+	long preemptions;	/* prove: the preemption bound K (-1: not given) */
+	uint64_t max_schedules; /* prove: stop after this many schedules (0: no limit) */
+	bool no_reduction;	/* prove: enumerate every schedule (no partial-order reduction) */
+	char **args;		/* the operands, in argv order (points into argv's storage) */
 	int n_args;
 };
 

@@ -21,6 +21,7 @@ int cmd_explore(const struct cli_options *o);  /* explore.c */
 int cmd_profiles(const struct cli_options *o); /* profiles.c */
 int cmd_compile(const struct cli_options *o);  /* convert.c */
 int cmd_print(const struct cli_options *o);    /* convert.c */
+int cmd_prove(const struct cli_options *o);    /* prove.c */
 
 /* Options a command may take (struct cli_command.options). */
 enum cli_option_bit {
@@ -37,6 +38,10 @@ enum cli_option_bit {
 	OPT_JUNIT = 1u << 10,
 	OPT_JSON = 1u << 11,
 	OPT_SVG = 1u << 12,
+	OPT_STRATEGY = 1u << 13,
+	OPT_PREEMPTIONS = 1u << 14,
+	OPT_MAX_SCHEDULES = 1u << 15,
+	OPT_NO_REDUCTION = 1u << 16,
 };
 
 struct cli_command {

@@ -69,12 +69,24 @@ static const struct cli_command commands[] = {
 	 "the orderings a violation depends on, in kernel steps",
 	 "The orderings FILE's violation depends on, the values the oracle judged\n"
 	 "and what the oracle means.\n"},
-	{"explore", cmd_explore, OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_OUT, 1, 1,
-	 "[--runs N] [--seed N] [-o OUT] FILE", "random schedules of one scenario's program",
+	{"explore", cmd_explore, OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_OUT | OPT_STRATEGY, 1, 1,
+	 "[--strategy NAME] [--runs N] [--seed N] [-o OUT] FILE",
+	 "random schedules of one scenario's program",
 	 "Run FILE's program under random schedules until one violates an oracle.\n"
 	 "  --runs N            schedules to try (default 10000)\n"
 	 "  --seed N            the schedules' seed (default 1)\n"
 	 "  -o, --out OUT       save the violating input\n"},
+	{"prove", cmd_prove,
+	 OPT_MODEL | OPT_PREEMPTIONS | OPT_MAX_SCHEDULES | OPT_NO_REDUCTION | OPT_OUT | OPT_JSON, 1,
+	 1, "[--preemptions K] [--max-schedules N] [--no-reduction] [-o OUT] [--json F] FILE",
+	 "every schedule of a scenario up to K preemptions: a bounded proof",
+	 "Explore every schedule of FILE's program with at most K preemptions\n"
+	 "(K = 0, 1, ... up to the bound), with partial-order reduction.\n"
+	 "  --preemptions K     the bound (default 2)\n"
+	 "  --max-schedules N   give up after N schedules (not a proof then)\n"
+	 "  --no-reduction      run every schedule (to measure the reduction)\n"
+	 "  -o, --out OUT       save a violating input\n"
+	 "  --json FILE         the result as JSON (- for stdout)\n"},
 	{"profiles", cmd_profiles, 0, 0, 0, "",
 	 "the profiles, their switches and the bugs they recreate",
 	 "List the profiles, their switches and the bugs they recreate.\n"},

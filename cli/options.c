@@ -31,6 +31,10 @@ enum {
 	LONG_JUNIT,
 	LONG_JSON,
 	LONG_SVG,
+	LONG_STRATEGY,
+	LONG_PREEMPTIONS,
+	LONG_MAX_SCHEDULES,
+	LONG_NO_REDUCTION,
 	LONG_VERSION
 };
 
@@ -49,6 +53,10 @@ static const struct option long_options[] = {
 	{"junit", required_argument, NULL, LONG_JUNIT},
 	{"json", required_argument, NULL, LONG_JSON},
 	{"svg", required_argument, NULL, LONG_SVG},
+	{"strategy", required_argument, NULL, LONG_STRATEGY},
+	{"preemptions", required_argument, NULL, LONG_PREEMPTIONS},
+	{"max-schedules", required_argument, NULL, LONG_MAX_SCHEDULES},
+	{"no-reduction", no_argument, NULL, LONG_NO_REDUCTION},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, LONG_VERSION},
 	{NULL, 0, NULL, 0},
@@ -85,6 +93,14 @@ static unsigned option_bit(int c)
 		return OPT_JSON;
 	case LONG_SVG:
 		return OPT_SVG;
+	case LONG_STRATEGY:
+		return OPT_STRATEGY;
+	case LONG_PREEMPTIONS:
+		return OPT_PREEMPTIONS;
+	case LONG_MAX_SCHEDULES:
+		return OPT_MAX_SCHEDULES;
+	case LONG_NO_REDUCTION:
+		return OPT_NO_REDUCTION;
 	default:
 		return 0;
 	}
@@ -215,6 +231,16 @@ static bool take_option(int c, const char *arg, struct cli_options *o)
 	case LONG_SVG:
 		o->svg = arg;
 		return true;
+	case LONG_STRATEGY:
+		o->strategy = arg;
+		return true;
+	case LONG_PREEMPTIONS:
+		return set_count("preemptions", arg, 0, 16, &o->preemptions);
+	case LONG_MAX_SCHEDULES:
+		return cli_parse_count("max-schedules", arg, 1, UINT64_MAX / 2, &o->max_schedules);
+	case LONG_NO_REDUCTION:
+		o->no_reduction = true;
+		return true;
 	default:
 		return false;
 	}
@@ -255,6 +281,7 @@ int cli_parse(const char *name, int argc, char **argv, struct cli_options *o)
 
 	o->repeat = 1;
 	o->seeds = true;
+	o->preemptions = -1;
 	if (!cmd) {
 		fprintf(stderr, "mmfuzz: unknown command '%s' (see mmfuzz --help)\n", name);
 		return -1;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "access.h"
 #include "site.h"
 
 #define SCHED_MAX_THREADS 8
@@ -40,6 +41,9 @@ struct sched_config {
 	struct strategy *strategy;
 	uint64_t max_steps;    /* 0: default budget */
 	bool record_decisions; /* keep every step for replay (struct sched_result) */
+	/* Keep every step's accesses (struct sched_result.events); also on when
+	 * the strategy asks for them (struct strategy.wants_accesses). */
+	bool record_accesses;
 	/* Called once per scheduling point, for coverage feedback; may be NULL. */
 	void (*feature_hook)(uint32_t feature);
 };
@@ -57,6 +61,12 @@ struct sched_result {
 	/* Recorded steps (valid until the next sched_run), if record_decisions. */
 	const struct sched_decision *decisions;
 	size_t n_decisions;
+	/* Recorded steps with their accesses (valid until the next sched_run),
+	 * if record_accesses: events[k] is the step chosen by decision k. */
+	const struct sched_event *events;
+	size_t n_events;
+	const struct sched_access *accesses;
+	size_t n_accesses;
 };
 
 /* One step: at point `site`, thread `current` was running and `chosen` runs next. */

@@ -7,6 +7,7 @@ set(MMFUZZ_SCHED_SOURCES
   scheduler/fiber_arch_boost.c
   scheduler/site.c
   scheduler/sched.c
+  scheduler/access.c
   scheduler/strategy.c
   scheduler/strategy_bytes.c
   scheduler/strategy_random.c

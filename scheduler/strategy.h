@@ -26,6 +26,9 @@ struct sched_choice {
 	/* The running thread is spinning (sched_spin): it stays enabled, but
 	 * strategies should prefer someone else (fairness for spin loops). */
 	bool current_yields;
+	/* The access each thread's next step begins with, as announced at the
+	 * point where it waits (sched_point_on); object NULL if none. */
+	struct sched_access pending[SCHED_MAX_THREADS];
 };
 
 struct strategy {
@@ -40,6 +43,9 @@ struct strategy {
 	 * before begin(). */
 	void (*end)(struct strategy *s, const struct sched_result *r);
 	char drift[256]; /* explanation when pick() returns -1 */
+	/* The strategy reads the steps' accesses (end()'s result.events): the
+	 * scheduler records them for this run whatever the config says. */
+	bool wants_accesses;
 };
 
 /* Deterministic fallback used when nothing else decides: keep the current

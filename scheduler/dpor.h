@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bounded systematic exploration: every schedule of a program with at most
+ * K preemptions, with partial-order reduction (sleep sets and dynamic
+ * partial-order reduction over the steps' accesses, access.h), stateless:
+ * each schedule is a fresh execution from the start.
+ *
+ * The schedules explored are those a schedule in the input format can
+ * express (strategy_bytes): the running thread is switched away from only
+ * at a point where it could continue (a preemption, or a spinning thread
+ * giving way); where it blocks or exits, the next thread is
+ * strategy_default_pick()'s. K counts the decisions that differ from
+ * strategy_default_pick(), i.e. the switch pairs the saved schedule needs.
+ *
+ * Use: dpor_init(), then run executions with dpor_strategy() as the
+ * strategy until dpor_done(). Its end() hook reads each execution's steps
+ * (the strategy asks the scheduler for accesses) and picks the next
+ * schedule. One bound per exploration; iterative context bounding is the
+ * caller running K = 0, 1, ... in turn.
+ */
+#ifndef MMFUZZ_SCHEDULER_DPOR_H
+#define MMFUZZ_SCHEDULER_DPOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strategy.h"
+
+struct dpor_options {
+	unsigned preemptions; /* the bound K */
+	bool reduce;	      /* false: enumerate every schedule (naive, for comparison) */
+};
+
+struct dpor_stats {
+	uint64_t executions;	/* schedules run to their end */
+	uint64_t sleep_blocked; /* of those, cut short as redundant (sleep sets) */
+	uint64_t classes;	/* distinct Mazurkiewicz traces among the complete ones */
+	bool bound_reached;	/* some schedule was not run because it needed > K */
+	uint64_t max_steps;	/* longest execution, in steps */
+};
+
+struct dpor; /* opaque: the exploration tree lives on the heap */
+
+struct dpor *dpor_create(const struct dpor_options *o);
+void dpor_destroy(struct dpor *d);
+struct strategy *dpor_strategy(struct dpor *d);
+/* Every schedule within the bound has been explored (or represented). */
+bool dpor_done(const struct dpor *d);
+const struct dpor_stats *dpor_stats(const struct dpor *d);
+/* The last execution's schedule in strategy_bytes form (to save a
+ * counterexample): returns its length, 0 when out is too small. */
+size_t dpor_schedule_bytes(const struct dpor *d, uint8_t *out, size_t cap);
+/* Preemptions the last execution used. */
+unsigned dpor_last_preemptions(const struct dpor *d);
+
+#endif
