@@ -36,8 +36,10 @@ static const struct cli_command commands[] = {
 	 "  --jobs N            fuzzers in parallel (libFuzzer fork mode)\n"
 	 "  --no-seeds          start from an empty corpus, not corpus/seeds\n"
 	 "  --only ORACLE[:KIND],...  report only these oracles\n"},
-	{"smoke", cmd_smoke, OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_OUT | OPT_JUNIT | OPT_JSON, 0,
-	 64, "[--runs N] [--seed N] [-o DIR] [--junit FILE] [--json FILE] [PATH...]",
+	{"smoke", cmd_smoke,
+	 OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_OUT | OPT_JUNIT | OPT_JSON | OPT_STRATEGY |
+		 OPT_PREEMPTIONS,
+	 0, 64, "[--runs N] [--seed N] [-o DIR] [--junit FILE] [--json FILE] [PATH...]",
 	 "a deterministic, count-budgeted check for CI (JUnit, JSON)",
 	 "A CI smoke run: replays the regression manifest (each line on its own model)\n"
 	 "and runs the seed scenarios, or the PATHs given (.mmf files, folders, corpus\n"

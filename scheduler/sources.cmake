@@ -13,6 +13,9 @@ set(MMFUZZ_SCHED_SOURCES
   scheduler/strategy_random.c
   scheduler/strategy_pct.c
   scheduler/strategy_replay.c
+  scheduler/strategy_pos.c
+  scheduler/strategy_surw.c
+  scheduler/dpor.c
   scheduler/lockdep.c
   scheduler/lock_exclusive.c
   scheduler/spinlock.c

@@ -74,3 +74,23 @@ endif()
 # lint fails when its tools are missing.
 add_test(NAME docs COMMAND ${CMAKE_SOURCE_DIR}/tests/docs.sh ${CMAKE_SOURCE_DIR})
 set_tests_properties(docs PROPERTIES LABELS unit)
+
+# Bounded proofs (issue 16): every point says what it touches; reduced and
+# naive exploration agree on model scenarios; the prove command end to end.
+add_executable(test_annotations tests/model/test_annotations.c)
+target_link_libraries(test_annotations PRIVATE mmfuzz_core)
+add_test(NAME annotations COMMAND test_annotations ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(annotations PROPERTIES LABELS unit)
+
+add_executable(test_prove tests/model/test_prove.c)
+target_link_libraries(test_prove PRIVATE mmfuzz_core)
+add_test(NAME prove_soundness COMMAND test_prove ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(prove_soundness PROPERTIES LABELS unit TIMEOUT 600)
+
+add_test(NAME prove COMMAND ${CMAKE_SOURCE_DIR}/tests/prove.sh $<TARGET_FILE:mmfuzz>
+         ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(prove PROPERTIES LABELS unit TIMEOUT 600)
+
+add_test(NAME explore COMMAND ${CMAKE_SOURCE_DIR}/tests/explore.sh $<TARGET_FILE:mmfuzz>
+         ${CMAKE_SOURCE_DIR}/corpus)
+set_tests_properties(explore PROPERTIES LABELS unit TIMEOUT 600)

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+/* Being written (issue 16). */
+#include "strategy.h"
