@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* What a step touches (access.h). Stub until the recording lands. */
+/* What a step touches (access.h). The recording itself is in sched.c. */
 #include "access.h"
 
 #include "sanitizer.h"
@@ -18,26 +18,6 @@ bool sched_access_conflict(const struct sched_access *a, const struct sched_acce
 	    b->object != SCHED_EVERYTHING)
 		return false;
 	return (a->mode | b->mode) & SCHED_WRITE;
-}
-
-void sched_point_on(struct sched_site *site, const void *object, enum sched_access_mode mode)
-{
-	(void)object;
-	(void)mode;
-	sched_point(site);
-}
-
-void sched_spin_on(struct sched_site *site, const void *object, enum sched_access_mode mode)
-{
-	(void)object;
-	(void)mode;
-	sched_spin(site);
-}
-
-void sched_access_log(const void *object, enum sched_access_mode mode)
-{
-	(void)object;
-	(void)mode;
 }
 
 SCHED_TSAN_IGNORE_END

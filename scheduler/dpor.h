@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Bounded systematic exploration: every schedule of a program with at most
- * K preemptions, with partial-order reduction (sleep sets and dynamic
- * partial-order reduction over the steps' accesses, access.h), stateless:
+ * K preemptions, with partial-order reduction (dynamic partial-order
+ * reduction over the steps' accesses, access.h), stateless:
  * each schedule is a fresh execution from the start.
  *
  * The schedules explored are those a schedule in the input format can
@@ -12,7 +12,12 @@
  * strategy_default_pick()'s. K counts the decisions that differ from
  * strategy_default_pick(), i.e. the switch pairs the saved schedule needs.
  *
- * Use: dpor_init(), then run executions with dpor_strategy() as the
+ * Reduction (reduce = true) is dynamic partial-order reduction over the
+ * recorded steps (dpor_analysis.c) with the backtrack points a bounded
+ * search needs; it has no sleep sets, so stats.sleep_blocked stays 0 and
+ * every execution it runs is complete and counts.
+ *
+ * Use: dpor_create(), then run executions with dpor_strategy() as the
  * strategy until dpor_done(). Its end() hook reads each execution's steps
  * (the strategy asks the scheduler for accesses) and picks the next
  * schedule. One bound per exploration; iterative context bounding is the
@@ -35,9 +40,12 @@ struct dpor_options {
 struct dpor_stats {
 	uint64_t executions;	/* schedules run to their end */
 	uint64_t sleep_blocked; /* of those, cut short as redundant (sleep sets) */
-	uint64_t classes;	/* distinct Mazurkiewicz traces among the complete ones */
-	bool bound_reached;	/* some schedule was not run because it needed > K */
-	uint64_t max_steps;	/* longest execution, in steps */
+	/* Distinct Mazurkiewicz traces among the complete executions (every
+	 * thread exited, or deadlocked): one cut short by a violation or the
+	 * step budget leaves the order of its remaining steps open. */
+	uint64_t classes;
+	bool bound_reached; /* some schedule was not run because it needed > K */
+	uint64_t max_steps; /* longest execution, in steps */
 };
 
 struct dpor; /* opaque: the exploration tree lives on the heap */

@@ -47,6 +47,9 @@ void excl_unlock(struct lockdep_map *m, struct sched_waitq *q, const char *op)
 	int me = sched_self();
 	int next;
 
+	/* The release happens before the point that follows it: it belongs
+	 * to the releasing step (access.h). */
+	sched_access(m, SCHED_WRITE);
 	if (m->writer != me + 1)
 		lockdep_fail_unlock(m, op);
 	tsan_lock_released(m, false);

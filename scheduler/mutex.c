@@ -18,7 +18,7 @@ void mutex_lock(struct mutex *m)
 	if (sched_self() < 0)
 		return;
 	might_sleep();
-	sched_point(SITE("mutex_lock"));
+	sched_point_on(SITE("mutex_lock"), &m->dep, SCHED_WRITE);
 	excl_lock(&m->dep, &m->waiters, "mutex_lock", SITE("mutex_lock:sleep"));
 }
 
@@ -26,7 +26,7 @@ bool mutex_trylock(struct mutex *m)
 {
 	if (sched_self() < 0)
 		return true;
-	sched_point(SITE("mutex_trylock"));
+	sched_point_on(SITE("mutex_trylock"), &m->dep, SCHED_WRITE);
 	return excl_trylock(&m->dep, &m->waiters);
 }
 
@@ -35,7 +35,7 @@ void mutex_unlock(struct mutex *m)
 	if (sched_self() < 0)
 		return;
 	excl_unlock(&m->dep, &m->waiters, "mutex_unlock");
-	sched_point(SITE("mutex_unlock"));
+	sched_point_on(SITE("mutex_unlock"), &m->dep, SCHED_WRITE);
 }
 
 bool mutex_is_locked(const struct mutex *m)

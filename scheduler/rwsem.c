@@ -92,7 +92,7 @@ void down_read(struct rw_semaphore *s)
 	if (me < 0)
 		return;
 	might_sleep();
-	sched_point(SITE("down_read"));
+	sched_point_on(SITE("down_read"), &s->dep, SCHED_WRITE);
 	if (rwsem_held_by_me(s))
 		lockdep_fail_double_lock(&s->dep, "down_read");
 	if (read_available(s))
@@ -109,7 +109,7 @@ bool down_read_trylock(struct rw_semaphore *s)
 
 	if (me < 0)
 		return true;
-	sched_point(SITE("down_read_trylock"));
+	sched_point_on(SITE("down_read_trylock"), &s->dep, SCHED_WRITE);
 	if (!read_available(s) || rwsem_held_by_me(s))
 		return false;
 	s->dep.readers |= bit(me);
@@ -124,6 +124,7 @@ void up_read(struct rw_semaphore *s)
 
 	if (me < 0)
 		return;
+	sched_access(&s->dep, SCHED_WRITE); /* the release, before its point */
 	if (!(s->dep.readers & bit(me)))
 		lockdep_fail_unlock(&s->dep, "up_read");
 	tsan_lock_released(&s->dep, true);
@@ -131,7 +132,7 @@ void up_read(struct rw_semaphore *s)
 	s->dep.readers &= (uint8_t)~bit(me);
 	if (s->dep.readers == 0)
 		rwsem_hand_off(s);
-	sched_point(SITE("up_read"));
+	sched_point_on(SITE("up_read"), &s->dep, SCHED_WRITE);
 }
 
 void down_write(struct rw_semaphore *s)
@@ -141,7 +142,7 @@ void down_write(struct rw_semaphore *s)
 	if (me < 0)
 		return;
 	might_sleep();
-	sched_point(SITE("down_write"));
+	sched_point_on(SITE("down_write"), &s->dep, SCHED_WRITE);
 	if (rwsem_held_by_me(s))
 		lockdep_fail_double_lock(&s->dep, "down_write");
 	if (write_available(s))
@@ -158,7 +159,7 @@ bool down_write_trylock(struct rw_semaphore *s)
 
 	if (me < 0)
 		return true;
-	sched_point(SITE("down_write_trylock"));
+	sched_point_on(SITE("down_write_trylock"), &s->dep, SCHED_WRITE);
 	if (!write_available(s))
 		return false;
 	s->dep.writer = (uint8_t)(me + 1);
@@ -173,13 +174,14 @@ void up_write(struct rw_semaphore *s)
 
 	if (me < 0)
 		return;
+	sched_access(&s->dep, SCHED_WRITE); /* the release, before its point */
 	if (s->dep.writer != me + 1)
 		lockdep_fail_unlock(&s->dep, "up_write");
 	tsan_lock_released(&s->dep, false);
 	lockdep_release(&s->dep);
 	s->dep.writer = 0;
 	rwsem_hand_off(s);
-	sched_point(SITE("up_write"));
+	sched_point_on(SITE("up_write"), &s->dep, SCHED_WRITE);
 }
 
 /* Writer to reader without letting another writer in (downgrade_write):
@@ -190,6 +192,7 @@ void downgrade_write(struct rw_semaphore *s)
 
 	if (me < 0)
 		return;
+	sched_access(&s->dep, SCHED_WRITE); /* the release, before its point */
 	if (s->dep.writer != me + 1)
 		lockdep_fail_unlock(&s->dep, "downgrade_write");
 	tsan_lock_released(&s->dep, false);
@@ -200,7 +203,7 @@ void downgrade_write(struct rw_semaphore *s)
 	s->dep.readers |= bit(me);
 	while (s->waiters.n > 0 && !s->waiting_writer[0])
 		s->dep.readers |= bit(rwsem_wake_head(s));
-	sched_point(SITE("downgrade_write"));
+	sched_point_on(SITE("downgrade_write"), &s->dep, SCHED_WRITE);
 }
 
 SCHED_TSAN_IGNORE_END

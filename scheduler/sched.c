@@ -29,6 +29,8 @@ SCHED_TSAN_IGNORE_BEGIN
 #define SCHED_DEFAULT_MAX_STEPS 100000
 /* Decision log capacity reserved up front (see reserve_decisions()). */
 #define SCHED_DECISIONS_RESERVE_MAX (1u << 20)
+/* Access log capacity reserved up front: accesses per step, on average. */
+#define SCHED_ACCESSES_PER_STEP 8
 
 /* ASan's redzones and TSan's bookkeeping make frames several times larger. */
 #if defined(SCHED_ASAN) || defined(SCHED_TSAN)
@@ -77,6 +79,14 @@ static struct {
 	uint64_t max_steps;
 	bool record;
 	void (*feature_hook)(uint32_t feature);
+
+	/* What each thread's next step begins with (sched_point_on). */
+	struct sched_access pending[SCHED_MAX_THREADS];
+	/* The event log, when accesses are recorded (sched_accesses_on). */
+	struct sched_event *ev;
+	size_t n_ev, cap_ev;
+	struct sched_access *acc;
+	size_t n_acc, cap_acc;
 
 	/* Progress and outcome of the running execution. */
 	uint64_t step;
@@ -260,8 +270,14 @@ int sched_spawn(void (*fn)(void *arg), void *arg, const char *name)
 	t->handoff = -1;
 	fiber_reset(&t->fiber, thread_main, t);
 	tsan_release(&t->start_sync);
-	if (S.phase == PHASE_RUNNING)
+	/* Spawned by a running thread: the spawn writes the new thread's slot,
+	 * and the new thread's first step reads it (it runs after the spawn). */
+	S.pending[tid] = (struct sched_access){NULL, 0};
+	if (S.phase == PHASE_RUNNING) {
+		S.pending[tid] = (struct sched_access){t, SCHED_READ};
+		sched_access(t, SCHED_WRITE);
 		trace_printf("sched: spawn T%d '%s'", tid, t->name);
+	}
 	return tid;
 }
 
@@ -285,6 +301,46 @@ static void reserve_decisions(size_t n)
 	S.cap_dec = n;
 }
 
+/* The event and access logs, reserved on the main fiber (as the decisions). */
+static void *grow_log(void *p, size_t *cap, size_t n, size_t size, const char *what)
+{
+	if (n <= *cap)
+		return p;
+	p = realloc(p, n * size);
+	if (!p) {
+		fprintf(stderr, "mmfuzz: out of memory for the %s log\n", what);
+		abort();
+	}
+	*cap = n;
+	return p;
+}
+
+static void reserve_events(size_t n)
+{
+	S.ev = grow_log(S.ev, &S.cap_ev, n, sizeof(*S.ev), "event");
+}
+
+static void reserve_accesses(size_t n)
+{
+	S.acc = grow_log(S.acc, &S.cap_acc, n, sizeof(*S.acc), "access");
+}
+
+static void begin_access_log(const struct sched_config *cfg)
+{
+	size_t n;
+
+	sched_accesses_on =
+		cfg->record_accesses || (cfg->strategy && cfg->strategy->wants_accesses);
+	S.n_ev = 0;
+	S.n_acc = 0;
+	if (!sched_accesses_on)
+		return;
+	n = S.max_steps < SCHED_DECISIONS_RESERVE_MAX ? S.max_steps + 1
+						      : SCHED_DECISIONS_RESERVE_MAX;
+	reserve_events(n);
+	reserve_accesses(n * SCHED_ACCESSES_PER_STEP < 4096 ? 4096 : n * SCHED_ACCESSES_PER_STEP);
+}
+
 static void begin_execution(const struct sched_config *cfg)
 {
 	S.strategy = cfg->strategy;
@@ -295,6 +351,7 @@ static void begin_execution(const struct sched_config *cfg)
 	S.switches = 0;
 	S.hash = HASH_SEED;
 	S.n_dec = 0;
+	begin_access_log(cfg);
 	if (S.record)
 		reserve_decisions(S.max_steps < SCHED_DECISIONS_RESERVE_MAX
 					  ? S.max_steps + 1
@@ -501,6 +558,36 @@ static void record_decision(uint32_t site_id, int cur, int chosen)
 	};
 }
 
+static void log_access(const void *object, uint32_t mode)
+{
+	struct sched_event *e = &S.ev[S.n_ev - 1];
+
+	if (S.n_acc == S.cap_acc)
+		reserve_accesses(2 * S.cap_acc);
+	S.acc[S.n_acc++] = (struct sched_access){object, mode};
+	e->n++;
+}
+
+/* Decision `S.n_ev` chose `tid`: its step begins with the pending access. */
+static void record_event(int tid)
+{
+	if (S.n_ev == S.cap_ev)
+		reserve_events(S.cap_ev ? 2 * S.cap_ev : 1024);
+	S.ev[S.n_ev++] = (struct sched_event){
+		.site_id = S.thr[tid].last_site_id,
+		.first = (uint32_t)S.n_acc,
+		.tid = (uint8_t)tid,
+	};
+	if (S.pending[tid].object)
+		log_access(S.pending[tid].object, S.pending[tid].mode);
+}
+
+void sched_access_log(const void *object, enum sched_access_mode mode)
+{
+	if (in_thread() && S.n_ev > 0)
+		log_access(object, mode);
+}
+
 static int waitq_remove(struct sched_waitq *q, int tid);
 
 /*
@@ -518,6 +605,8 @@ static int time_out_a_waiter(void)
 		waitq_remove(t->wait_q, i);
 		t->state = THREAD_RUNNABLE;
 		t->timed_out = true;
+		/* Nobody woke it: what it does next depends on everything. */
+		S.pending[i] = (struct sched_access){SCHED_EVERYTHING, SCHED_WRITE};
 		trace_printf("sched: T%d times out waiting for '%s'", i,
 			     t->wait_event ? t->wait_event : "?");
 		return i;
@@ -549,6 +638,7 @@ static int decide(struct sched_site *site, int cur, bool cur_enabled, bool yield
 		return -1;
 	}
 	for (int i = 0; i < S.n_threads; i++) {
+		c.pending[i] = S.pending[i];
 		if (S.thr[i].state == THREAD_RUNNABLE)
 			c.enabled[c.n_enabled++] = i;
 	}
@@ -573,6 +663,8 @@ static int decide(struct sched_site *site, int cur, bool cur_enabled, bool yield
 		return -1;
 	}
 	record_decision(sid, cur, chosen);
+	if (sched_accesses_on)
+		record_event(chosen);
 	S.hash = hash_mix(hash_mix(hash_mix(hash_mix(S.hash, c.step), (uint64_t)cur), sid),
 			  (uint64_t)chosen);
 	if (S.feature_hook)
@@ -615,6 +707,7 @@ static void thread_exited(struct sched_thread *t)
 
 	lockdep_thread_exit(me);
 	t->state = THREAD_EXITED;
+	S.pending[me] = (struct sched_access){NULL, 0};
 	next = decide(&exit_site, me, false, false);
 	if (next < 0)
 		unwind_current();
@@ -661,6 +754,20 @@ static void unwind_paused_threads(void)
 	tsan_acquire(&S.exec_end);
 }
 
+/*
+ * What thread i's next step would have begun with. A step that announced
+ * nothing (a thread not yet started) records its accesses as it runs; one
+ * that never ran is unknown, so it may touch anything.
+ */
+static struct sched_access final_pending(int i)
+{
+	if (i >= S.n_threads || S.thr[i].state == THREAD_EXITED)
+		return (struct sched_access){NULL, 0};
+	if (!S.pending[i].object)
+		return (struct sched_access){SCHED_EVERYTHING, SCHED_WRITE};
+	return S.pending[i];
+}
+
 static void finish_result(struct sched_result *out)
 {
 	size_t len = 0;
@@ -683,6 +790,14 @@ static void finish_result(struct sched_result *out)
 	S.notes_len = 0;
 	out->decisions = S.record ? S.dec : NULL;
 	out->n_decisions = S.record ? S.n_dec : 0;
+	out->events = sched_accesses_on ? S.ev : NULL;
+	out->n_events = sched_accesses_on ? S.n_ev : 0;
+	out->accesses = sched_accesses_on ? S.acc : NULL;
+	out->n_accesses = sched_accesses_on ? S.n_acc : 0;
+	out->n_threads = S.n_threads;
+	for (int i = 0; i < SCHED_MAX_THREADS; i++)
+		out->pending[i] = final_pending(i);
+	sched_accesses_on = false;
 	if (!S.strategy)
 		return;
 	if (S.strategy->end)
@@ -727,14 +842,28 @@ void sched_run(const struct sched_config *cfg, struct sched_result *out)
 
 void sched_point(struct sched_site *site)
 {
-	if (in_thread())
-		reschedule(site, true, false);
+	sched_point_on(site, SCHED_EVERYTHING, SCHED_WRITE);
 }
 
 void sched_spin(struct sched_site *site)
 {
-	if (in_thread())
-		reschedule(site, true, true);
+	sched_spin_on(site, SCHED_EVERYTHING, SCHED_WRITE);
+}
+
+void sched_point_on(struct sched_site *site, const void *object, enum sched_access_mode mode)
+{
+	if (!in_thread())
+		return;
+	S.pending[S.current] = (struct sched_access){object, mode};
+	reschedule(site, true, false);
+}
+
+void sched_spin_on(struct sched_site *site, const void *object, enum sched_access_mode mode)
+{
+	if (!in_thread())
+		return;
+	S.pending[S.current] = (struct sched_access){object, mode};
+	reschedule(site, true, true);
 }
 
 int sched_self(void)
@@ -843,6 +972,9 @@ static bool block_current(struct sched_waitq *q, const struct lockdep_map *lock,
 		abort();
 	}
 	waitq_push(q, S.current);
+	/* Queueing writes the queue; so does the woken thread's next step. */
+	sched_access(q, SCHED_WRITE);
+	S.pending[S.current] = (struct sched_access){q, SCHED_WRITE};
 	t->state = THREAD_BLOCKED;
 	t->wait_lock = lock;
 	t->wait_event = event;
@@ -874,7 +1006,10 @@ bool sched_block_timeout(struct sched_waitq *q, struct sched_site *site)
 
 int sched_wake_one(struct sched_waitq *q)
 {
-	int tid = waitq_pop(q);
+	int tid;
+
+	sched_access(q, SCHED_WRITE); /* the waker depends on the sleepers */
+	tid = waitq_pop(q);
 
 	if (tid >= 0)
 		S.thr[tid].state = THREAD_RUNNABLE;

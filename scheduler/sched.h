@@ -67,6 +67,12 @@ struct sched_result {
 	size_t n_events;
 	const struct sched_access *accesses;
 	size_t n_accesses;
+	/* At the end, what each thread's next step would have begun with,
+	 * for threads 0 .. n_threads-1 (object NULL: exited;
+	 * SCHED_EVERYTHING: not announced, e.g. a thread not yet started),
+	 * if record_accesses. */
+	struct sched_access pending[SCHED_MAX_THREADS];
+	int n_threads;
 };
 
 /* One step: at point `site`, thread `current` was running and `chosen` runs next. */

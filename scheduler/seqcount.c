@@ -25,25 +25,26 @@ void seqcount_init(seqcount_t *s, const char *name)
 
 void write_seqcount_begin(seqcount_t *s)
 {
-	sched_point(SITE("write_seqcount_begin"));
+	sched_point_on(SITE("write_seqcount_begin"), &s->sequence, SCHED_WRITE);
 	s->sequence++;
 }
 
 void write_seqcount_end(seqcount_t *s)
 {
+	sched_access(&s->sequence, SCHED_WRITE);
 	s->sequence++;
-	sched_point(SITE("write_seqcount_end"));
+	sched_point_on(SITE("write_seqcount_end"), &s->sequence, SCHED_WRITE);
 }
 
 uint32_t read_seqcount_begin(const seqcount_t *s)
 {
-	sched_point(SITE("read_seqcount_begin"));
+	sched_point_on(SITE("read_seqcount_begin"), &s->sequence, SCHED_READ);
 	return s->sequence & ~1u;
 }
 
 bool read_seqcount_retry(const seqcount_t *s, uint32_t start)
 {
-	sched_point(SITE("read_seqcount_retry"));
+	sched_point_on(SITE("read_seqcount_retry"), &s->sequence, SCHED_READ);
 	return s->sequence != start;
 }
 

@@ -16,6 +16,8 @@ set(MMFUZZ_SCHED_SOURCES
   scheduler/strategy_pos.c
   scheduler/strategy_surw.c
   scheduler/dpor.c
+  scheduler/dpor_analysis.c
+  scheduler/dpor_objects.c
   scheduler/lockdep.c
   scheduler/lock_exclusive.c
   scheduler/spinlock.c

@@ -24,7 +24,7 @@ void spin_lock(spinlock_t *l)
 {
 	if (sched_self() < 0)
 		return;
-	sched_point(SITE("spin_lock"));
+	sched_point_on(SITE("spin_lock"), &l->dep, SCHED_WRITE);
 	excl_lock(&l->dep, &l->waiters, "spin_lock", SITE("spin_lock:contended"));
 }
 
@@ -32,7 +32,7 @@ bool spin_trylock(spinlock_t *l)
 {
 	if (sched_self() < 0)
 		return true;
-	sched_point(SITE("spin_trylock"));
+	sched_point_on(SITE("spin_trylock"), &l->dep, SCHED_WRITE);
 	return excl_trylock(&l->dep, &l->waiters);
 }
 
@@ -41,7 +41,7 @@ void spin_unlock(spinlock_t *l)
 	if (sched_self() < 0)
 		return;
 	excl_unlock(&l->dep, &l->waiters, "spin_unlock");
-	sched_point(SITE("spin_unlock"));
+	sched_point_on(SITE("spin_unlock"), &l->dep, SCHED_WRITE);
 }
 
 bool spin_is_locked(const spinlock_t *l)

@@ -24,7 +24,7 @@ void wait_event(struct wait_queue_head *wq, bool (*cond)(void *arg), void *arg)
 		return;
 	might_sleep();
 	for (;;) {
-		sched_point(SITE("wait_event"));
+		sched_point_on(SITE("wait_event"), &wq->waiters, SCHED_WRITE);
 		if (cond(arg))
 			return;
 		sched_block_event(&wq->waiters, wq->name, SITE("wait_event:sleep"));
@@ -36,7 +36,7 @@ void wake_up_all(struct wait_queue_head *wq)
 	if (sched_self() < 0)
 		return;
 	sched_wake_all(&wq->waiters);
-	sched_point(SITE("wake_up_all"));
+	sched_point_on(SITE("wake_up_all"), &wq->waiters, SCHED_WRITE);
 }
 
 SCHED_TSAN_IGNORE_END

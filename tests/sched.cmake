@@ -5,7 +5,8 @@ set(MMFUZZ_SCHED_TEST_SOURCES
   tests/sched/test_basics.c
   tests/sched/test_lockdep.c
   tests/sched/test_rwsem.c
-  tests/sched/test_strategies.c)
+  tests/sched/test_strategies.c
+  tests/sched/test_dpor.c)
 
 add_executable(test_sched ${MMFUZZ_SCHED_TEST_SOURCES})
 target_link_libraries(test_sched PRIVATE mmfuzz_core)

@@ -12,17 +12,20 @@ static struct wait_queue_head lu_wq;
 
 static void lu_increment(void *arg)
 {
-	int v = lu_counter;
+	int v;
 
-	sched_point(SITE("lost:load"));
+	sched_access(&lu_counter, SCHED_READ);
+	v = lu_counter;
+	sched_point_on(SITE("lost:load"), &lu_counter, SCHED_WRITE);
 	lu_counter = v + 1;
-	sched_point(SITE("lost:store"));
+	sched_point_on(SITE("lost:store"), &lu_done, SCHED_WRITE);
 	lu_done++;
 	wake_up_all(&lu_wq);
 }
 
 static bool lu_all_done(void *arg)
 {
+	sched_access(&lu_done, SCHED_READ);
 	return lu_done == 2;
 }
 
@@ -43,6 +46,11 @@ static void lu_setup(void)
 	sched_spawn(lu_check, NULL, "check");
 }
 
+static uint64_t lu_state(void)
+{
+	return (uint64_t)lu_counter << 8 | (uint64_t)lu_done;
+}
+
 static bool lu_ok(const struct sched_result *r)
 {
 	return !strcmp(r->kind, "lost-update") && r->fail_thread == 2;
@@ -55,6 +63,8 @@ const struct program prog_lost_update = {
 	.bug = SCHED_VIOLATION,
 	.max_steps = 1000,
 	.bug_ok = lu_ok,
+	.state = lu_state,
+	.smallest_k = 1,
 };
 
 /* ---- (b) AB-BA deadlock ------------------------------------------------- */
@@ -98,6 +108,7 @@ const struct program prog_abba_deadlock = {
 	.bug = SCHED_DEADLOCK,
 	.max_steps = 1000,
 	.bug_ok = ab_ok,
+	.smallest_k = 1,
 };
 
 /*
@@ -115,7 +126,10 @@ static bool rw_written;
 
 static void rw_reader(void *arg)
 {
-	while (!rw_written) {
+	for (;;) {
+		sched_access(&rw_written, SCHED_READ);
+		if (rw_written)
+			break;
 		down_read(&rw_sem);
 		for (int i = 0; i < RW_READER_CS_POINTS; i++)
 			sched_point(SITE("reader:critical"));
@@ -127,8 +141,14 @@ static void rw_writer(void *arg)
 {
 	while (!down_write_trylock(&rw_sem))
 		sched_spin(SITE("writer:retry"));
+	sched_access(&rw_written, SCHED_WRITE);
 	rw_written = true;
 	up_write(&rw_sem);
+}
+
+static uint64_t rw_state(void)
+{
+	return rw_written;
 }
 
 static void rw_setup(void)
@@ -153,6 +173,8 @@ const struct program prog_rw_starvation = {
 	.bug = SCHED_LIVELOCK,
 	.max_steps = 1000,
 	.bug_ok = rw_ok,
+	.state = rw_state,
+	.smallest_k = 0,
 };
 
 /*
@@ -169,6 +191,7 @@ static int cl_counter, cl_spin_counter, cl_version, cl_done;
 static void cl_finish(void)
 {
 	mutex_lock(&cl_mutex);
+	sched_access(&cl_done, SCHED_WRITE);
 	cl_done++;
 	mutex_unlock(&cl_mutex);
 	wake_up_all(&cl_wq);
@@ -178,16 +201,19 @@ static void cl_worker(void *arg)
 {
 	for (int i = 0; i < 3; i++) {
 		mutex_lock(&cl_mutex);
+		sched_access(&cl_counter, SCHED_READ);
 		int v = cl_counter;
-		sched_point(SITE("clean:inside"));
+		sched_point_on(SITE("clean:inside"), &cl_counter, SCHED_WRITE);
 		cl_counter = v + 1;
 		mutex_unlock(&cl_mutex);
 
 		down_read(&cl_sem);
+		sched_access(&cl_version, SCHED_READ);
 		(void)cl_version;
 		up_read(&cl_sem);
 
 		spin_lock(&cl_spin);
+		sched_access(&cl_spin_counter, SCHED_WRITE);
 		cl_spin_counter++;
 		spin_unlock(&cl_spin);
 	}
@@ -197,6 +223,7 @@ static void cl_worker(void *arg)
 static void cl_writer(void *arg)
 {
 	down_write(&cl_sem);
+	sched_access(&cl_version, SCHED_WRITE);
 	cl_version++;
 	up_write(&cl_sem);
 	/* A thread started by a thread. */
@@ -206,15 +233,25 @@ static void cl_writer(void *arg)
 
 static bool cl_all_done(void *arg)
 {
+	sched_access(&cl_done, SCHED_READ);
 	return cl_done == 4;
 }
 
 static void cl_check(void *arg)
 {
 	wait_event(&cl_wq, cl_all_done, NULL);
+	sched_access(&cl_counter, SCHED_READ);
+	sched_access(&cl_spin_counter, SCHED_READ);
+	sched_access(&cl_version, SCHED_READ);
 	if (cl_counter != 9 || cl_spin_counter != 9 || cl_version != 1)
 		sched_fail("test", "clean-broken", "counter %d spin %d version %d", cl_counter,
 			   cl_spin_counter, cl_version);
+}
+
+static uint64_t cl_state(void)
+{
+	return (uint64_t)cl_counter << 24 | (uint64_t)cl_spin_counter << 16 |
+	       (uint64_t)cl_version << 8 | (uint64_t)cl_done;
 }
 
 static void cl_setup(void)
@@ -236,4 +273,147 @@ const struct program prog_clean = {
 	.n_threads = 5,
 	.bug = SCHED_PASS,
 	.max_steps = 5000,
+	.state = cl_state,
+	.smallest_k = -1,
+};
+
+/*
+ * ---- small programs for the bounded exploration (test_dpor.c) ----------
+ * Every access annotated, so that reduction has something to work with.
+ */
+
+/* Two threads writing different variables: every order is equivalent. */
+static int ind_a, ind_b;
+
+static void ind_write_a(void *arg)
+{
+	for (int i = 0; i < 3; i++) {
+		sched_point_on(SITE("indep:a"), &ind_a, SCHED_WRITE);
+		ind_a = ind_a * 2 + 1;
+	}
+}
+
+static void ind_write_b(void *arg)
+{
+	for (int i = 0; i < 3; i++) {
+		sched_point_on(SITE("indep:b"), &ind_b, SCHED_WRITE);
+		ind_b = ind_b * 3 + 1;
+	}
+}
+
+static void ind_setup(void)
+{
+	ind_a = ind_b = 0;
+	sched_spawn(ind_write_a, NULL, "write_a");
+	sched_spawn(ind_write_b, NULL, "write_b");
+}
+
+static uint64_t ind_state(void)
+{
+	return (uint64_t)ind_a << 16 | (uint64_t)ind_b;
+}
+
+const struct program prog_independent = {
+	.name = "independent",
+	.setup = ind_setup,
+	.n_threads = 2,
+	.bug = SCHED_PASS,
+	.max_steps = 100,
+	.state = ind_state,
+	.smallest_k = -1,
+};
+
+/* Message passing with the flag set before the data: one preemption
+ * between the two stores lets the reader see the flag without the data. */
+static int mp_data, mp_flag, mp_seen_flag, mp_seen_data;
+
+static void mp_send(void *arg)
+{
+	sched_point_on(SITE("mp:flag"), &mp_flag, SCHED_WRITE);
+	mp_flag = 1;
+	sched_point_on(SITE("mp:data"), &mp_data, SCHED_WRITE);
+	mp_data = 42;
+}
+
+static void mp_receive(void *arg)
+{
+	sched_point_on(SITE("mp:read-flag"), &mp_flag, SCHED_READ);
+	mp_seen_flag = mp_flag;
+	sched_point_on(SITE("mp:read-data"), &mp_data, SCHED_READ);
+	mp_seen_data = mp_data;
+	if (mp_seen_flag && mp_seen_data != 42)
+		sched_fail("test", "message-passing", "flag seen, data %d", mp_seen_data);
+}
+
+static void mp_setup(void)
+{
+	mp_data = mp_flag = mp_seen_flag = mp_seen_data = 0;
+	sched_spawn(mp_send, NULL, "send");
+	sched_spawn(mp_receive, NULL, "receive");
+}
+
+static uint64_t mp_state(void)
+{
+	return (uint64_t)mp_seen_flag << 8 | (uint64_t)mp_seen_data;
+}
+
+const struct program prog_message_passing = {
+	.name = "message-passing",
+	.setup = mp_setup,
+	.n_threads = 2,
+	.bug = SCHED_VIOLATION,
+	.max_steps = 100,
+	.state = mp_state,
+	.smallest_k = 1,
+};
+
+/* Three threads: two write x and y, the third reads both and a private
+ * counter of its own; some steps race, some commute. */
+static int tri_x, tri_y, tri_own, tri_seen;
+
+static void tri_write_x(void *arg)
+{
+	sched_point_on(SITE("tri:x1"), &tri_x, SCHED_WRITE);
+	tri_x = 1;
+	sched_point_on(SITE("tri:x2"), &tri_x, SCHED_WRITE);
+	tri_x = 2;
+}
+
+static void tri_write_y(void *arg)
+{
+	sched_point_on(SITE("tri:y"), &tri_y, SCHED_WRITE);
+	tri_y = 1;
+}
+
+static void tri_read(void *arg)
+{
+	sched_point_on(SITE("tri:own"), &tri_own, SCHED_WRITE);
+	tri_own++;
+	sched_point_on(SITE("tri:read-x"), &tri_x, SCHED_READ);
+	tri_seen = tri_x * 10;
+	sched_point_on(SITE("tri:read-y"), &tri_y, SCHED_READ);
+	tri_seen += tri_y;
+}
+
+static void tri_setup(void)
+{
+	tri_x = tri_y = tri_own = tri_seen = 0;
+	sched_spawn(tri_write_x, NULL, "write_x");
+	sched_spawn(tri_write_y, NULL, "write_y");
+	sched_spawn(tri_read, NULL, "read");
+}
+
+static uint64_t tri_state(void)
+{
+	return (uint64_t)tri_seen << 16 | (uint64_t)tri_x << 8 | (uint64_t)tri_y;
+}
+
+const struct program prog_three = {
+	.name = "three-threads",
+	.setup = tri_setup,
+	.n_threads = 3,
+	.bug = SCHED_PASS,
+	.max_steps = 100,
+	.state = tri_state,
+	.smallest_k = -1,
 };

@@ -17,11 +17,19 @@ struct program {
 	uint64_t max_steps;
 	/* Extra checks on a buggy result (report contents); NULL if none. */
 	bool (*bug_ok)(const struct sched_result *r);
+	/* The program's final state, for comparing explorations; may be NULL. */
+	uint64_t (*state)(void);
+	/* Fewest preemptions that show the bug (-1: no bug). */
+	int smallest_k;
 };
 
 extern const struct program prog_lost_update;
 extern const struct program prog_abba_deadlock;
 extern const struct program prog_rw_starvation;
 extern const struct program prog_clean;
+/* Small annotated programs for the bounded exploration (test_dpor.c). */
+extern const struct program prog_independent;
+extern const struct program prog_message_passing;
+extern const struct program prog_three;
 
 #endif

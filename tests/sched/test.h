@@ -57,5 +57,10 @@ void test_determinism(void);
 void test_seed_plus_i(void);
 void test_replay_drift_messages(void);
 void test_bytes_strategy_semantics(void);
+void test_dpor_agrees_with_naive(void);
+void test_access_recording(void);
+void test_dpor_k0_is_non_preemptive(void);
+void test_dpor_bug_at_smallest_bound(void);
+void test_dpor_deterministic(void);
 
 #endif

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Bounded exploration (scheduler/dpor.h) on the classic programs and on
+ * small annotated ones: reduction reaches exactly the outcomes naive
+ * enumeration reaches, with no more executions (strictly fewer where the
+ * steps commute), and the same Mazurkiewicz classes; K = 0 runs only the
+ * non-preemptive schedule; each bug shows at its smallest bound and not
+ * below; explorations are deterministic; a saved schedule replays.
+ */
+#include <stdlib.h>
+
+#include "programs.h"
+#include "scheduler/dpor.h"
+#include "test.h"
+
+#define MAX_OUTCOMES 4096
+#define MAX_K	     3
+
+/* What an exploration saw: its distinct outcomes and how it got there. */
+struct exploration {
+	uint64_t outcome[MAX_OUTCOMES]; /* sorted after explore() */
+	size_t n_outcomes;
+	bool overflow;
+	uint64_t executions, classes;
+	uint64_t schedules_hash; /* the sequence of trace hashes */
+	bool bug_found, bound_reached;
+	size_t schedule_len; /* of the first bug */
+	uint8_t schedule[256];
+};
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+static uint64_t text_hash(const char *s)
+{
+	uint64_t h = 7;
+
+	while (*s)
+		h = mix(h, (unsigned char)*s++);
+	return h;
+}
+
+/*
+ * Verdict and kind; the program's state only when every thread finished:
+ * an execution that stops at a violation leaves the steps it did not
+ * reach undone, in whatever order they would have run.
+ */
+static uint64_t outcome_of(const struct program *p, const struct sched_result *r)
+{
+	uint64_t h = mix(mix(1, (uint64_t)r->verdict), text_hash(r->kind));
+
+	if (r->verdict == SCHED_PASS && p->state)
+		h = mix(h, p->state());
+	return h;
+}
+
+static void note_outcome(struct exploration *e, uint64_t o)
+{
+	for (size_t i = 0; i < e->n_outcomes; i++) {
+		if (e->outcome[i] == o)
+			return;
+	}
+	if (e->n_outcomes == MAX_OUTCOMES) {
+		e->overflow = true;
+		return;
+	}
+	e->outcome[e->n_outcomes++] = o;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The programs' step budgets, smaller where naive enumeration would not end. */
+static uint64_t budget(const struct program *p)
+{
+	return p == &prog_rw_starvation ? 40 : p->max_steps;
+}
+
+static void explore(const struct program *p, unsigned k, bool reduce, struct exploration *e)
+{
+	struct dpor_options o = {.preemptions = k, .reduce = reduce};
+	struct dpor *d = dpor_create(&o);
+	struct sched_result r;
+
+	*e = (struct exploration){.schedules_hash = 3};
+	while (!dpor_done(d)) {
+		struct sched_config cfg = {.strategy = dpor_strategy(d), .max_steps = budget(p)};
+
+		p->setup();
+		sched_run(&cfg, &r);
+		note_outcome(e, outcome_of(p, &r));
+		e->schedules_hash = mix(e->schedules_hash, r.trace_hash);
+		if (r.verdict != SCHED_PASS && r.verdict == p->bug && !e->bug_found) {
+			e->bug_found = true;
+			e->schedule_len = dpor_schedule_bytes(d, e->schedule, sizeof(e->schedule));
+		}
+	}
+	e->executions = dpor_stats(d)->executions;
+	e->classes = dpor_stats(d)->classes;
+	e->bound_reached = dpor_stats(d)->bound_reached;
+	qsort(e->outcome, e->n_outcomes, sizeof(e->outcome[0]), cmp_u64);
+	dpor_destroy(d);
+}
+
+static bool same_outcomes(const struct exploration *a, const struct exploration *b)
+{
+	return a->n_outcomes == b->n_outcomes && !a->overflow && !b->overflow &&
+	       !memcmp(a->outcome, b->outcome, a->n_outcomes * sizeof(a->outcome[0]));
+}
+
+static const struct program *const programs[] = {
+	&prog_independent,   &prog_message_passing, &prog_three,	 &prog_lost_update,
+	&prog_abba_deadlock, &prog_clean,	    &prog_rw_starvation,
+};
+
+/* Naive enumeration of the larger programs at K = 3 takes too long. */
+static unsigned max_k(const struct program *p)
+{
+	if (p == &prog_clean)
+		return 1;
+	if (p == &prog_rw_starvation)
+		return 2;
+	return MAX_K;
+}
+
+static struct exploration naive, reduced;
+
+void test_dpor_agrees_with_naive(void)
+{
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		const struct program *p = programs[i];
+
+		for (unsigned k = 0; k <= max_k(p); k++) {
+			explore(p, k, false, &naive);
+			explore(p, k, true, &reduced);
+			printf("    %-16s K=%u naive %6llu reduced %6llu (%.2f) classes %llu/%llu "
+			       "outcomes %zu/%zu\n",
+			       p->name, k, (unsigned long long)naive.executions,
+			       (unsigned long long)reduced.executions,
+			       (double)reduced.executions / (double)naive.executions,
+			       (unsigned long long)reduced.classes,
+			       (unsigned long long)naive.classes, reduced.n_outcomes,
+			       naive.n_outcomes);
+			CHECK(same_outcomes(&naive, &reduced));
+			CHECK(reduced.executions <= naive.executions);
+			CHECK(reduced.classes == naive.classes);
+			CHECK(naive.bug_found == reduced.bug_found);
+			if (p == &prog_independent && k > 0)
+				CHECK(reduced.executions < naive.executions);
+		}
+	}
+}
+
+/* K = 0: exactly one schedule, the one the fallback pick runs. */
+void test_dpor_k0_is_non_preemptive(void)
+{
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		const struct program *p = programs[i];
+		struct sched_result r;
+		struct sched_config cfg = {.max_steps = budget(p)};
+
+		for (int reduce = 0; reduce < 2; reduce++) {
+			explore(p, 0, reduce, &naive);
+			CHECK(naive.executions == 1);
+			CHECK(naive.n_outcomes == 1);
+			p->setup();
+			sched_run(&cfg, &r);
+			CHECK(naive.schedules_hash == mix(3, r.trace_hash));
+		}
+	}
+}
+
+/* Each bug at its smallest bound, not below; its schedule replays it. */
+void test_dpor_bug_at_smallest_bound(void)
+{
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		const struct program *p = programs[i];
+
+		for (int reduce = 0; reduce < 2; reduce++) {
+			for (int k = 0; k <= (int)max_k(p); k++) {
+				struct strategy_bytes b;
+				struct sched_result r;
+				struct sched_config cfg = {.strategy = &b.base,
+							   .max_steps = budget(p)};
+
+				explore(p, (unsigned)k, reduce, &naive);
+				CHECK(naive.bug_found ==
+				      (p->smallest_k >= 0 && k >= p->smallest_k));
+				if (!naive.bug_found)
+					continue;
+				strategy_bytes_init(&b, naive.schedule, naive.schedule_len);
+				p->setup();
+				sched_run(&cfg, &r);
+				CHECK_R(r.verdict == p->bug, &r);
+			}
+		}
+	}
+}
+
+/* Two explorations run the same schedules in the same order. */
+void test_dpor_deterministic(void)
+{
+	for (int reduce = 0; reduce < 2; reduce++) {
+		explore(&prog_three, 2, reduce, &naive);
+		explore(&prog_three, 2, reduce, &reduced);
+		CHECK(naive.executions == reduced.executions);
+		CHECK(naive.schedules_hash == reduced.schedules_hash);
+		CHECK(naive.bound_reached && reduced.bound_reached);
+	}
+}
+
+static bool site_is(const struct sched_event *e, const char *name)
+{
+	const char *s = sched_site_name(e->site_id);
+
+	return s && !strcmp(s, name);
+}
+
+/*
+ * The event log: one event per decision, for the thread it chose, that
+ * begins with the access announced at the point it starts from; a woken
+ * sleeper's step begins with a write of the queue its waker wrote.
+ */
+void test_access_recording(void)
+{
+	struct sched_config cfg = {
+		.max_steps = 1000, .record_decisions = true, .record_accesses = true};
+	struct sched_result r;
+	const void *queue = NULL;
+	bool saw_flag = false, saw_sleeper = false;
+	static const uint8_t checker_first_bytes[] = {0, 2};
+	struct strategy_bytes checker_first;
+
+	prog_message_passing.setup();
+	sched_run(&cfg, &r);
+	CHECK(r.n_events == r.n_decisions && r.n_events > 0);
+	CHECK(!sched_accesses_on);
+	for (size_t k = 0; k < r.n_events; k++) {
+		const struct sched_event *e = &r.events[k];
+
+		CHECK(e->tid == r.decisions[k].chosen);
+		CHECK(e->first + e->n <= r.n_accesses);
+		if (site_is(e, "mp:flag")) {
+			saw_flag = true;
+			CHECK(e->n == 1 && r.accesses[e->first].mode == SCHED_WRITE);
+		}
+	}
+	CHECK(saw_flag);
+	CHECK(r.pending[0].object == NULL && r.pending[1].object == NULL); /* both exited */
+
+	/* The checker first, so that it sleeps until the increments are done. */
+	strategy_bytes_init(&checker_first, checker_first_bytes, sizeof(checker_first_bytes));
+	cfg.strategy = &checker_first.base;
+	prog_lost_update.setup();
+	sched_run(&cfg, &r);
+	CHECK(r.n_events == r.n_decisions);
+	for (size_t k = 0; k < r.n_events; k++) {
+		const struct sched_event *e = &r.events[k];
+
+		if (site_is(e, "wait_event:sleep")) {
+			saw_sleeper = true;
+			queue = r.accesses[e->first].object;
+			CHECK(e->n >= 1 && r.accesses[e->first].mode == SCHED_WRITE);
+		}
+	}
+	CHECK(saw_sleeper && queue);
+	/* Some earlier step of another thread wrote that queue (the wake-up). */
+	saw_sleeper = false;
+	for (size_t k = 0; k < r.n_events && !saw_sleeper; k++) {
+		const struct sched_event *e = &r.events[k];
+
+		for (uint32_t x = 0; x < e->n; x++)
+			saw_sleeper |= e->tid != 2 && r.accesses[e->first + x].object == queue;
+	}
+	CHECK(saw_sleeper);
+
+	/* Not asked for: nothing recorded, and the flag stays down. */
+	cfg.record_accesses = false;
+	cfg.strategy = NULL;
+	prog_lost_update.setup();
+	sched_run(&cfg, &r);
+	CHECK(r.events == NULL && r.n_events == 0 && !sched_accesses_on);
+}
