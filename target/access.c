@@ -17,6 +17,8 @@
 
 static bool bad_area(const struct vm_area_struct *vma, bool write)
 {
+	if (vma)
+		vma_access(vma, SCHED_READ);
 	return !vma || (write && !(vma->vm_flags & VM_WRITE)) || !(vma->vm_flags & VM_READ);
 }
 
@@ -67,7 +69,8 @@ static bool page_walk_fill(int va, bool write)
 	struct mm_struct *mm = current_mm();
 	struct pte pte;
 
-	mm_point("page_walk", "page walk P%d va %d for %s", mm->id, va, write ? "write" : "read");
+	mm_point("page_walk", &mm->pte[va], SCHED_READ, "page walk P%d va %d for %s", mm->id, va,
+		 write ? "write" : "read");
 	pte = ptep_get(mm, va);
 	if (!pte.present || (write && !pte.write))
 		return false;
@@ -84,8 +87,8 @@ static bool user_access(int va, int word, bool write)
 	for (;;) {
 		struct tlb_entry *e;
 
-		mm_point("tlb_lookup", "user %s P%d va %d word %d", write ? "store" : "load", pid,
-			 va, word);
+		mm_point("tlb_lookup", &M.cpu[cpu].tlb[va], SCHED_READ, "user %s P%d va %d word %d",
+			 write ? "store" : "load", pid, va, word);
 		e = tlb_lookup(cpu, pid, va);
 		if (e && (!write || (e->writable && e->dirty))) {
 			struct folio *folio = pfn_folio(e->pfn);

@@ -14,14 +14,18 @@ static struct gup_ref *pin_slot(struct process *p, int slot)
 {
 	struct gup_ref *pin = &p->pins[slot % MAX_PINS];
 
+	sched_access(pin, SCHED_READ);
+
 	return pin->used ? pin : NULL;
 }
 
 static struct gup_ref *free_pin_slot(struct process *p)
 {
-	for (int i = 0; i < MAX_PINS; i++)
+	for (int i = 0; i < MAX_PINS; i++) {
+		sched_access(&p->pins[i], SCHED_READ);
 		if (!p->pins[i].used)
 			return &p->pins[i];
+	}
 	return NULL;
 }
 
@@ -38,6 +42,7 @@ bool dev_pin(int va, bool writable)
 	if (pfn >= 0) {
 		/* A zap while GUP ran may have come after the pin was taken:
 		 * then the user discarded the pinned page already. */
+		sched_access(pin, SCHED_WRITE);
 		*pin = (struct gup_ref){.used = true,
 					.pin = true,
 					.writable = writable,
@@ -59,6 +64,7 @@ void dev_unpin(int slot)
 	mutex_lock(&p->dev_mutex);
 	pin = pin_slot(p, slot);
 	if (pin) {
+		sched_access(pin, SCHED_WRITE);
 		pin->used = false;
 		unpin_user_page(pin->pfn);
 	}
@@ -77,9 +83,11 @@ void dev_dma_write(int slot, int word)
 		struct folio *folio = pfn_folio(pin->pfn);
 		wseq_t v;
 
-		mm_point("dma_write", "device DMA write P%d pin va %d -> frame %d word %d",
-			 current_pid(), pin->va, pin->pfn, word);
+		mm_point("dma_write", &folio->data[word], SCHED_WRITE,
+			 "device DMA write P%d pin va %d -> frame %d word %d", current_pid(),
+			 pin->va, pin->pfn, word);
 		folio_check_live(folio, "dma write");
+		sched_access(pin, SCHED_READ); /* pin->discarded, set by a zap */
 		if (!pin->discarded)
 			oracle_check_private_write(current_pid(), pin->va, pin->pfn, VIA_DMA);
 		v = oracle_record_write(current_pid(), pin->va, word, VIA_DMA, !pin->discarded,
@@ -100,8 +108,9 @@ void dev_dma_read(int slot, int word)
 	if (pin) {
 		struct folio *folio = pfn_folio(pin->pfn);
 
-		mm_point("dma_read", "device DMA read P%d pin va %d <- frame %d word %d",
-			 current_pid(), pin->va, pin->pfn, word);
+		mm_point("dma_read", &folio->data[word], SCHED_READ,
+			 "device DMA read P%d pin va %d <- frame %d word %d", current_pid(),
+			 pin->va, pin->pfn, word);
 		folio_check_live(folio, "dma read");
 		wseq_t v = page_word_load(folio, word);
 

@@ -26,7 +26,8 @@ bool sys_read_odirect(int va, int word)
 	mm_trace("O_DIRECT read P%d va %d: bio holds frame %d (%s)", p->mm.id, va, pfn,
 		 gup_flags & FOLL_PIN ? "FOLL_PIN" : "FOLL_GET");
 	io_schedule("O_DIRECT read");
-	mm_point("dio:dma", "O_DIRECT DMA into frame %d word %d", pfn, word);
+	mm_point("dio:dma", &pfn_folio(pfn)->data[word], SCHED_WRITE,
+		 "O_DIRECT DMA into frame %d word %d", pfn, word);
 	folio_check_live(pfn_folio(pfn), "O_DIRECT DMA");
 	/* A user who unmapped or zapped the buffer meanwhile discarded it. */
 	discarded = oracle_zapped_since_grab(p->mm.id, va);

@@ -42,6 +42,9 @@ static int start_thread(const struct scenario *sc, int index, int proc)
 
 	int slot = atomic_load_explicit(&nr_contexts, memory_order_relaxed);
 
+	/* Thread ids and context slots go in order of spawning. */
+	sched_access(&nr_contexts, SCHED_WRITE);
+	sched_access(&M.proc[proc].nr_threads, SCHED_WRITE);
 	if (slot >= SCHED_MAX_THREADS)
 		return -1;
 	ctx = &contexts[slot];
@@ -58,6 +61,7 @@ static int start_thread(const struct scenario *sc, int index, int proc)
 	}
 	atomic_store_explicit(&nr_contexts, slot + 1, memory_order_relaxed);
 	if (index >= 0) {
+		sched_access(&started[index], SCHED_WRITE);
 		atomic_store_explicit(&started[index], true, memory_order_relaxed);
 		feedback_thread_spawned(tid, index);
 	}
@@ -73,6 +77,7 @@ static void op_fork(const struct thread_ctx *ctx)
 	if (child < 0)
 		return;
 	for (int t = 0; t < ctx->sc->n_threads; t++) {
+		sched_access(&started[t], SCHED_READ);
 		if (!atomic_load_explicit(&started[t], memory_order_relaxed) &&
 		    ctx->sc->thread[t].spawn == SPAWN_CHILD_OF(ctx->index)) {
 			if (start_thread(ctx->sc, t, child) >= 0)
@@ -89,9 +94,13 @@ static void op_wait(int event)
 	/* A user-space wait (a pipe or futex between the test's threads).
 	 * If nothing else can run, nobody will signal: give up, as a test
 	 * with a timeout would, rather than calling it a deadlock. */
-	while (!atomic_load_explicit(&event_signalled[event], memory_order_acquire))
+	for (;;) {
+		sched_access(&event_signalled[event], SCHED_READ);
+		if (atomic_load_explicit(&event_signalled[event], memory_order_acquire))
+			break;
 		if (!sched_block_timeout(&event_waiters[event], SITE("user wait")))
 			break;
+	}
 }
 
 static void run_op(const struct thread_ctx *ctx, const struct op *op)
@@ -140,6 +149,7 @@ static void run_op(const struct thread_ctx *ctx, const struct op *op)
 		sys_pipe_read();
 		break;
 	case OP_SIGNAL:
+		sched_access(&event_signalled[op->arg], SCHED_WRITE);
 		atomic_store_explicit(&event_signalled[op->arg], true, memory_order_release);
 		sched_wake_all(&event_waiters[op->arg]);
 		break;
@@ -198,6 +208,7 @@ static void thread_main(void *arg)
 	}
 	/* The last thread out checks what the program leaves in memory and
 	 * tears the process down. */
+	sched_access(&p->nr_threads, SCHED_WRITE);
 	if (atomic_fetch_sub_explicit(&p->nr_threads, 1, memory_order_acq_rel) == 1) {
 		oracle_check_at_exit(ctx->proc);
 		exit_process(ctx->proc);
@@ -265,4 +276,142 @@ void mm_execute(const struct scenario *sc, const struct exec_options *opt, struc
 		out->oracle = "";
 	if (!out->kind)
 		out->kind = "";
+}
+
+/* The state hash: fields one by one (never addresses, never steps). */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t hash_pte(uint64_t h, const struct pte *pte)
+{
+	h = mix(h, pte->present | pte->write << 1 | pte->dirty << 2 | pte->young << 3 |
+			   pte->soft_dirty << 4 | pte->uffd_wp << 5);
+	return mix(h, pte->present ? pte->pfn : 0);
+}
+
+static uint64_t hash_gup_ref(uint64_t h, const struct gup_ref *r)
+{
+	if (!r->used)
+		return mix(h, 0);
+	h = mix(h, 1 | r->pin << 1 | r->writable << 2 | r->discarded << 3);
+	h = mix(h, (uint64_t)r->pfn);
+	return mix(h, (uint64_t)r->va);
+}
+
+static uint64_t hash_oracle(uint64_t h, const struct process *p)
+{
+	for (int va = 0; va < MM_NR_PAGES; va++) {
+		const struct tracking *t = &p->track[va];
+
+		for (int w = 0; w < PAGE_WORDS; w++) {
+			const struct expectation *e = &p->expect[va][w];
+
+			h = mix(h, e->last);
+			h = mix(h, e->fork_open | e->at_fork_file << 1 | e->unmapped << 2 |
+					   e->file_backed << 3);
+			h = mix(h, e->fork_open ? e->at_fork : 0);
+			h = mix(h, e->fork_open ? (uint64_t)e->fork_lo << 32 | e->fork_hi : 0);
+		}
+		h = mix(h, t->written_since_clear | t->soft_dirty_untracked << 1 |
+				   t->uffd_protected << 2);
+		h = mix(h, (uint64_t)t->unprotects << 32 | t->unprotecting);
+		h = mix(h, p->discards[va]);
+	}
+	return h;
+}
+
+static uint64_t hash_process(uint64_t h, const struct process *p)
+{
+	const struct mm_struct *mm = &p->mm;
+
+	h = mix(h, p->used | p->exited << 1 | mm->live << 2 | mm->has_pinned << 3 |
+			   mm->uffd_released << 4);
+	h = mix(h, (uint64_t)(int64_t)p->parent); /* -1: the initial process */
+	h = mix(h, p->fork_seq);
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		h = hash_pte(h, &mm->pte[va]);
+	h = mix(h, (uint64_t)mm->nr_vmas);
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		const struct vm_area_struct *v = &mm->vma[i];
+
+		h = mix(h, (uint64_t)v->start << 32 | (uint64_t)v->end);
+		h = mix(h, v->vm_flags | v->anon << 16 | v->file << 17);
+	}
+	h = mix(h, (uint64_t)mm->uffd_nr_msgs);
+	for (int i = 0; i < mm->uffd_nr_msgs && i < SCHED_MAX_THREADS; i++)
+		h = mix(h, (uint64_t)mm->uffd_msg_va[i]);
+	for (int i = 0; i < MAX_PINS; i++) {
+		h = hash_gup_ref(h, &p->pins[i]);
+		h = hash_gup_ref(h, &p->pipe[i]);
+	}
+	return hash_oracle(h, p);
+}
+
+static uint64_t hash_frame(uint64_t h, const struct folio *f)
+{
+	h = mix(h, f->allocated | f->anon << 1 | f->anon_exclusive << 2 | f->pagecache << 3 |
+			   f->uptodate << 4);
+	h = mix(h, (uint64_t)(uint32_t)f->refcount << 32 | (uint32_t)f->mapcount);
+	h = mix(h, (uint64_t)(uint32_t)f->pincount << 32 | (uint32_t)f->index);
+	for (int w = 0; w < PAGE_WORDS; w++)
+		h = mix(h, f->data[w]);
+	return h;
+}
+
+static uint64_t hash_tlbs(uint64_t h)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		for (int va = 0; va < MM_NR_PAGES; va++) {
+			const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
+
+			if (!e->valid) {
+				h = mix(h, 0);
+				continue;
+			}
+			h = mix(h, 1 | e->writable << 1 | e->dirty << 2);
+			h = mix(h, (uint64_t)e->mm << 32 | (uint32_t)e->pfn);
+		}
+	return h;
+}
+
+/* The write log without its steps: who wrote what, in which order. */
+static uint64_t hash_writes(uint64_t h)
+{
+	h = mix(h, M.nr_writes);
+	for (wseq_t seq = 1; seq <= M.nr_writes && seq < MAX_WRITES; seq++) {
+		const struct write_record *w = &M.writes[seq];
+
+		h = mix(h, (uint64_t)w->proc << 48 | (uint64_t)w->thread << 40 |
+				   (uint64_t)w->va << 32 | (uint64_t)w->word << 24 |
+				   (uint64_t)w->via << 8 | w->shared);
+	}
+	return h;
+}
+
+static uint64_t hash_file(uint64_t h)
+{
+	for (int i = 0; i < FILE_PAGES; i++) {
+		h = mix(h, (uint64_t)M.file.page[i] << 1 | M.file.inject_eio[i]);
+		for (int w = 0; w < PAGE_WORDS; w++)
+			h = mix(h, M.file.last_write[i][w]);
+	}
+	return h;
+}
+
+uint64_t execute_state_hash(void)
+{
+	uint64_t h = 0x5eed;
+	int nr_procs = atomic_load_explicit(&M.nr_procs, memory_order_relaxed);
+
+	h = mix(h, (uint64_t)nr_procs);
+	for (int p = 0; p < MAX_PROCS && p < nr_procs; p++)
+		h = hash_process(h, &M.proc[p]);
+	for (int pfn = 0; pfn < NR_FRAMES; pfn++)
+		h = hash_frame(h, &M.frame[pfn]);
+	h = hash_tlbs(h);
+	h = hash_writes(h);
+	return hash_file(h);
 }

@@ -8,6 +8,7 @@
 #define MMFUZZ_TARGET_EXECUTE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "scenario.h"
 #include "scheduler/sched.h"
@@ -36,5 +37,14 @@ struct exec_result {
 };
 
 void mm_execute(const struct scenario *sc, const struct exec_options *opt, struct exec_result *out);
+
+/*
+ * A hash of the machine's state after the last mm_execute(): what the
+ * oracles read (PTEs, frames and folio counters, TLBs, the page cache,
+ * pipes and pins). Deterministic: no addresses. Two executions of one
+ * program that end in the same state have the same hash, whatever the
+ * order of their independent steps (prove's soundness test).
+ */
+uint64_t execute_state_hash(void);
 
 #endif

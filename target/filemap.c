@@ -13,6 +13,7 @@ static MM_ATOMIC int find_get_page(int index)
 {
 	int pfn = M.file.page[index];
 
+	sched_access(&M.file.page[index], SCHED_READ);
 	if (pfn)
 		folio_get(pfn_folio(pfn));
 	return pfn;
@@ -20,8 +21,11 @@ static MM_ATOMIC int find_get_page(int index)
 
 static MM_ATOMIC bool page_cache_insert(int index, int pfn)
 {
-	if (M.file.page[index])
+	if (M.file.page[index]) {
+		sched_access(&M.file.page[index], SCHED_READ);
 		return false;
+	}
+	sched_access(&M.file.page[index], SCHED_WRITE);
 	M.file.page[index] = pfn;
 	return true;
 }
@@ -49,6 +53,8 @@ static MM_ATOMIC bool take_injected_eio(int index)
 {
 	bool eio = M.file.inject_eio[index];
 
+	sched_access(&M.file.inject_eio[index], SCHED_WRITE);
+
 	M.file.inject_eio[index] = false;
 	return eio;
 }
@@ -56,7 +62,8 @@ static MM_ATOMIC bool take_injected_eio(int index)
 /* The fault-injection knob is outside the model: one atomic step. */
 MM_ATOMIC void sys_inject_eio(int index)
 {
-	mm_point("inject_eio", "fault injection: next read of file page %d fails", index);
+	mm_point("inject_eio", &M.file.inject_eio[index], SCHED_WRITE,
+		 "fault injection: next read of file page %d fails", index);
 	M.file.inject_eio[index] = true;
 }
 
@@ -67,6 +74,7 @@ static int filemap_read_page(struct folio *folio)
 	bool eio;
 
 	io_schedule("read I/O");
+	sched_access(OBJ_FOLIO_FLAGS(folio), SCHED_READ); /* folio->index */
 	eio = take_injected_eio(folio->index);
 	folio_set_uptodate(folio, !eio);
 	mm_trace("read I/O of file page %d (frame %d): %s", folio->index, folio_pfn(folio),
@@ -112,7 +120,8 @@ int filemap_fault(struct mm_struct *mm, int va, unsigned fault_flags, int *pfn)
 	int found;
 
 retry_find:
-	mm_point("filemap_fault", "filemap_fault P%d file page %d", mm->id, index);
+	mm_point("filemap_fault", &M.file.page[index], SCHED_READ, "filemap_fault P%d file page %d",
+		 mm->id, index);
 	found = find_get_page(index);
 	if (!found) {
 		/* A miss: the read will sleep. */

@@ -31,6 +31,7 @@ static bool copy_present_page(struct mm_struct *child, const struct vm_area_stru
 		 folio_pfn(src), src->refcount, pfn);
 	copy_user_highpage(pfn_folio(pfn), src);
 	page_add_new_anon_rmap(pfn_folio(pfn));
+	vma_access(vma, SCHED_READ);
 	/* The child's own page, mapped as a write fault would map it. */
 	set_pte(child, va,
 		pte_mkdirty((struct pte){.pfn = (uint16_t)pfn,
@@ -59,12 +60,14 @@ static bool copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 	struct pte pte;
 	struct folio *folio;
 
-	mm_point("copy_present_pte", "copy_present_pte P%d -> P%d va %d frame %d", parent->id,
-		 child->id, va, ptep_get(parent, va).pfn);
+	mm_point("copy_present_pte", &parent->pte[va], SCHED_READ,
+		 "copy_present_pte P%d -> P%d va %d frame %d", parent->id, child->id, va,
+		 ptep_get(parent, va).pfn);
 	pte = ptep_get(parent, va);
 	folio = pfn_folio(pte.pfn);
 	if (pte.pfn != ZERO_PFN) {
 		folio_check_live(folio, "copy_present_pte");
+		sched_access(OBJ_FOLIO_FLAGS(folio), SCHED_READ);
 		if (folio->anon && fork_needs_copy(parent, folio))
 			return copy_present_page(child, vma, va, folio);
 		folio_get(folio);
@@ -73,10 +76,12 @@ static bool copy_present_pte(struct mm_struct *child, struct mm_struct *parent,
 			mm_trace("page_try_dup_anon_rmap frame %d: clear anon-exclusive", pte.pfn);
 		ClearPageAnonExclusive(folio);
 	}
+	vma_access(vma, SCHED_READ);
 	if (is_cow_mapping(vma->vm_flags) && pte.write) {
 		/* ptep_set_wrprotect(): the parent stops writing in place.
 		 * Its TLBs are flushed once, at the end of dup_mmap. */
-		mm_point("ptep_set_wrprotect", "ptep_set_wrprotect P%d va %d", parent->id, va);
+		mm_point("ptep_set_wrprotect", &parent->pte[va], SCHED_WRITE,
+			 "ptep_set_wrprotect P%d va %d", parent->id, va);
 		pte.write = false;
 		set_pte(parent, va, pte);
 	}
@@ -113,6 +118,10 @@ bool dup_mmap(struct mm_struct *child, struct mm_struct *parent)
 	if (policy.gup_fast_seq)
 		write_seqcount_begin(&parent->write_protect_seq);
 	for (int i = 0; i < parent->nr_vmas && ok; i++) {
+		sched_access(OBJ_VMA_LIST(parent), SCHED_READ);
+		vma_access(&parent->vma[i], SCHED_READ);
+		sched_access(OBJ_VMA_LIST(child), SCHED_WRITE);
+		vma_access(&child->vma[i], SCHED_WRITE);
 		child->vma[i] = parent->vma[i];
 		child->vma[i].vm_flags &= ~VM_UFFD_WP;
 		child->nr_vmas++;

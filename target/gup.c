@@ -21,6 +21,7 @@ static bool gup_must_unshare(unsigned gup_flags, const struct folio *folio, bool
 {
 	if (!policy.ro_pin_unshare || (gup_flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
 		return false;
+	sched_access(OBJ_FOLIO_FLAGS(folio), SCHED_READ);
 	if (folio_pfn(folio) == ZERO_PFN || !folio->anon)
 		/* The zero page or a page-cache page in a private mapping. */
 		return policy.ro_longterm_unshare_nonanon && (gup_flags & FOLL_LONGTERM) &&
@@ -64,6 +65,8 @@ static bool can_follow_write_pte(struct mm_struct *mm, const struct vm_area_stru
 		return true;
 	if (!(gup_flags & FOLL_FORCE))
 		return false;
+	vma_access(vma, SCHED_READ);
+	sched_access(OBJ_FOLIO_FLAGS(folio), SCHED_READ);
 	switch (policy.force_write) {
 	case FORCE_DROP_FOLL_WRITE:
 		return false; /* FOLL_WRITE itself is dropped instead */
@@ -91,8 +94,8 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_s
 	struct folio *folio;
 
 	spin_lock(&mm->ptl);
-	mm_point("follow_page_pte", "follow_page_pte P%d va %d%s%s", mm->id, va,
-		 gup_flags & FOLL_WRITE ? " FOLL_WRITE" : "",
+	mm_point("follow_page_pte", &mm->pte[va], SCHED_READ, "follow_page_pte P%d va %d%s%s",
+		 mm->id, va, gup_flags & FOLL_WRITE ? " FOLL_WRITE" : "",
 		 gup_flags & FOLL_PIN ? " FOLL_PIN" : " FOLL_GET");
 	pte = ptep_get(mm, va);
 	if (!pte.present ||
@@ -102,6 +105,7 @@ static enum follow_result follow_page_pte(struct mm_struct *mm, struct vm_area_s
 	}
 	folio = pfn_folio(pte.pfn);
 	folio_check_live(folio, "follow_page_pte");
+	vma_access(vma, SCHED_READ);
 	if (!pte.write && gup_must_unshare(gup_flags, folio, is_cow_mapping(vma->vm_flags))) {
 		spin_unlock(&mm->ptl);
 		return FOLLOW_UNSHARE;
@@ -157,6 +161,7 @@ static int faultin_page(struct mm_struct *mm, struct vm_area_struct *vma, int va
 	/* Read before the fault: once it returns, the lock (and with it the
 	 * VMA) may be gone. ThreadSanitizer caught the later read under the
 	 * always-release proposal, where it is always gone. */
+	vma_access(vma, SCHED_READ);
 	vma_writable = vma->vm_flags & VM_WRITE;
 	ret = handle_mm_fault(mm, vma, va, fault_flags);
 	if (policy.fault_lock_contract == RELEASE_ALWAYS) {
@@ -184,6 +189,7 @@ static int faultin_page(struct mm_struct *mm, struct vm_area_struct *vma, int va
 /* check_vma_flags(): may this lookup touch this VMA at all? */
 static bool check_vma_flags(const struct vm_area_struct *vma, unsigned gup_flags)
 {
+	vma_access(vma, SCHED_READ);
 	if (gup_flags & FOLL_WRITE) {
 		if (vma->vm_flags & VM_WRITE)
 			return true;
@@ -259,8 +265,8 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 	/* A fork in progress may be about to share what we pin (B5a). */
 	if (seq_check)
 		seq = read_seqcount_begin(&mm->write_protect_seq);
-	mm_point("gup_fast:read_pte", "get_user_pages_fast P%d va %d: lockless PTE read", mm->id,
-		 va);
+	mm_point("gup_fast:read_pte", &mm->pte[va], SCHED_READ,
+		 "get_user_pages_fast P%d va %d: lockless PTE read", mm->id, va);
 	pte = ptep_get(mm, va);
 	if (!pte.present || ((gup_flags & FOLL_WRITE) && !pte.write))
 		return get_user_pages_locked(mm, va, gup_flags);
@@ -275,7 +281,8 @@ int get_user_pages_fast(struct mm_struct *mm, int va, unsigned gup_flags)
 		return get_user_pages_locked(mm, va, gup_flags);
 	}
 	/* Recheck: the PTE may have changed under us (no locks held). */
-	mm_point("gup_fast:recheck", "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
+	mm_point("gup_fast:recheck", &mm->pte[va], SCHED_READ,
+		 "get_user_pages_fast P%d va %d: recheck PTE", mm->id, va);
 	if (!pte_same(ptep_get(mm, va), pte)) {
 		gup_put_folio(folio, gup_flags);
 		return get_user_pages_locked(mm, va, gup_flags);
@@ -304,10 +311,12 @@ void unpin_user_page(int pfn)
 /* MMF_HAS_PINNED is an atomic bit: set without locks, read under any. */
 MM_ATOMIC void mm_set_has_pinned(struct mm_struct *mm)
 {
+	sched_access(&mm->has_pinned, SCHED_WRITE);
 	mm->has_pinned = true;
 }
 
 MM_ATOMIC bool mm_has_pinned(const struct mm_struct *mm)
 {
+	sched_access(&mm->has_pinned, SCHED_READ);
 	return mm->has_pinned;
 }

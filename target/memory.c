@@ -34,19 +34,22 @@ static void set_pte_at(struct vm_fault *vmf, struct pte pte)
 {
 	struct mm_struct *mm = vmf->mm;
 
-	mm_point("set_pte_at", "set_pte_at P%d va %d: %s frame %d %s%s%s", mm->id, vmf->va,
+	mm_point("set_pte_at", &mm->pte[vmf->va], SCHED_WRITE,
+		 "set_pte_at P%d va %d: %s frame %d %s%s%s", mm->id, vmf->va,
 		 pte.present ? "present" : "none", pte.pfn, pte.write ? "RW" : "RO",
 		 pte.dirty ? " dirty" : "", pte.uffd_wp ? " uffd-wp" : "");
 	if (pte.present && pte.write && !(vmf->vma->vm_flags & VM_WRITE))
 		sched_fail("dirty-not-writable", "pte",
 			   "P%d va %d: PTE made writable in a VMA without VM_WRITE", mm->id,
 			   vmf->va);
+	vma_access(vmf->vma, SCHED_READ);
 	set_pte(mm, vmf->va, pte);
 }
 
 /* maybe_mkwrite(): writable only where the VMA allows writes. */
 static struct pte maybe_mkwrite(struct pte pte, const struct vm_area_struct *vma)
 {
+	vma_access(vma, SCHED_READ);
 	if (vma->vm_flags & VM_WRITE)
 		pte.write = true;
 	return pte;
@@ -58,7 +61,8 @@ static struct pte ptep_clear_flush(struct mm_struct *mm, int va)
 {
 	struct pte old = ptep_get(mm, va);
 
-	mm_point("ptep_clear_flush", "ptep_clear_flush P%d va %d (frame %d)", mm->id, va, old.pfn);
+	mm_point("ptep_clear_flush", &mm->pte[va], SCHED_WRITE,
+		 "ptep_clear_flush P%d va %d (frame %d)", mm->id, va, old.pfn);
 	set_pte(mm, va, (struct pte){0});
 	tlb_invalidate(mm->id, va);
 	return old;
@@ -78,8 +82,8 @@ static int do_anonymous_page(struct vm_fault *vmf)
 		spin_unlock(&mm->ptl);
 		return 0;
 	}
-	mm_point("do_anonymous_page", "do_anonymous_page P%d va %d: write fault on none pte",
-		 mm->id, vmf->va);
+	mm_point("do_anonymous_page", OBJ_THREAD_LOCAL, SCHED_READ,
+		 "do_anonymous_page P%d va %d: write fault on none pte", mm->id, vmf->va);
 	pfn = folio_alloc_anon();
 	if (pfn < 0)
 		return VM_FAULT_OOM;
@@ -140,8 +144,9 @@ static int do_cow_fault(struct vm_fault *vmf)
 
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
 		return ret;
-	mm_point("do_cow_fault", "do_cow_fault P%d va %d: private copy of file page (frame %d)",
-		 mm->id, vmf->va, src);
+	mm_point("do_cow_fault", OBJ_THREAD_LOCAL, SCHED_READ,
+		 "do_cow_fault P%d va %d: private copy of file page (frame %d)", mm->id, vmf->va,
+		 src);
 	pfn = folio_alloc_anon();
 	if (pfn < 0) {
 		folio_put(pfn_folio(src));
@@ -179,6 +184,7 @@ static int do_fault(struct vm_fault *vmf)
 {
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_read_fault(vmf);
+	vma_access(vmf->vma, SCHED_READ);
 	if (!(vmf->vma->vm_flags & VM_SHARED))
 		return do_cow_fault(vmf);
 	return do_shared_fault(vmf);
@@ -220,7 +226,8 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 	int pfn;
 
 	spin_unlock(&mm->ptl);
-	mm_point("wp_page_copy", "wp_page_copy P%d va %d: copying frame %d", mm->id, vmf->va,
+	mm_point("wp_page_copy", OBJ_THREAD_LOCAL, SCHED_READ,
+		 "wp_page_copy P%d va %d: copying frame %d", mm->id, vmf->va,
 		 old ? folio_pfn(old) : ZERO_PFN);
 	pfn = folio_alloc_anon();
 	if (pfn < 0) {
@@ -293,6 +300,7 @@ static bool wp_can_reuse_anon_folio(struct vm_fault *vmf, struct folio *folio, b
 			}
 			folio_put(folio);
 		}
+		sched_access(folio, SCHED_READ);
 		reuse = folio->mapcount == 1;
 		mm_trace("reuse_swap_page frame %d: mapcount %d -> %s", folio_pfn(folio),
 			 folio->mapcount, reuse ? "reuse" : "copy");
@@ -304,6 +312,7 @@ static bool wp_can_reuse_anon_folio(struct vm_fault *vmf, struct folio *folio, b
 		/* fall through: not known exclusive, try the refcount rule */
 	case REUSE_REFCOUNT:
 		/* 5.9+: only a page nobody else holds a reference to. */
+		sched_access(folio, SCHED_READ);
 		if (folio->refcount != 1) {
 			mm_trace("do_wp_page frame %d: refcount %d != 1 -> copy", folio_pfn(folio),
 				 folio->refcount);
@@ -311,6 +320,7 @@ static bool wp_can_reuse_anon_folio(struct vm_fault *vmf, struct folio *folio, b
 		}
 		if (!trylock_page(folio))
 			return false;
+		sched_access(folio, SCHED_READ);
 		reuse = folio->mapcount == 1 && folio->refcount == 1;
 		if (reuse && policy.anon_exclusive) {
 			/* page_move_anon_rmap(), under the page lock: ours now. */
@@ -330,8 +340,8 @@ static int do_wp_page(struct vm_fault *vmf)
 	struct folio *folio = pfn == ZERO_PFN ? NULL : pfn_folio(pfn);
 	bool raced = false;
 
-	mm_point("do_wp_page", "do_wp_page P%d va %d frame %d%s", mm->id, vmf->va, pfn,
-		 vmf->flags & FAULT_FLAG_UNSHARE ? " (unshare)" : "");
+	mm_point("do_wp_page", vmf->vma, SCHED_READ, "do_wp_page P%d va %d frame %d%s", mm->id,
+		 vmf->va, pfn, vmf->flags & FAULT_FLAG_UNSHARE ? " (unshare)" : "");
 	if (!(vmf->flags & FAULT_FLAG_UNSHARE)) {
 		if (userfaultfd_pte_wp(mm, vmf->vma, vmf->orig_pte)) {
 			spin_unlock(&mm->ptl);
@@ -355,6 +365,7 @@ static int do_wp_page(struct vm_fault *vmf)
 		return wp_page_copy(vmf, NULL);
 	}
 	folio_check_live(folio, "do_wp_page");
+	vma_access(vmf->vma, SCHED_READ);
 	if (vmf->vma->vm_flags & VM_SHARED) {
 		if (vmf->flags & FAULT_FLAG_UNSHARE) {
 			spin_unlock(&mm->ptl);
@@ -362,6 +373,7 @@ static int do_wp_page(struct vm_fault *vmf)
 		}
 		return wp_page_reuse(vmf, folio); /* wp_page_shared() */
 	}
+	sched_access(OBJ_FOLIO_FLAGS(folio), SCHED_READ);
 	if (folio->anon && wp_can_reuse_anon_folio(vmf, folio, &raced))
 		return wp_page_reuse(vmf, folio);
 	if (raced)
@@ -375,11 +387,13 @@ static int handle_pte_fault(struct vm_fault *vmf)
 	struct mm_struct *mm = vmf->mm;
 	struct pte entry;
 
-	mm_point("handle_pte_fault", "handle_pte_fault P%d va %d%s%s%s", mm->id, vmf->va,
+	mm_point("handle_pte_fault", &mm->pte[vmf->va], SCHED_READ,
+		 "handle_pte_fault P%d va %d%s%s%s", mm->id, vmf->va,
 		 vmf->flags & FAULT_FLAG_WRITE ? " write" : " read",
 		 vmf->flags & FAULT_FLAG_UNSHARE ? " unshare" : "",
 		 vmf->flags & FAULT_FLAG_TRIED ? " (retry)" : "");
 	entry = ptep_get(mm, vmf->va);
+	vma_access(vmf->vma, SCHED_READ);
 	if (!entry.present)
 		return vmf->vma->file ? do_fault(vmf) : do_anonymous_page(vmf);
 	spin_lock(&mm->ptl);
@@ -431,7 +445,7 @@ void zap_page_range(struct mm_struct *mm, int start, int end, bool unmap)
 		spin_lock(&mm->ptl);
 		old = ptep_get(mm, va);
 		if (old.present) {
-			mm_point("zap_pte_range",
+			mm_point("zap_pte_range", &mm->pte[va], SCHED_WRITE,
 				 "zap_pte_range P%d va %d (frame %d), flush deferred", mm->id, va,
 				 old.pfn);
 			set_pte(mm, va, (struct pte){0});

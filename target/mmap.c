@@ -17,7 +17,7 @@ static void do_munmap(struct mm_struct *mm, int va)
 bool sys_munmap(int va)
 {
 	struct mm_struct *mm = current_mm();
-	uint64_t start = sched_step();
+	uint64_t start = tlb_zap_begin(va, va + 1);
 
 	mmap_write_lock(mm);
 	mm_trace("munmap P%d va %d", mm->id, va);
@@ -60,7 +60,7 @@ bool sys_mmap_file(int va, int mode)
 bool sys_madvise_dontneed(int va)
 {
 	struct mm_struct *mm = current_mm();
-	uint64_t start = sched_step();
+	uint64_t start = tlb_zap_begin(va, va + 1);
 	bool mapped;
 
 	mmap_read_lock(mm);

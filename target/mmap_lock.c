@@ -76,5 +76,5 @@ void io_schedule(const char *what)
 				   "T%d slept for %s while holding an mmap_lock", sched_self(),
 				   what);
 	}
-	mm_point("io_schedule", "io_schedule: %s", what);
+	mm_point("io_schedule", OBJ_THREAD_LOCAL, SCHED_READ, "io_schedule: %s", what);
 }

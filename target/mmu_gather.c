@@ -7,21 +7,25 @@
 
 void inc_tlb_flush_pending(struct mm_struct *mm)
 {
+	sched_access(&mm->tlb_flush_pending, SCHED_WRITE);
 	atomic_fetch_add_explicit(&mm->tlb_flush_pending, 1, memory_order_relaxed);
 }
 
 void dec_tlb_flush_pending(struct mm_struct *mm)
 {
+	sched_access(&mm->tlb_flush_pending, SCHED_WRITE);
 	atomic_fetch_sub_explicit(&mm->tlb_flush_pending, 1, memory_order_release);
 }
 
 bool mm_tlb_flush_pending(const struct mm_struct *mm)
 {
+	sched_access(&mm->tlb_flush_pending, SCHED_READ);
 	return atomic_load_explicit(&mm->tlb_flush_pending, memory_order_acquire) > 0;
 }
 
 bool mm_tlb_flush_nested(const struct mm_struct *mm)
 {
+	sched_access(&mm->tlb_flush_pending, SCHED_READ);
 	return atomic_load_explicit(&mm->tlb_flush_pending, memory_order_acquire) > 1;
 }
 

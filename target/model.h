@@ -282,13 +282,42 @@ int current_pid(void);
  * the kernel function and what it does. The arguments are evaluated after
  * the point, so the line shows the state the step acts on. Every access to
  * shared model state that can matter goes through one.
+ *
+ * The point says what its next step begins with (access.h): OBJ is the
+ * address of the model state it touches (a PTE, a folio's counters, a page
+ * word, a TLB entry, a VMA...) and MODE is SCHED_READ or SCHED_WRITE. What
+ * else the step touches the accessors record (sched_access): pgtable.c,
+ * folio.c, tlb.c, vma.c and the oracle's bookkeeping. OBJ and MODE are
+ * evaluated before the point and must not touch shared state.
  */
-#define mm_point(NAME, ...)                                                                        \
+#define mm_point(NAME, OBJ, MODE, ...)                                                             \
 	do {                                                                                       \
-		sched_point(SITE(NAME));                                                           \
+		sched_point_on(SITE(NAME), (OBJ), (MODE));                                         \
 		if (trace_enabled())                                                               \
 			mm_trace(__VA_ARGS__);                                                     \
 	} while (0)
+
+/*
+ * Objects of the model's state that have no accessor of their own. A VMA
+ * is its slot (struct vm_area_struct *), the VMA list its count; the
+ * oracle's bookkeeping of one page of a process (expectations, trackers)
+ * is one object, and how often the page was zapped another (TLB fills and
+ * GUP read it, only zaps change it).
+ */
+#define OBJ_VMA_LIST(mm)      ((const void *)&(mm)->nr_vmas)
+#define OBJ_ORACLE(pid, page) ((const void *)&M.proc[(pid)].expect[(page)])
+#define OBJ_ZAPS(pid, page)   ((const void *)&M.proc[(pid)].discards[(page)])
+/* A folio's flags; its counters are the folio itself (folio.c). */
+#define OBJ_FOLIO_FLAGS(folio) ((const void *)&(folio)->allocated)
+/* A step that touches no shared state: the thread's own slot, which no
+ * other thread ever accesses (announcing it is announcing nothing). */
+#define OBJ_THREAD_LOCAL ((const void *)&M.thread_proc[sched_self() < 0 ? 0 : sched_self()])
+
+static inline void vma_access(const struct vm_area_struct *vma, enum sched_access_mode mode)
+{
+	sched_access(vma, mode);
+}
+
 /* A trace line without a scheduling point (state already decided). */
 void mm_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -19,6 +19,8 @@ static bool can_change_pte_writable(const struct vm_area_struct *vma, struct pte
 {
 	const struct folio *folio = pfn_folio(pte.pfn);
 
+	vma_access(vma, SCHED_READ);
+	sched_access(OBJ_FOLIO_FLAGS(folio), SCHED_READ);
 	if (!policy.mprotect_write_upgrade || !(vma->vm_flags & VM_WRITE) || pte.uffd_wp)
 		return false;
 	if (!(vma->vm_flags & VM_SOFTDIRTY) && !pte.soft_dirty)
@@ -96,10 +98,12 @@ void change_protection(struct mm_struct *mm, const struct vm_area_struct *vma, i
 		old = ptep_get(mm, va);
 		if (old.present) {
 			pte = change_pte(vma, old, cp);
-			mm_point("change_pte_range", "change_pte_range P%d va %d: %s -> %s%s",
-				 mm->id, va, old.write ? "RW" : "RO", pte.write ? "RW" : "RO",
-				 pte.uffd_wp ? " uffd-wp" : "");
 			changed = pte.write != old.write || pte.uffd_wp != old.uffd_wp;
+			mm_point("change_pte_range", &mm->pte[va],
+				 changed ? SCHED_WRITE : SCHED_READ,
+				 "change_pte_range P%d va %d: %s -> %s%s", mm->id, va,
+				 old.write ? "RW" : "RO", pte.write ? "RW" : "RO",
+				 pte.uffd_wp ? " uffd-wp" : "");
 			if (changed)
 				set_pte(mm, va, pte);
 			/* Up to 5.19 every present PTE visited counts. */
@@ -132,6 +136,7 @@ bool sys_mprotect(int va, bool writable)
 	else
 		vma = NULL;
 	if (vma) {
+		vma_access(vma, SCHED_WRITE);
 		if (writable)
 			vma->vm_flags |= VM_WRITE;
 		else

@@ -16,6 +16,23 @@ static const char *const via_names[] = {
 	[VIA_KERNEL] = "kernel",
 };
 
+/*
+ * The bookkeeping decides verdicts, so steps record what of it they touch
+ * (access.h), as they do for model state: one object per (process, page)
+ * (OBJ_ORACLE), the write log's counter (a write's sequence number depends
+ * on every write before it), a file page's last write.
+ */
+static void oracle_access(int proc, int va, enum sched_access_mode mode)
+{
+	sched_access(OBJ_ORACLE(proc, va), mode);
+}
+
+static void oracle_access_all(int proc, enum sched_access_mode mode)
+{
+	for (int va = 0; va < MM_NR_PAGES; va++)
+		oracle_access(proc, va, mode);
+}
+
 static struct write_record *write_log(wseq_t value)
 {
 	return value ? &M.writes[value] : NULL;
@@ -27,9 +44,12 @@ static bool maps_shared(int proc, int va)
 {
 	const struct mm_struct *mm = &M.proc[proc].mm;
 
-	for (int i = 0; i < mm->nr_vmas; i++)
+	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		vma_access(&mm->vma[i], SCHED_READ);
 		if (mm->vma[i].start <= va && va < mm->vma[i].end)
 			return mm->vma[i].vm_flags & VM_SHARED;
+	}
 	return false;
 }
 
@@ -39,6 +59,7 @@ void oracle_check_private_write(int proc, int va, int pfn, enum write_via via)
 		sched_fail("private-write", via_names[via],
 			   "P%d %s write to va %d landed in the shared zero page", proc,
 			   via_names[via], va);
+	sched_access(OBJ_FOLIO_FLAGS(&M.frame[pfn]), SCHED_READ);
 	if (M.frame[pfn].pagecache && !maps_shared(proc, va))
 		sched_fail("private-write", via_names[via],
 			   "P%d %s write to va %d landed in the file's page-cache page (frame %d) "
@@ -53,6 +74,8 @@ static void track_write(int proc, int va)
 {
 	struct process *p = &M.proc[proc];
 
+	oracle_access(proc, va, SCHED_WRITE);
+	sched_access(&p->clear_refs_running, SCHED_READ);
 	if (p->track[va].uffd_protected)
 		sched_fail("uffd-wp-bypass", "write",
 			   "P%d wrote va %d while it was uffd-wp protected, without a wp fault",
@@ -65,8 +88,11 @@ static void track_write(int proc, int va)
  * own copy, whose other words hold what the file held at the copy. */
 static void went_private(int proc, int va, const struct folio *copy)
 {
-	for (int w = 0; w < PAGE_WORDS; w++)
+	oracle_access(proc, va, SCHED_WRITE);
+	for (int w = 0; w < PAGE_WORDS; w++) {
+		sched_access(&copy->data[w], SCHED_READ);
 		M.proc[proc].expect[va][w] = (struct expectation){.last = copy->data[w]};
+	}
 }
 
 /* Does the running CPU store through a TLB entry filled before the PTE
@@ -75,6 +101,8 @@ static bool through_zapped_entry(int proc, int va)
 {
 	const struct tlb_entry *t = &M.cpu[sched_self()].tlb[va];
 
+	sched_access(t, SCHED_READ);
+	sched_access(OBJ_ZAPS(proc, va), SCHED_READ);
 	return t->valid && t->mm == proc && t->discards != M.proc[proc].discards[va];
 }
 
@@ -86,6 +114,8 @@ wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool 
 	bool shared = file || (lands && maps_shared(proc, va));
 	wseq_t seq;
 
+	sched_access(OBJ_FOLIO_FLAGS(folio), SCHED_READ);
+	sched_access(&M.nr_writes, SCHED_WRITE);
 	if (M.nr_writes + 1 >= MAX_WRITES)
 		sched_fail("memory-safety", "write-log-full", "more than %d writes",
 			   MAX_WRITES - 1);
@@ -97,9 +127,12 @@ wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool 
 					      .via = via,
 					      .shared = shared,
 					      .step = sched_step()};
-	if (file)
+	if (file) {
+		sched_access(&M.file.last_write[folio->index], SCHED_WRITE);
 		M.file.last_write[folio->index][word] = seq;
+	}
 	if (lands) {
+		oracle_access(proc, va, SCHED_WRITE);
 		if (!shared && e->file_backed)
 			went_private(proc, va, folio);
 		e->last = seq;
@@ -139,6 +172,7 @@ bool provenance_visible(int reader, wseq_t value)
 	/* Walk up from the reader: an ancestor's write is inherited if it
 	 * happened before the fork that separated the two. */
 	for (int p = reader; p >= 0; p = M.proc[p].parent) {
+		sched_access(&M.proc[p].fork_seq, SCHED_READ);
 		if (p == w->proc)
 			return value < horizon;
 		if (M.proc[p].fork_seq < horizon)
@@ -178,6 +212,10 @@ static bool value_expected(int proc, int va, int word, const struct expectation 
 	if (e->file_backed) {
 		const struct pte *pte = &M.proc[proc].mm.pte[va];
 
+		sched_access(&M.file.last_write[va], SCHED_READ);
+		sched_access(pte, SCHED_READ);
+		if (pte->present)
+			sched_access(OBJ_FOLIO_FLAGS(&M.frame[pte->pfn]), SCHED_READ);
 		if (value == M.file.last_write[va][word])
 			return true;
 		/* A R/O pin's unshare copied the page: it holds some earlier
@@ -227,6 +265,8 @@ static void check_user_value(const char *where, int path, int proc, int va, int 
 	const struct expectation *e = &M.proc[proc].expect[va][word];
 	const struct write_record *last = write_log(e->last);
 
+	oracle_access(proc, va, SCHED_READ);
+
 	bool expected = value_expected(proc, va, word, e, value);
 
 	reads_from_feature(proc, value, path, expected);
@@ -253,11 +293,14 @@ MM_ATOMIC void oracle_check_at_exit(int proc)
 	for (int va = 0; va < MM_NR_PAGES; va++) {
 		const struct pte *pte = &mm->pte[va];
 
+		sched_access(pte, SCHED_READ);
 		if (!pte->present)
 			continue;
-		for (int w = 0; w < PAGE_WORDS; w++)
+		for (int w = 0; w < PAGE_WORDS; w++) {
+			sched_access(&M.frame[pte->pfn].data[w], SCHED_READ);
 			check_user_value("at-exit", 3, proc, va, w, M.frame[pte->pfn].data[w],
 					 true);
+		}
 	}
 }
 
@@ -265,6 +308,8 @@ void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t
 {
 	const struct expectation *e = &M.proc[proc].expect[pin->va][word];
 
+	oracle_access(proc, pin->va, SCHED_READ);
+	sched_access(pin, SCHED_READ); /* pin->discarded, set by a zap */
 	bool expected = value_expected(proc, pin->va, word, e, value);
 
 	reads_from_feature(proc, value, 1, expected);
@@ -286,6 +331,7 @@ void oracle_discard(int proc, int va, bool unmapped, bool file)
 {
 	struct process *p = &M.proc[proc];
 
+	oracle_access(proc, va, SCHED_WRITE);
 	for (int w = 0; w < PAGE_WORDS; w++)
 		p->expect[va][w] = (struct expectation){.unmapped = unmapped,
 							.file_backed = file && !unmapped};
@@ -293,24 +339,32 @@ void oracle_discard(int proc, int va, bool unmapped, bool file)
 	p->track[va].written_since_clear = false;
 	p->track[va].soft_dirty_untracked = false;
 	p->track[va].uffd_protected = false;
+	sched_access(OBJ_ZAPS(proc, va), SCHED_WRITE);
 	p->discards[va]++;
-	for (int i = 0; i < MAX_PINS; i++)
-		if (p->pins[i].used && p->pins[i].va == va)
+	for (int i = 0; i < MAX_PINS; i++) {
+		sched_access(&p->pins[i], SCHED_READ);
+		if (p->pins[i].used && p->pins[i].va == va) {
+			sched_access(&p->pins[i], SCHED_WRITE);
 			p->pins[i].discarded = true;
+		}
+	}
 }
 
 void oracle_gup_grabbed(int proc, int va)
 {
+	sched_access(OBJ_ZAPS(proc, va), SCHED_READ);
 	M.grab_discards[sched_self()] = M.proc[proc].discards[va];
 }
 
 bool oracle_zapped_since_grab(int proc, int va)
 {
+	sched_access(OBJ_ZAPS(proc, va), SCHED_READ);
 	return M.grab_discards[sched_self()] != M.proc[proc].discards[va];
 }
 
 void oracle_mapped(int proc, int va, bool file)
 {
+	oracle_access(proc, va, SCHED_WRITE);
 	for (int w = 0; w < PAGE_WORDS; w++)
 		M.proc[proc].expect[va][w] = (struct expectation){.file_backed = file};
 }
@@ -319,6 +373,7 @@ void oracle_mapped(int proc, int va, bool file)
  * stores after it returned must show. */
 static void forget_writes(struct process *p)
 {
+	oracle_access_all((int)(p - M.proc), SCHED_WRITE);
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		p->track[va].written_since_clear = false;
 }
@@ -326,17 +381,20 @@ static void forget_writes(struct process *p)
 void oracle_clear_refs_begin(int proc)
 {
 	forget_writes(&M.proc[proc]);
+	sched_access(&M.proc[proc].clear_refs_running, SCHED_WRITE);
 	atomic_fetch_add_explicit(&M.proc[proc].clear_refs_running, 1, memory_order_relaxed);
 }
 
 void oracle_clear_refs_end(int proc)
 {
 	forget_writes(&M.proc[proc]);
+	sched_access(&M.proc[proc].clear_refs_running, SCHED_WRITE);
 	atomic_fetch_sub_explicit(&M.proc[proc].clear_refs_running, 1, memory_order_relaxed);
 }
 
 void oracle_soft_dirty_untracked(int proc, int va)
 {
+	oracle_access(proc, va, SCHED_WRITE);
 	M.proc[proc].track[va].soft_dirty_untracked = true;
 }
 
@@ -344,6 +402,7 @@ void oracle_check_soft_dirty(int proc, int va, bool soft_dirty)
 {
 	const struct tracking *t = &M.proc[proc].track[va];
 
+	oracle_access(proc, va, SCHED_READ);
 	if (t->written_since_clear && !t->soft_dirty_untracked && !soft_dirty)
 		sched_fail("soft-dirty-lost", "pagemap",
 			   "P%d va %d was written after clear_refs returned, but pagemap says "
@@ -357,6 +416,7 @@ unsigned oracle_uffd_wp_begin(int proc, int va)
 {
 	const struct tracking *t = &M.proc[proc].track[va];
 
+	oracle_access(proc, va, SCHED_READ);
 	return t->unprotecting ? NO_PROMISE : t->unprotects;
 }
 
@@ -365,6 +425,8 @@ void oracle_uffd_wp_end(int proc, int va, unsigned token)
 	struct tracking *t = &M.proc[proc].track[va];
 	const struct pte *pte = &M.proc[proc].mm.pte[va];
 
+	oracle_access(proc, va, SCHED_WRITE);
+	sched_access(pte, SCHED_READ);
 	/* Only a present PTE carries the bit: protecting an unpopulated
 	 * page promises nothing (without UFFD_FEATURE_WP_UNPOPULATED). */
 	if (token != NO_PROMISE && token == t->unprotects && pte->present && pte->uffd_wp)
@@ -375,6 +437,7 @@ void oracle_uffd_unprotect_begin(int proc, int va)
 {
 	struct tracking *t = &M.proc[proc].track[va];
 
+	oracle_access(proc, va, SCHED_WRITE);
 	t->uffd_protected = false;
 	t->unprotects++;
 	t->unprotecting++;
@@ -382,11 +445,13 @@ void oracle_uffd_unprotect_begin(int proc, int va)
 
 void oracle_uffd_unprotect_end(int proc, int va)
 {
+	oracle_access(proc, va, SCHED_WRITE);
 	M.proc[proc].track[va].unprotecting--;
 }
 
 void oracle_uffd_released(int proc)
 {
+	oracle_access_all(proc, SCHED_WRITE);
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		M.proc[proc].track[va].uffd_protected = false;
 }
@@ -394,6 +459,9 @@ void oracle_uffd_released(int proc)
 void oracle_fork_begin(int parent, int child)
 {
 	/* Kept in the child: forks of other processes may run meanwhile. */
+	sched_access(&M.nr_writes, SCHED_READ);
+	oracle_access_all(parent, SCHED_READ);
+	oracle_access_all(child, SCHED_WRITE);
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		for (int w = 0; w < PAGE_WORDS; w++)
 			M.proc[child].expect[va][w] = (struct expectation){
@@ -418,8 +486,10 @@ static void settle_snapshot(int parent, int child, int va, int w)
 	const struct pte *pte = &M.proc[child].mm.pte[va];
 	wseq_t v;
 
+	sched_access(pte, SCHED_READ);
 	if (!pte->present || e->file_backed)
 		return; /* the file's content is one answer already */
+	sched_access(&M.frame[pte->pfn].data[w], SCHED_READ);
 	v = M.frame[pte->pfn].data[w];
 	/* The parent's own alternatives (it may be a fresh child itself)
 	 * are the child's too. */
@@ -433,6 +503,10 @@ void oracle_fork_end(int parent, int child)
 	struct process *c = &M.proc[child];
 	const struct process *p = &M.proc[parent];
 
+	sched_access(&M.nr_writes, SCHED_READ);
+	sched_access(&c->fork_seq, SCHED_WRITE);
+	oracle_access_all(parent, SCHED_READ);
+	oracle_access_all(child, SCHED_WRITE);
 	c->fork_seq = M.nr_writes + 1;
 	for (int va = 0; va < MM_NR_PAGES; va++) {
 		for (int w = 0; w < PAGE_WORDS; w++) {

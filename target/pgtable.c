@@ -6,6 +6,7 @@
 
 MM_ATOMIC struct pte ptep_get(const struct mm_struct *mm, int va)
 {
+	sched_access(&mm->pte[va], SCHED_READ);
 	return mm->pte[va];
 }
 
@@ -25,11 +26,16 @@ MM_ATOMIC void set_pte(struct mm_struct *mm, int va, struct pte pte)
 			   "P%d va %d: PTE changed without holding %s", mm->id, va,
 			   mm->ptl.dep.name);
 	feedback_set_pte(mm, va, mm->pte[va], pte);
+	sched_access(&mm->pte[va], SCHED_WRITE);
 	mm->pte[va] = pte;
 }
 
 MM_ATOMIC void pte_mkyoung_dirty_hw(struct mm_struct *mm, int va, bool dirty)
 {
+	const struct pte *pte = &mm->pte[va];
+
+	/* A walk that finds the bits set changes nothing: a read. */
+	sched_access(pte, pte->young && (pte->dirty || !dirty) ? SCHED_READ : SCHED_WRITE);
 	mm->pte[va].young = true;
 	if (dirty)
 		mm->pte[va].dirty = true;

@@ -29,8 +29,8 @@ bool sys_proc_mem_write(int va, int word)
 			mmap_read_unlock(mm);
 		return false;
 	}
-	mm_point("access_remote_vm", "/proc/P%d/mem write va %d word %d -> frame %d", mm->id, va,
-		 word, pfn);
+	mm_point("access_remote_vm", &pfn_folio(pfn)->data[word], SCHED_WRITE,
+		 "/proc/P%d/mem write va %d word %d -> frame %d", mm->id, va, word, pfn);
 	folio_check_live(pfn_folio(pfn), "access_remote_vm");
 	discarded = oracle_zapped_since_grab(mm->id, va);
 	if (!discarded)

@@ -23,6 +23,9 @@ static void mm_init(struct mm_struct *mm, int id)
 int process_alloc(int parent)
 {
 	int id = atomic_fetch_add_explicit(&M.nr_procs, 1, memory_order_relaxed);
+
+	/* The next pid goes to whichever fork comes first. */
+	sched_access(&M.nr_procs, SCHED_WRITE);
 	struct process *p;
 
 	if (id >= MAX_PROCS)
@@ -54,6 +57,9 @@ static void exit_mmap(struct mm_struct *mm)
 	mmap_write_lock(mm);
 	mm_trace("exit_mmap P%d", mm->id);
 	zap_page_range(mm, 0, MM_NR_PAGES, true);
+	sched_access(OBJ_VMA_LIST(mm), SCHED_WRITE);
+	for (int i = 0; i < mm->nr_vmas; i++)
+		vma_access(&mm->vma[i], SCHED_WRITE);
 	mm->nr_vmas = 0;
 	mmap_write_unlock(mm);
 }
@@ -63,6 +69,8 @@ static void exit_mmap(struct mm_struct *mm)
 static void release_gup_refs(struct process *p)
 {
 	for (int i = 0; i < MAX_PINS; i++) {
+		sched_access(&p->pins[i], SCHED_WRITE);
+		sched_access(&p->pipe[i], SCHED_WRITE);
 		if (p->pins[i].used) {
 			p->pins[i].used = false;
 			unpin_user_page(p->pins[i].pfn);
@@ -81,6 +89,7 @@ void exit_process(int proc)
 	mm_trace("exit P%d", proc);
 	exit_mmap(&p->mm);
 	release_gup_refs(p);
+	sched_access(&p->exited, SCHED_WRITE);
 	p->mm.live = false;
 	p->exited = true;
 }

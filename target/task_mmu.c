@@ -20,6 +20,7 @@
  * pin by the next write fault; leave it writable (and soft-dirty). */
 static bool pte_is_pinned(struct mm_struct *mm, const struct vm_area_struct *vma, struct pte pte)
 {
+	vma_access(vma, SCHED_READ);
 	if (!policy.clear_refs_skip_pinned || !pte.write || !is_cow_mapping(vma->vm_flags) ||
 	    !mm_has_pinned(mm) || pte.pfn == ZERO_PFN)
 		return false;
@@ -32,7 +33,8 @@ static void clear_soft_dirty(struct mm_struct *mm, const struct vm_area_struct *
 
 	spin_lock(&mm->ptl);
 	pte = ptep_get(mm, va);
-	mm_point("clear_soft_dirty", "clear_soft_dirty P%d va %d", mm->id, va);
+	mm_point("clear_soft_dirty", &mm->pte[va], SCHED_WRITE, "clear_soft_dirty P%d va %d",
+		 mm->id, va);
 	if (pte.present && pte_is_pinned(mm, vma, pte)) {
 		oracle_soft_dirty_untracked(mm->id, va);
 	} else if (pte.present) {
@@ -46,17 +48,20 @@ static void clear_soft_dirty(struct mm_struct *mm, const struct vm_area_struct *
 static void clear_vm_softdirty(struct mm_struct *mm)
 {
 	for (int i = 0; i < mm->nr_vmas; i++) {
-		mm_point("clear_refs:vm_flags", "clear_refs P%d: clear VM_SOFTDIRTY of VMA %d",
-			 mm->id, i);
+		mm_point("clear_refs:vm_flags", &mm->vma[i], SCHED_WRITE,
+			 "clear_refs P%d: clear VM_SOFTDIRTY of VMA %d", mm->id, i);
 		mm->vma[i].vm_flags &= ~VM_SOFTDIRTY;
 	}
 }
 
 static bool any_vm_softdirty(const struct mm_struct *mm)
 {
-	for (int i = 0; i < mm->nr_vmas; i++)
+	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		vma_access(&mm->vma[i], SCHED_READ);
 		if (mm->vma[i].vm_flags & VM_SOFTDIRTY)
 			return true;
+	}
 	return false;
 }
 
@@ -139,9 +144,10 @@ bool sys_pagemap_read(int va)
 
 		spin_lock(&mm->ptl);
 		pte = ptep_get(mm, va);
+		vma_access(vma, SCHED_READ);
 		soft_dirty = (vma->vm_flags & VM_SOFTDIRTY) || (pte.present && pte.soft_dirty);
-		mm_point("pagemap_read", "pagemap P%d va %d: soft-dirty %d", mm->id, va,
-			 soft_dirty);
+		mm_point("pagemap_read", OBJ_ORACLE(mm->id, va), SCHED_READ,
+			 "pagemap P%d va %d: soft-dirty %d", mm->id, va, soft_dirty);
 		oracle_check_soft_dirty(mm->id, va, soft_dirty);
 		spin_unlock(&mm->ptl);
 	}

@@ -5,6 +5,7 @@ MM_ATOMIC struct tlb_entry *tlb_lookup(int cpu, int mm, int va)
 {
 	struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 
+	sched_access(e, SCHED_READ);
 	return e->valid && e->mm == mm ? e : NULL;
 }
 
@@ -12,6 +13,8 @@ MM_ATOMIC void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool di
 {
 	struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 
+	sched_access(e, SCHED_WRITE);
+	sched_access(OBJ_ZAPS(mm, va), SCHED_READ);
 	e->valid = true;
 	e->mm = mm;
 	e->pfn = pfn;
@@ -28,34 +31,41 @@ MM_ATOMIC void tlb_invalidate(int mm, int va)
 	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 
-		if (e->valid && e->mm == mm)
+		if (e->valid && e->mm == mm) {
+			sched_access(e, SCHED_WRITE);
 			e->valid = false;
+		} else {
+			sched_access(e, SCHED_READ);
+		}
 	}
 }
 
 void flush_tlb_page(struct mm_struct *mm, int va)
 {
-	mm_point("flush_tlb_page", "flush_tlb_page P%d va %d (all CPUs)", mm->id, va);
+	mm_point("flush_tlb_page", &M.cpu[0].tlb[va], SCHED_READ,
+		 "flush_tlb_page P%d va %d (all CPUs)", mm->id, va);
 	tlb_invalidate(mm->id, va);
 }
 
 void flush_tlb_range(struct mm_struct *mm, int start, int end)
 {
-	mm_point("flush_tlb_range", "flush_tlb_range P%d va %d..%d (all CPUs)", mm->id, start,
-		 end - 1);
+	mm_point("flush_tlb_range", &M.cpu[0].tlb[start], SCHED_READ,
+		 "flush_tlb_range P%d va %d..%d (all CPUs)", mm->id, start, end - 1);
 	for (int va = start; va < end; va++)
 		tlb_invalidate(mm->id, va);
 }
 
 void flush_tlb_mm(struct mm_struct *mm)
 {
-	mm_point("flush_tlb_mm", "flush_tlb_mm P%d (all CPUs)", mm->id);
+	mm_point("flush_tlb_mm", &M.cpu[0].tlb[0], SCHED_READ, "flush_tlb_mm P%d (all CPUs)",
+		 mm->id);
 	for (int va = 0; va < MM_NR_PAGES; va++)
 		tlb_invalidate(mm->id, va);
 }
 
 MM_ATOMIC bool tlb_entry_current(const struct mm_struct *mm, int va, const struct tlb_entry *e)
 {
+	sched_access(&mm->pte[va], SCHED_READ);
 	return mm->pte[va].present && mm->pte[va].pfn == e->pfn;
 }
 
@@ -65,6 +75,7 @@ MM_ATOMIC void tlb_check_frame_freed(int pfn)
 		for (int va = 0; va < MM_NR_PAGES; va++) {
 			const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 
+			sched_access(e, SCHED_READ);
 			if (e->valid && e->pfn == pfn)
 				sched_fail("tlb-lifetime", "freed-while-cached",
 					   "frame %d freed while CPU%d still caches P%d va %d -> "
@@ -73,12 +84,21 @@ MM_ATOMIC void tlb_check_frame_freed(int pfn)
 		}
 }
 
+MM_ATOMIC uint64_t tlb_zap_begin(int start, int end)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		for (int va = start; va < end; va++)
+			sched_access(&M.cpu[cpu].tlb[va], SCHED_READ);
+	return sched_step();
+}
+
 MM_ATOMIC void tlb_check_zapped(const struct mm_struct *mm, int start, int end, uint64_t since)
 {
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
 		for (int va = start; va < end; va++) {
 			const struct tlb_entry *e = &M.cpu[cpu].tlb[va];
 
+			sched_access(e, SCHED_READ);
 			if (e->valid && e->mm == mm->id && e->filled < since &&
 			    !tlb_entry_current(mm, va, e))
 				sched_fail("tlb-lifetime", "stale-after-zap",

@@ -29,6 +29,10 @@ void flush_tlb_mm(struct mm_struct *mm);
  * table no longer holds (a later one is a later zap's business). Write-protection left stale in a
  * TLB is judged by what it breaks (soft-dirty-lost, uffd-wp-bypass, lost-write). */
 void tlb_check_frame_freed(int pfn);
+/* The step a zap of [start, end) starts at, for tlb_check_zapped(): its
+ * order against every TLB fill there decides the verdict, so it reads
+ * those entries. */
+uint64_t tlb_zap_begin(int start, int end);
 void tlb_check_zapped(const struct mm_struct *mm, int start, int end, uint64_t since);
 
 #endif

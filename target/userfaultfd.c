@@ -13,16 +13,19 @@
  * kernel; here every access is one step, like the kernel's atomics. */
 static MM_ATOMIC bool uffd_released(struct mm_struct *mm)
 {
+	sched_access(&mm->uffd_released, SCHED_READ);
 	return mm->uffd_released;
 }
 
 static MM_ATOMIC void uffd_release(struct mm_struct *mm)
 {
+	sched_access(&mm->uffd_released, SCHED_WRITE);
 	mm->uffd_released = true;
 }
 
 static MM_ATOMIC void uffd_queue_msg(struct mm_struct *mm, int va)
 {
+	sched_access(&mm->uffd_nr_msgs, SCHED_WRITE);
 	if (mm->uffd_nr_msgs < SCHED_MAX_THREADS)
 		mm->uffd_msg_va[mm->uffd_nr_msgs++] = va;
 }
@@ -31,8 +34,11 @@ static MM_ATOMIC int uffd_dequeue_msg(struct mm_struct *mm)
 {
 	int va;
 
-	if (mm->uffd_nr_msgs == 0)
+	if (mm->uffd_nr_msgs == 0) {
+		sched_access(&mm->uffd_nr_msgs, SCHED_READ);
 		return -1;
+	}
+	sched_access(&mm->uffd_nr_msgs, SCHED_WRITE);
 	va = mm->uffd_msg_va[0];
 	mm->uffd_nr_msgs--;
 	for (int i = 0; i < mm->uffd_nr_msgs; i++)
@@ -42,6 +48,7 @@ static MM_ATOMIC int uffd_dequeue_msg(struct mm_struct *mm)
 
 bool userfaultfd_wp(struct mm_struct *mm, const struct vm_area_struct *vma)
 {
+	vma_access(vma, SCHED_READ);
 	return (vma->vm_flags & VM_UFFD_WP) && !uffd_released(mm);
 }
 
@@ -57,8 +64,8 @@ int handle_userfault(struct mm_struct *mm, int va, unsigned fault_flags)
 		mm_trace("handle_userfault P%d va %d: no retry allowed -> SIGBUS", mm->id, va);
 		return VM_FAULT_SIGBUS;
 	}
-	mm_point("handle_userfault", "handle_userfault P%d va %d: wp fault to the monitor", mm->id,
-		 va);
+	mm_point("handle_userfault", &mm->uffd_nr_msgs, SCHED_WRITE,
+		 "handle_userfault P%d va %d: wp fault to the monitor", mm->id, va);
 	uffd_queue_msg(mm, va);
 	sched_wake_all(&mm->uffd_monitor);
 	mmap_read_unlock(mm);
@@ -82,9 +89,12 @@ bool sys_uffd_register(int va)
 	vma = find_vma(mm, va);
 	/* Write-protect mode is for anonymous memory, and only since 5.7:
 	 * before, UFFDIO_REGISTER_MODE_WP is an unknown mode (EINVAL). */
+	if (vma)
+		vma_access(vma, SCHED_READ);
 	if (policy.uffd_wp && vma && vma->anon && !uffd_released(mm)) {
 		vma = vma_isolate(mm, va);
 		if (vma) {
+			vma_access(vma, SCHED_WRITE);
 			vma->vm_flags |= VM_UFFD_WP;
 			ok = true;
 		}

@@ -10,10 +10,21 @@
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, int va)
 {
-	for (int i = 0; i < mm->nr_vmas; i++)
+	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		vma_access(&mm->vma[i], SCHED_READ);
 		if (mm->vma[i].start <= va && va < mm->vma[i].end)
 			return &mm->vma[i];
+	}
 	return NULL;
+}
+
+/* Every slot from `index` on, and the count, are rewritten. */
+static void vma_slots_written(struct mm_struct *mm, int index)
+{
+	sched_access(OBJ_VMA_LIST(mm), SCHED_WRITE);
+	for (int i = index; i < MAX_VMAS; i++)
+		vma_access(&mm->vma[i], SCHED_WRITE);
 }
 
 bool is_cow_mapping(unsigned vm_flags)
@@ -23,6 +34,7 @@ bool is_cow_mapping(unsigned vm_flags)
 
 static void vma_insert_at(struct mm_struct *mm, int index, struct vm_area_struct v)
 {
+	vma_slots_written(mm, index);
 	memmove(&mm->vma[index + 1], &mm->vma[index],
 		sizeof(mm->vma[0]) * (size_t)(mm->nr_vmas - index));
 	mm->vma[index] = v;
@@ -80,6 +92,7 @@ struct vm_area_struct *vma_isolate(struct mm_struct *mm, int va)
 	if (!v)
 		return NULL;
 	i = (int)(v - mm->vma);
+	vma_access(v, SCHED_WRITE);
 	if (v->start < va) {
 		struct vm_area_struct tail = *v;
 
@@ -104,6 +117,7 @@ struct vm_area_struct *vma_isolate(struct mm_struct *mm, int va)
 
 void vma_remove_range(struct mm_struct *mm, int start, int end)
 {
+	vma_slots_written(mm, 0);
 	for (int i = 0; i < mm->nr_vmas; i++) {
 		struct vm_area_struct *v = &mm->vma[i];
 
