@@ -14,3 +14,8 @@ endif()
 # How far the directed mutator takes an input into a stale-TLB race.
 add_executable(race_chain bench/race_chain.c)
 target_link_libraries(race_chain PRIVATE mmfuzz_core)
+
+# Schedules to the first bug per strategy (random, PCT, POS, SURW) on the
+# classic programs and the regression reproducers without their schedules.
+add_executable(strategy_compare bench/strategy_compare.c tests/sched/programs.c)
+target_link_libraries(strategy_compare PRIVATE mmfuzz_core)

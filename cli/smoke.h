@@ -6,8 +6,8 @@
  *      its expected verdict;
  *   2. every scenario runs once with its own schedule, on the smoke's model;
  *   3. every scenario is explored with N schedules from each strategy
- *      (smoke_strategies[]), from seeds derived from --seed and the
- *      scenario's name only, never from the clock or addresses.
+ *      (smoke_strategies[], --strategy), from seeds derived from --seed, the
+ *      scenario's name and the strategy's, never from the clock or addresses.
  *
  * Each of those is one test case. A strategy's test case stops at its
  * first violation and saves it as a self-describing reproducer (text, with
@@ -35,13 +35,20 @@
 /* Where reproducers go: <dir>/<model>/<scenario>.<test case>.mmf */
 #define SMOKE_FINDINGS_DIR "smoke-findings"
 
-/* A scheduling strategy smoke explores with; depth 0 is uniform random. */
+/* A scheduling strategy smoke explores with. */
 struct smoke_strategy {
-	const char *name;
-	unsigned pct_depth;
+	const char *name;   /* the test case's name (and part of its seed) */
+	const char *select; /* its strategy_select() name */
 };
-extern const struct smoke_strategy smoke_strategies[];
-extern const int smoke_n_strategies;
+/* The strategies of this smoke: by default random, pct-depth-2 and
+ * pct-depth-3; smoke_choose_strategies() may replace them. */
+extern const struct smoke_strategy *smoke_strategies;
+extern int smoke_n_strategies;
+#define SMOKE_MAX_STRATEGIES 16
+/* --strategy a,b,...: the strategies to explore with, by the names
+ * strategy_select() knows (NULL: keep the default). false after printing
+ * why not: an unknown, repeated or empty name, or too many (exit 2). */
+bool smoke_choose_strategies(const char *list);
 
 /* An input to run: a manifest line's reproducer or a scenario. */
 struct smoke_input {

@@ -3,6 +3,7 @@
  * Smoke's test cases (smoke.h): the manifest's lines, each scenario with
  * its own schedule, each scenario under each strategy.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,14 +11,72 @@
 #include "xalloc.h"
 
 #include "fuzz/runner.h"
+#include "fuzz/strategy_select.h"
 
-/* Add a strategy here and smoke explores with it too. */
-const struct smoke_strategy smoke_strategies[] = {
-	{"random", 0},
-	{"pct-depth-2", 2},
-	{"pct-depth-3", 3},
+/* Add a strategy here and smoke explores with it by default too. ci_smoke
+ * expects these names: they name test cases and their seeds. */
+static const struct smoke_strategy default_strategies[] = {
+	{"random", "random"},
+	{"pct-depth-2", "pct2"},
+	{"pct-depth-3", "pct3"},
 };
-const int smoke_n_strategies = (int)(sizeof(smoke_strategies) / sizeof(smoke_strategies[0]));
+const struct smoke_strategy *smoke_strategies = default_strategies;
+int smoke_n_strategies = (int)(sizeof(default_strategies) / sizeof(default_strategies[0]));
+
+/* Chosen by --strategy, for the whole process (names point into a copy
+ * of the list that is never freed). */
+static struct smoke_strategy chosen_strategies[SMOKE_MAX_STRATEGIES];
+
+static bool chosen_already(int n, const char *name)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcmp(chosen_strategies[i].name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Why `name` cannot be the n-th strategy chosen; NULL if it can. */
+static const char *cannot_choose(int n, const char *name)
+{
+	if (!strategy_select_known(name))
+		return "unknown strategy";
+	if (chosen_already(n, name))
+		return "repeated strategy";
+	if (n == SMOKE_MAX_STRATEGIES)
+		return "one strategy too many";
+	return NULL;
+}
+
+bool smoke_choose_strategies(const char *list)
+{
+	char *copy, *name, *next;
+	int n = 0;
+
+	if (!list)
+		return true;
+	copy = xstrdup(list);
+	for (name = copy; name; name = next) {
+		const char *why;
+
+		next = strchr(name, ',');
+		if (next)
+			*next++ = 0;
+		why = cannot_choose(n, name);
+		if (why) {
+			fprintf(stderr,
+				"mmfuzz smoke: --strategy %s: %s '%s': give up to %d of %s, "
+				"separated by commas\n",
+				list, why, name, SMOKE_MAX_STRATEGIES, STRATEGY_SELECT_NAMES);
+			free(copy);
+			return false;
+		}
+		chosen_strategies[n++] = (struct smoke_strategy){name, name};
+	}
+	smoke_strategies = chosen_strategies;
+	smoke_n_strategies = n;
+	return true;
+}
 
 #define OWN_SCHEDULE "own-schedule"
 
@@ -228,18 +287,16 @@ static void run_strategy(const struct smoke_input *si, const struct smoke_strate
 {
 	struct smoke_case *c = new_case(res, suite, si, st->name);
 	static struct smoke_recorder rec;
-	struct strategy_random random;
-	struct strategy_pct pct;
+	static struct selected_strategy strategy;
 	struct exec_result r = {0};
 
 	c->strategy = st;
 	c->seed = case_seed(res->seed, si->name, st->name);
 	c->budget = res->runs;
-	if (st->pct_depth)
-		strategy_pct_init(&pct, st->pct_depth, c->seed);
-	else
-		strategy_random_init(&random, c->seed);
-	smoke_recorder_init(&rec, st->pct_depth ? &pct.base : &random.base);
+	/* The names were checked before anything ran. */
+	if (!strategy_select(st->select, c->seed, &strategy))
+		abort();
+	smoke_recorder_init(&rec, strategy.strategy);
 	while (c->schedules < c->budget && !r.violation) {
 		runner_execute(&si->in, &rec.base, false, NULL, &r);
 		c->schedules++;

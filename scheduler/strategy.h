@@ -129,6 +129,67 @@ struct strategy_pct {
 void strategy_pct_init(struct strategy_pct *s, unsigned depth, uint64_t seed);
 
 /*
+ * POS, partial order sampling (Yuan, Yang, Gu, CAV 2018): every pending
+ * step has a random priority and the enabled thread whose pending step has
+ * the highest one runs. After a step has run, its thread's new pending step
+ * gets a fresh priority, and so does every other thread's pending step
+ * that conflicts with the step that ran (sched_access_conflict on the
+ * accesses the steps begin with): only racing steps are reordered, so
+ * each partial order is sampled rather than each interleaving. A spinning
+ * thread drops below everyone, as in PCT. Execution i uses seed + i.
+ */
+struct strategy_pos {
+	struct strategy base;
+	uint64_t seed;
+	uint64_t rng;
+	uint64_t executions;
+	int64_t yield_low; /* next (lowest yet) priority given to a spinning thread */
+	int64_t priority[SCHED_MAX_THREADS];
+	/* What each thread's pending step began with at the previous pick:
+	 * the one of the thread that ran is the step that just ran. */
+	struct sched_access was_pending[SCHED_MAX_THREADS];
+};
+void strategy_pos_init(struct strategy_pos *s, uint64_t seed);
+
+/* Sizes of SURW's object tables (open addressing; see strategy_surw.c). */
+#define SURW_OBJECT_SLOTS 512
+#define SURW_LEARN_RUNS	  3
+
+/*
+ * SURW, selectively uniform random walk (Zhao, Wolff, Mathur,
+ * Roychoudhury, ASPLOS 2025): pick a thread with probability proportional
+ * to the number of interesting steps it has left in this execution, an
+ * interesting step being one whose announced object more than one thread
+ * touches. The counts are learnt by the first SURW_LEARN_RUNS executions,
+ * which are uniform random walks (the exact rules: strategy_surw.c).
+ */
+struct surw_object {
+	const void *object; /* NULL: free slot */
+	uint8_t threads;    /* mask of the threads whose steps began with it */
+	uint32_t steps[SCHED_MAX_THREADS];
+};
+struct strategy_surw {
+	struct strategy base;
+	uint64_t seed;
+	uint64_t rng;
+	uint64_t executions;
+	int last_chosen; /* the thread chosen at the latest pick, -1 before */
+	struct sched_access was_pending[SCHED_MAX_THREADS];
+	/* Learning: this run's steps per object and thread, and the steps
+	 * that are interesting whatever the objects (unannotated points). */
+	struct surw_object run_objects[SURW_OBJECT_SLOTS];
+	uint32_t run_everything[SCHED_MAX_THREADS];
+	bool run_overflow; /* run_objects[] filled up: every step counted */
+	uint64_t learnt_total[SCHED_MAX_THREADS];
+	/* Learnt: objects seen shared, and interesting steps per thread. */
+	const void *shared[SURW_OBJECT_SLOTS];
+	bool shared_overflow; /* shared[] filled up: every step is interesting */
+	uint32_t estimate[SCHED_MAX_THREADS];
+	uint32_t remaining[SCHED_MAX_THREADS];
+};
+void strategy_surw_init(struct strategy_surw *s, uint64_t seed);
+
+/*
  * Replay a recorded execution step by step. At each step the current
  * thread and site must match the record; a mismatch is drift, reported
  * with the step, never silently followed.

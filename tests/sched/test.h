@@ -55,6 +55,8 @@ void test_bugs_found_and_replayed(void);
 void test_clean_program_passes(void);
 void test_determinism(void);
 void test_seed_plus_i(void);
+void test_pos_semantics(void);
+void test_surw_learning(void);
 void test_replay_drift_messages(void);
 void test_bytes_strategy_semantics(void);
 void test_dpor_agrees_with_naive(void);

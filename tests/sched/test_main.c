@@ -54,6 +54,8 @@ static const struct {
 	T(test_clean_program_passes),
 	T(test_determinism),
 	T(test_seed_plus_i),
+	T(test_pos_semantics),
+	T(test_surw_learning),
 	T(test_access_recording),
 	T(test_dpor_k0_is_non_preemptive),
 	T(test_dpor_bug_at_smallest_bound),

@@ -13,15 +13,18 @@
 #define HUNT_BUDGET 2000
 #define BYTES_LEN   24
 
-enum strategy_kind { S_RANDOM, S_PCT2, S_PCT3, S_BYTES, S_COUNT };
+enum strategy_kind { S_RANDOM, S_PCT2, S_PCT3, S_POS, S_SURW, S_BYTES, S_COUNT };
 
-static const char *const kind_name[S_COUNT] = {"random", "pct(2)", "pct(3)", "bytes"};
+static const char *const kind_name[S_COUNT] = {"random", "pct(2)", "pct(3)",
+					       "pos",	 "surw",   "bytes"};
 
 /* A strategy of each kind, re-armed for every execution of a campaign. */
 struct campaign {
 	enum strategy_kind kind;
 	struct strategy_random random;
 	struct strategy_pct pct;
+	struct strategy_pos pos;
+	struct strategy_surw surw;
 	struct strategy_bytes bytes;
 	uint64_t byte_rng;
 	uint8_t buf[BYTES_LEN];
@@ -32,6 +35,8 @@ static void campaign_init(struct campaign *c, enum strategy_kind kind, uint64_t 
 	c->kind = kind;
 	strategy_random_init(&c->random, seed);
 	strategy_pct_init(&c->pct, kind == S_PCT3 ? 3 : 2, seed);
+	strategy_pos_init(&c->pos, seed);
+	strategy_surw_init(&c->surw, seed);
 	c->byte_rng = seed;
 }
 
@@ -56,6 +61,10 @@ static struct strategy *campaign_next(struct campaign *c)
 	case S_PCT2:
 	case S_PCT3:
 		return &c->pct.base;
+	case S_POS:
+		return &c->pos.base;
+	case S_SURW:
+		return &c->surw.base;
 	default:
 		for (int i = 0; i < BYTES_LEN; i++)
 			c->buf[i] = fuzzlike_byte(&c->byte_rng);
@@ -171,20 +180,27 @@ void test_determinism(void)
 	}
 }
 
-/* Execution i of a random or PCT campaign is the first execution of seed + i. */
+/* Execution i of a random or POS campaign is the first execution of seed + i. */
 void test_seed_plus_i(void)
 {
 	struct strategy_random r, single;
-	uint64_t h[8];
+	struct strategy_pos pos, pos_single;
+	uint64_t h[8], hp[8];
 
 	strategy_random_init(&r, 99);
+	strategy_pos_init(&pos, 99);
 	for (int i = 0; i < 8; i++) {
 		run_program(&prog_lost_update, &r.base, false, &res);
 		h[i] = res.trace_hash;
+		run_program(&prog_lost_update, &pos.base, false, &res);
+		hp[i] = res.trace_hash;
 	}
 	strategy_random_init(&single, 99 + 5);
 	run_program(&prog_lost_update, &single.base, false, &res);
 	CHECK(res.trace_hash == h[5]);
+	strategy_pos_init(&pos_single, 99 + 5);
+	run_program(&prog_lost_update, &pos_single.base, false, &res);
+	CHECK(res.trace_hash == hp[5]);
 }
 
 void test_replay_drift_messages(void)
@@ -253,4 +269,163 @@ void test_bytes_strategy_semantics(void)
 	c.current_enabled = true;
 	CHECK(b.base.pick(&b.base, &c) == 1); /* gap 0, enabled[1 % 3] */
 	CHECK(b.base.pick(&b.base, &c) == 2); /* out of input: keep current */
+}
+
+/*
+ * A scripted execution for the samplers' rules, without fibers: thread t
+ * runs 1 + len[t] steps, the first announcing nothing, step k >= 1
+ * beginning with script[t][k-1]. Thread 0's first step has run before the
+ * first pick; the thread a pick chooses runs its next step; the execution
+ * ends when every thread has run all of its steps.
+ */
+#define SCRIPT_THREADS 2
+#define SCRIPT_MAX     8
+
+struct script {
+	int len[SCRIPT_THREADS];
+	struct sched_access step[SCRIPT_THREADS][SCRIPT_MAX];
+	int done[SCRIPT_THREADS]; /* steps run */
+	int first_pick;		  /* what the execution's first pick chose */
+};
+
+static void script_choice(const struct script *sc, int current, struct sched_choice *c)
+{
+	static struct sched_site site = {"script", 0};
+
+	*c = (struct sched_choice){.current = current, .site = &site};
+	c->current_enabled = sc->done[current] < 1 + sc->len[current];
+	for (int t = 0; t < SCRIPT_THREADS; t++) {
+		if (sc->done[t] < 1 + sc->len[t])
+			c->enabled[c->n_enabled++] = t;
+		if (sc->done[t] > 0 && sc->done[t] <= sc->len[t])
+			c->pending[t] = sc->step[t][sc->done[t] - 1];
+	}
+}
+
+static void script_run(struct script *sc, struct strategy *s)
+{
+	struct sched_result r = {.verdict = SCHED_PASS};
+	struct sched_choice c;
+	int current = 0;
+
+	memset(sc->done, 0, sizeof(sc->done));
+	sc->done[0] = 1;
+	s->begin(s);
+	sc->first_pick = -1;
+	for (script_choice(sc, current, &c); c.n_enabled; script_choice(sc, current, &c)) {
+		c.step++;
+		current = s->pick(s, &c);
+		if (sc->first_pick < 0)
+			sc->first_pick = current;
+		sc->done[current]++;
+	}
+	if (s->end)
+		s->end(s, &r);
+}
+
+static const char obj_a, obj_b, obj_p, obj_q;
+
+/* POS: the step that ran re-draws its own thread's priority and those of
+ * the pending steps that conflict with it; others keep theirs. */
+void test_pos_semantics(void)
+{
+	struct strategy_pos p, q;
+	struct sched_site site = {"unit", 0};
+	struct sched_choice c = {.current = 0,
+				 .current_enabled = true,
+				 .n_enabled = 3,
+				 .enabled = {0, 1, 2},
+				 .site = &site};
+	int64_t before[SCHED_MAX_THREADS];
+	int first, again;
+
+	strategy_pos_init(&p, 5);
+	p.base.begin(&p.base);
+	c.pending[0] = (struct sched_access){&obj_a, SCHED_WRITE};
+	c.pending[1] = (struct sched_access){&obj_a, SCHED_READ};
+	c.pending[2] = (struct sched_access){&obj_b, SCHED_WRITE};
+	first = p.base.pick(&p.base, &c);
+	CHECK(first >= 0 && first <= 2);
+	/* The highest priority runs. */
+	for (int t = 0; t < 3; t++)
+		CHECK(p.priority[t] <= p.priority[first]);
+
+	/* Thread 0's write of a has run: 1's read of a races with it, 2's
+	 * write of b does not. */
+	c.current = 0;
+	c.pending[0] = (struct sched_access){&obj_q, SCHED_WRITE};
+	memcpy(before, p.priority, sizeof(before));
+	p.base.pick(&p.base, &c);
+	CHECK(p.priority[0] != before[0]);
+	CHECK(p.priority[1] != before[1]);
+	CHECK(p.priority[2] == before[2]);
+
+	/* Thread 2's write of b has run: nobody else touches b. */
+	c.current = 2;
+	memcpy(before, p.priority, sizeof(before));
+	p.base.pick(&p.base, &c);
+	CHECK(p.priority[2] != before[2]);
+	CHECK(p.priority[0] == before[0] && p.priority[1] == before[1]);
+
+	/* Nothing announced conflicts with everything. */
+	c.current = 1;
+	c.pending[1] = (struct sched_access){0};
+	p.base.pick(&p.base, &c);
+	c.current = 1;
+	memcpy(before, p.priority, sizeof(before));
+	p.base.pick(&p.base, &c);
+	CHECK(p.priority[0] != before[0] && p.priority[2] != before[2]);
+
+	/* A spinning thread gives way while anyone else can run. */
+	for (int i = 0; i < 20; i++) {
+		c.current = i % 3;
+		c.current_yields = true;
+		CHECK(p.base.pick(&p.base, &c) != c.current);
+	}
+
+	/* Same seed, same picks. */
+	strategy_pos_init(&p, 77);
+	strategy_pos_init(&q, 77);
+	p.base.begin(&p.base);
+	q.base.begin(&q.base);
+	c.current_yields = false;
+	for (int i = 0; i < 50; i++) {
+		c.current = i % 3;
+		first = p.base.pick(&p.base, &c);
+		again = q.base.pick(&q.base, &c);
+		CHECK(first == again);
+	}
+}
+
+/* SURW: the learning runs count each thread's steps on objects that both
+ * threads touch (and its unannotated first step); later runs spend those
+ * counts, and pick threads in proportion to them. */
+void test_surw_learning(void)
+{
+	struct script sc = {.len = {5, 2}};
+	struct strategy_surw s;
+	int first_t0 = 0, sampled = 0;
+
+	/* T0: a p p a a (a shared: 1 + 3 interesting); T1: a q (1 + 1). */
+	sc.step[0][0] = sc.step[0][3] = sc.step[0][4] = (struct sched_access){&obj_a, SCHED_WRITE};
+	sc.step[0][1] = sc.step[0][2] = (struct sched_access){&obj_p, SCHED_WRITE};
+	sc.step[1][0] = (struct sched_access){&obj_a, SCHED_READ};
+	sc.step[1][1] = (struct sched_access){&obj_q, SCHED_WRITE};
+	strategy_surw_init(&s, 11);
+	for (int i = 0; i < SURW_LEARN_RUNS; i++)
+		script_run(&sc, &s.base);
+	CHECK(s.estimate[0] == 4);
+	CHECK(s.estimate[1] == 2);
+
+	for (int i = 0; i < 600; i++) {
+		script_run(&sc, &s.base);
+		/* Every interesting step was counted, none of the others. */
+		CHECK(s.remaining[0] == 0 && s.remaining[1] == 0);
+		sampled++;
+		first_t0 += sc.first_pick == 0;
+	}
+	/* T0's first step has run before the first pick, which takes T0
+	 * with probability 3/5. */
+	printf("     surw: first pick T0 in %d of %d runs (expected 3/5)\n", first_t0, sampled);
+	CHECK(first_t0 > sampled * 50 / 100 && first_t0 < sampled * 70 / 100);
 }
