@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "smoke.h"
+#include "smoke_prove.h"
 #include "xalloc.h"
 
 #include "fuzz/runner.h"
@@ -64,7 +65,7 @@ int cmd_smoke(const struct cli_options *o)
 	FILE *junit, *json;
 	int status;
 
-	if (cli_select_flags(o) < 0)
+	if (cli_select_flags(o) < 0 || !smoke_choose_strategies(o->strategy))
 		return EXIT_USAGE;
 	res.model = xstrdup(runner_profile_name());
 	if (!smoke_plan_build(o, &plan)) {
@@ -77,6 +78,9 @@ int cmd_smoke(const struct cli_options *o)
 		return EXIT_USAGE;
 	}
 	smoke_run(&plan, o->out ? o->out : SMOKE_FINDINGS_DIR, &res);
+	if (o->preemptions >= 0)
+		smoke_prove_run(&plan, (unsigned)o->preemptions,
+				o->out ? o->out : SMOKE_FINDINGS_DIR, &res);
 	smoke_print_summary(&res, text);
 	status = res.failures ? EXIT_VIOLATION : EXIT_CLEAN;
 	if (!write_outputs(o, &res, junit, json))

@@ -13,6 +13,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "smoke.h"
+#include "smoke_prove.h"
 #include "xalloc.h"
 
 static int count_suite(const struct smoke_results *res, const char *suite, bool failed_only)
@@ -22,6 +23,25 @@ static int count_suite(const struct smoke_results *res, const char *suite, bool 
 	for (int i = 0; i < res->n; i++)
 		n += strcmp(res->cases[i].suite, suite) == 0 &&
 		     (!failed_only || res->cases[i].failed);
+	return n;
+}
+
+static int count_skipped(const struct smoke_results *res, const char *suite)
+{
+	int n = 0;
+
+	for (int i = 0; i < res->n; i++)
+		n += (!suite || strcmp(res->cases[i].suite, suite) == 0) &&
+		     smoke_case_skipped(&res->cases[i]);
+	return n;
+}
+
+static int count_proofs(const struct smoke_results *res)
+{
+	int n = 0;
+
+	for (int i = 0; i < res->n; i++)
+		n += smoke_case_is_proof(&res->cases[i]);
 	return n;
 }
 
@@ -53,6 +73,9 @@ static char *case_where(const struct smoke_case *c)
 {
 	if (c->expected)
 		return xasprintf("manifest line on %s", c->model);
+	if (smoke_case_is_proof(c))
+		return xasprintf("bounded proof (%s) on %s, %" PRIu64 " of %" PRIu64 " schedules",
+				 c->name, c->model, c->schedules, c->budget);
 	if (!c->strategy)
 		return xasprintf("own schedule on %s", c->model);
 	return xasprintf("%s on %s, schedule %" PRIu64 " of %" PRIu64 " (seed %" PRIu64 ")",
@@ -83,6 +106,11 @@ void smoke_print_summary(const struct smoke_results *res, FILE *out)
 		res->n, res->failures, count_suite(res, "regress", false),
 		count_named(res, "own-schedule"), res->model, res->schedules, res->runs, strategies,
 		res->seed);
+	if (count_proofs(res))
+		fprintf(out,
+			"smoke: %d bounded proofs (budget %" PRIu64 " schedules each): %d skipped "
+			"over budget, not proved\n",
+			count_proofs(res), res->runs, count_skipped(res, NULL));
 	free(strategies);
 }
 
@@ -108,6 +136,10 @@ static char *case_output(const struct smoke_case *c)
 	if (c->expected)
 		return xasprintf("on %s: expected %s, got %s\n", c->model, c->expected,
 				 c->verdict ? c->verdict : "nothing (not run)");
+	if (smoke_case_is_proof(c))
+		return xasprintf("bounded proof, %s, %" PRIu64 " of %" PRIu64
+				 " schedules on %s: %s\n",
+				 c->name, c->schedules, c->budget, c->model, c->verdict);
 	if (!c->strategy)
 		return xasprintf("its own schedule on %s: %s\n", c->model, c->verdict);
 	return xasprintf("%" PRIu64 " of %" PRIu64 " schedules on %s (seed %" PRIu64 "): %s\n",
@@ -142,6 +174,10 @@ static bool write_testcase(xmlTextWriterPtr w, const struct smoke_case *c)
 		     attr(w, "message", c->message) &&
 		     attr(w, "type", c->oracle ? c->oracle : "verdict") &&
 		     xmlTextWriterWriteString(w, X(text)) >= 0 && xmlTextWriterEndElement(w) >= 0;
+	else if (ok && smoke_case_skipped(c))
+		ok = xmlTextWriterStartElement(w, X("skipped")) >= 0 &&
+		     attr(w, "message", SMOKE_PROVE_SKIPPED) && xmlTextWriterEndElement(w) >= 0 &&
+		     element(w, "system-out", text);
 	else if (ok)
 		ok = element(w, "system-out", text);
 	free(text);
@@ -178,7 +214,7 @@ static bool write_suite(xmlTextWriterPtr w, const struct smoke_results *res, int
 	bool ok = xmlTextWriterStartElement(w, X("testsuite")) >= 0 && attr(w, "name", suite) &&
 		  attr_int(w, "tests", count_suite(res, suite, false)) &&
 		  attr_int(w, "failures", count_suite(res, suite, true)) &&
-		  attr_int(w, "errors", 0) && attr_int(w, "skipped", 0);
+		  attr_int(w, "errors", 0) && attr_int(w, "skipped", count_skipped(res, suite));
 
 	if (ok && strcmp(suite, "regress") != 0)
 		ok = write_properties(w, res, &res->cases[first]);
@@ -242,6 +278,13 @@ static void add_u64(cJSON *o, const char *name, uint64_t value)
 	cJSON_AddStringToObject(o, name, text);
 }
 
+static const char *case_status(const struct smoke_case *c)
+{
+	if (c->failed)
+		return "failed";
+	return smoke_case_skipped(c) ? "skipped" : "passed";
+}
+
 static cJSON *case_json(const struct smoke_case *c)
 {
 	cJSON *o = check_alloc(cJSON_CreateObject());
@@ -250,7 +293,7 @@ static cJSON *case_json(const struct smoke_case *c)
 	add_string(o, "classname", c->classname);
 	add_string(o, "name", c->name);
 	add_string(o, "model", c->model);
-	add_string(o, "status", c->failed ? "failed" : "passed");
+	add_string(o, "status", case_status(c));
 	add_string(o, "expected", c->expected);
 	add_string(o, "verdict", c->verdict);
 	if (c->strategy) {
@@ -285,6 +328,7 @@ static cJSON *results_json(const struct smoke_results *res)
 	cJSON_AddNumberToObject(o, "schedules_per_strategy", (double)res->runs);
 	cJSON_AddNumberToObject(o, "tests", res->n);
 	cJSON_AddNumberToObject(o, "failures", res->failures);
+	cJSON_AddNumberToObject(o, "skipped", count_skipped(res, NULL));
 	cJSON_AddNumberToObject(o, "schedules", (double)res->schedules);
 	cases = cJSON_AddArrayToObject(o, "testcases");
 	for (int i = 0; i < res->n; i++)
