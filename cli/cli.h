@@ -17,6 +17,7 @@ enum cli_exit {
 	EXIT_VIOLATION = 1,
 	EXIT_USAGE = 2,		   /* bad usage, bad input or an error */
 	EXIT_NONDETERMINISTIC = 3, /* run --repeat: a file replayed differently */
+	EXIT_INCOMPLETE = 4,	   /* prove: the budget ran out first: not a proof */
 	EXIT_SIGINT = 130,	   /* fuzz: ended by SIGINT (128 + 2) */
 	EXIT_SIGTERM = 143,	   /* fuzz: ended by SIGTERM (128 + 15) */
 };

@@ -48,10 +48,14 @@ static const struct cli_command commands[] = {
 	 "on every run and machine. Exit: 0 clean, 1 a violation or a manifest\n"
 	 "mismatch, 2 usage.\n"
 	 "  --runs N            schedules per scenario and strategy (default 20000)\n"
+	 "  --strategy A,B,...  the strategies to explore with (default\n"
+	 "                      random,pct-depth-2,pct-depth-3; also pos, surw, pctN)\n"
 	 "  --seed N            the strategies' base seed (default 1)\n"
 	 "  -o, --out DIR       where reproducers go (default smoke-findings/<model>/)\n"
 	 "  --junit FILE        JUnit XML results (- for stdout)\n"
-	 "  --json FILE         JSON results (- for stdout)\n"},
+	 "  --json FILE         JSON results (- for stdout)\n"
+	 "  --preemptions K     also a bounded proof of each scenario (prove-K<k>),\n"
+	 "                      within --runs schedules; over that: skipped, not passed\n"},
 	{"run", cmd_run, OPT_MODEL | OPT_REPEAT, 1, 1 << 20, "[--repeat N] FILE...",
 	 "run inputs and print each verdict",
 	 "Run each FILE (- for stdin) and print its verdict.\n"
@@ -74,7 +78,12 @@ static const struct cli_command commands[] = {
 	{"explore", cmd_explore, OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_OUT | OPT_STRATEGY, 1, 1,
 	 "[--strategy NAME] [--runs N] [--seed N] [-o OUT] FILE",
 	 "random schedules of one scenario's program",
-	 "Run FILE's program under random schedules until one violates an oracle.\n"
+	 "Run FILE's program under sampled schedules until one violates an oracle;\n"
+	 "the violating schedule is saved as ordinary schedule bytes.\n"
+	 "  --strategy NAME     bytes (default: random schedule bytes), random (uniform\n"
+	 "                      random walk), pct2, pct3, pctN (PCT of depth N), pos\n"
+	 "                      (partial-order sampling), surw (selectively uniform\n"
+	 "                      random walk)\n"
 	 "  --runs N            schedules to try (default 10000)\n"
 	 "  --seed N            the schedules' seed (default 1)\n"
 	 "  -o, --out OUT       save the violating input\n"},
@@ -83,12 +92,16 @@ static const struct cli_command commands[] = {
 	 1, "[--preemptions K] [--max-schedules N] [--no-reduction] [-o OUT] [--json F] FILE",
 	 "every schedule of a scenario up to K preemptions: a bounded proof",
 	 "Explore every schedule of FILE's program with at most K preemptions\n"
-	 "(K = 0, 1, ... up to the bound), with partial-order reduction.\n"
-	 "  --preemptions K     the bound (default 2)\n"
-	 "  --max-schedules N   give up after N schedules (not a proof then)\n"
+	 "(K = 0, 1, ... up to the bound: the first violation is found at the\n"
+	 "smallest bound), with partial-order reduction. FILE's own schedule is\n"
+	 "ignored. A violation is saved with its model (-o OUT, default\n"
+	 "prove-findings/<model>/<name>.mmf), replayed, minimised to OUT.min.mmf.\n"
+	 "  --preemptions K     the bound (default 2, at most 16)\n"
+	 "  --max-schedules N   give up after N schedules in all (exit 4)\n"
 	 "  --no-reduction      run every schedule (to measure the reduction)\n"
-	 "  -o, --out OUT       save a violating input\n"
-	 "  --json FILE         the result as JSON (- for stdout)\n"},
+	 "  -o, --out OUT       where the counterexample goes (.mmf: text, else binary)\n"
+	 "  --json FILE         the result as JSON (- for stdout; the text then goes\n"
+	 "                      to stderr)\n"},
 	{"profiles", cmd_profiles, 0, 0, 0, "",
 	 "the profiles, their switches and the bugs they recreate",
 	 "List the profiles, their switches and the bugs they recreate.\n"},
@@ -121,10 +134,11 @@ static void print_usage(FILE *out)
 	fprintf(out, "usage: mmfuzz COMMAND [OPTIONS] [OPERANDS]   (mmfuzz COMMAND --help)\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, MODEL_NOTE
-		"exit status: 0 clean, 1 violation, 2 usage, input or other error;\n"
-		"  3 run --repeat: not identical; 130/143 fuzz ended by SIGINT/SIGTERM;\n"
-		"  66 the TSan build (mmfuzz-tsan) found a data race in the model\n");
+	fprintf(out,
+		MODEL_NOTE "exit status: 0 clean, 1 violation, 2 usage, input or other error;\n"
+			   "  3 run --repeat: not identical; 4 prove: incomplete (not a proof);\n"
+			   "  130/143 fuzz ended by SIGINT/SIGTERM;\n"
+			   "  66 the TSan build (mmfuzz-tsan) found a data race in the model\n");
 }
 
 int main(int argc, char **argv)

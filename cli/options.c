@@ -259,6 +259,8 @@ static void print_help(const struct cli_command *cmd)
 	       "exit status: 0 clean, 1 violation, 2 usage, input or other error");
 	if (strcmp(cmd->name, "run") == 0)
 		printf(",\n  3 a file did not replay identically (--repeat)");
+	if (strcmp(cmd->name, "prove") == 0)
+		printf(",\n  4 incomplete: --max-schedules ran out first, nothing proved");
 	if (strcmp(cmd->name, "fuzz") == 0)
 		printf(",\n  130 ended by SIGINT, 143 ended by SIGTERM (after the summary)");
 	printf("\n");
