@@ -137,6 +137,10 @@ struct smoke_results {
  * and under each strategy; reproducers go under `dir`. */
 void smoke_run(const struct smoke_plan *p, const char *dir, struct smoke_results *res);
 void smoke_results_free(struct smoke_results *res);
+/* A new test case in res for input si: suite and name as reported, the
+ * class name the input's name without ".mmf", budget 1 (callers change it). */
+struct smoke_case *smoke_new_case(struct smoke_results *res, const char *suite,
+				  const struct smoke_input *si, const char *name);
 
 /* The text summary: one line per failed test case, then the counts. */
 void smoke_print_summary(const struct smoke_results *res, FILE *out);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Smoke's bounded proofs: see smoke_prove.h. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,21 +25,12 @@ bool smoke_case_skipped(const struct smoke_case *c)
 static struct smoke_case *new_proof_case(struct smoke_results *res, const struct smoke_input *si,
 					 unsigned bound)
 {
+	char suite[256], name[32];
 	struct smoke_case *c;
-	size_t len = strlen(si->name);
 
-	if (res->n == res->cap) {
-		res->cap = res->cap ? 2 * res->cap : 64;
-		res->cases = check_alloc(realloc(res->cases, (size_t)res->cap * sizeof(*c)));
-	}
-	c = &res->cases[res->n++];
-	*c = (struct smoke_case){0};
-	if (len > 4 && strcmp(si->name + len - 4, ".mmf") == 0)
-		len -= 4;
-	c->suite = xasprintf("prove on %s", si->model);
-	c->classname = xasprintf("%.*s", (int)len, si->name);
-	c->name = xasprintf("%s%u", SMOKE_PROVE_PREFIX, bound);
-	c->model = xstrdup(si->model);
+	snprintf(suite, sizeof(suite), "prove on %s", si->model);
+	snprintf(name, sizeof(name), "%s%u", SMOKE_PROVE_PREFIX, bound);
+	c = smoke_new_case(res, suite, si, name);
 	c->budget = res->runs;
 	return c;
 }

@@ -80,8 +80,8 @@ bool smoke_choose_strategies(const char *list)
 
 #define OWN_SCHEDULE "own-schedule"
 
-static struct smoke_case *new_case(struct smoke_results *res, const char *suite,
-				   const struct smoke_input *si, const char *name)
+struct smoke_case *smoke_new_case(struct smoke_results *res, const char *suite,
+				  const struct smoke_input *si, const char *name)
 {
 	struct smoke_case *c;
 	size_t len = strlen(si->name);
@@ -181,7 +181,7 @@ static bool select_model(const char *model)
 static void run_manifest_line(const struct smoke_input *si, const char *dir,
 			      struct smoke_results *res)
 {
-	struct smoke_case *c = new_case(res, "regress", si, si->model);
+	struct smoke_case *c = smoke_new_case(res, "regress", si, si->model);
 	struct exec_result r;
 	char *message, *header, *path;
 
@@ -208,7 +208,7 @@ static void run_manifest_line(const struct smoke_input *si, const char *dir,
 static void run_own_schedule(const struct smoke_input *si, const char *suite, const char *dir,
 			     struct smoke_results *res)
 {
-	struct smoke_case *c = new_case(res, suite, si, OWN_SCHEDULE);
+	struct smoke_case *c = smoke_new_case(res, suite, si, OWN_SCHEDULE);
 	struct exec_result r;
 	char *message, *header, *path;
 
@@ -285,7 +285,7 @@ static void found_violation(struct smoke_case *c, const struct smoke_input *si,
 static void run_strategy(const struct smoke_input *si, const struct smoke_strategy *st,
 			 const char *suite, const char *dir, struct smoke_results *res)
 {
-	struct smoke_case *c = new_case(res, suite, si, st->name);
+	struct smoke_case *c = smoke_new_case(res, suite, si, st->name);
 	static struct smoke_recorder rec;
 	static struct selected_strategy strategy;
 	struct exec_result r = {0};
@@ -317,7 +317,7 @@ static void run_scenario(const struct smoke_input *si, const char *dir, struct s
 			run_strategy(si, &smoke_strategies[i], suite, dir, res);
 	} else {
 		/* A scenario that did not run is a failure, never a silent skip. */
-		struct smoke_case *c = new_case(res, suite, si, OWN_SCHEDULE);
+		struct smoke_case *c = smoke_new_case(res, suite, si, OWN_SCHEDULE);
 
 		c->failed = true;
 		c->message = xasprintf("cannot select model %s", si->model);
