@@ -626,6 +626,7 @@ static int decide(struct sched_site *site, int cur, bool cur_enabled, bool yield
 		.current_enabled = cur_enabled,
 		.site = site,
 		.current_yields = yields,
+		.pending = S.pending,
 	};
 	uint32_t sid = sched_site_id(site);
 	uint32_t cur_prev_site = S.thr[cur].last_site_id;
@@ -638,7 +639,6 @@ static int decide(struct sched_site *site, int cur, bool cur_enabled, bool yield
 		return -1;
 	}
 	for (int i = 0; i < S.n_threads; i++) {
-		c.pending[i] = S.pending[i];
 		if (S.thr[i].state == THREAD_RUNNABLE)
 			c.enabled[c.n_enabled++] = i;
 	}

@@ -27,8 +27,9 @@ struct sched_choice {
 	 * strategies should prefer someone else (fairness for spin loops). */
 	bool current_yields;
 	/* The access each thread's next step begins with, as announced at the
-	 * point where it waits (sched_point_on); object NULL if none. */
-	struct sched_access pending[SCHED_MAX_THREADS];
+	 * point where it waits (sched_point_on); object NULL if none. Indexed
+	 * by thread id; the scheduler's own array, valid during pick(). */
+	const struct sched_access *pending;
 };
 
 struct strategy {

@@ -286,19 +286,21 @@ struct script {
 	struct sched_access step[SCRIPT_THREADS][SCRIPT_MAX];
 	int done[SCRIPT_THREADS]; /* steps run */
 	int first_pick;		  /* what the execution's first pick chose */
+	struct sched_access pending[SCHED_MAX_THREADS]; /* what the choice shows */
 };
 
-static void script_choice(const struct script *sc, int current, struct sched_choice *c)
+static void script_choice(struct script *sc, int current, struct sched_choice *c)
 {
 	static struct sched_site site = {"script", 0};
 
-	*c = (struct sched_choice){.current = current, .site = &site};
+	*c = (struct sched_choice){.current = current, .site = &site, .pending = sc->pending};
+	memset(sc->pending, 0, sizeof(sc->pending));
 	c->current_enabled = sc->done[current] < 1 + sc->len[current];
 	for (int t = 0; t < SCRIPT_THREADS; t++) {
 		if (sc->done[t] < 1 + sc->len[t])
 			c->enabled[c->n_enabled++] = t;
 		if (sc->done[t] > 0 && sc->done[t] <= sc->len[t])
-			c->pending[t] = sc->step[t][sc->done[t] - 1];
+			sc->pending[t] = sc->step[t][sc->done[t] - 1];
 	}
 }
 
@@ -331,7 +333,9 @@ void test_pos_semantics(void)
 {
 	struct strategy_pos p, q;
 	struct sched_site site = {"unit", 0};
+	struct sched_access pending[SCHED_MAX_THREADS] = {{0}};
 	struct sched_choice c = {.current = 0,
+				 .pending = pending,
 				 .current_enabled = true,
 				 .n_enabled = 3,
 				 .enabled = {0, 1, 2},
@@ -341,9 +345,9 @@ void test_pos_semantics(void)
 
 	strategy_pos_init(&p, 5);
 	p.base.begin(&p.base);
-	c.pending[0] = (struct sched_access){&obj_a, SCHED_WRITE};
-	c.pending[1] = (struct sched_access){&obj_a, SCHED_READ};
-	c.pending[2] = (struct sched_access){&obj_b, SCHED_WRITE};
+	pending[0] = (struct sched_access){&obj_a, SCHED_WRITE};
+	pending[1] = (struct sched_access){&obj_a, SCHED_READ};
+	pending[2] = (struct sched_access){&obj_b, SCHED_WRITE};
 	first = p.base.pick(&p.base, &c);
 	CHECK(first >= 0 && first <= 2);
 	/* The highest priority runs. */
@@ -353,7 +357,7 @@ void test_pos_semantics(void)
 	/* Thread 0's write of a has run: 1's read of a races with it, 2's
 	 * write of b does not. */
 	c.current = 0;
-	c.pending[0] = (struct sched_access){&obj_q, SCHED_WRITE};
+	pending[0] = (struct sched_access){&obj_q, SCHED_WRITE};
 	memcpy(before, p.priority, sizeof(before));
 	p.base.pick(&p.base, &c);
 	CHECK(p.priority[0] != before[0]);
@@ -369,7 +373,7 @@ void test_pos_semantics(void)
 
 	/* Nothing announced conflicts with everything. */
 	c.current = 1;
-	c.pending[1] = (struct sched_access){0};
+	pending[1] = (struct sched_access){0};
 	p.base.pick(&p.base, &c);
 	c.current = 1;
 	memcpy(before, p.priority, sizeof(before));
