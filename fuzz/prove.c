@@ -90,7 +90,7 @@ static void explore_bound(const struct input *in, const struct prove_options *o,
 		}
 	}
 	copy_stats(b, d);
-	b->complete = dpor_done(d);
+	b->complete = dpor_done(d) && !dpor_stats(d)->drifted;
 	b->seconds = now_seconds() - start;
 	dpor_destroy(d);
 }

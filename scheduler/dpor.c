@@ -179,7 +179,10 @@ static void dpor_end(struct strategy *base, const struct sched_result *r)
 		d->stats.max_steps = r->steps;
 	save_schedule(d);
 	if (r->verdict == SCHED_DRIFT && d->pos < d->replay) {
-		d->finished = true; /* cannot replay the prefix: stop */
+		/* Cannot replay the prefix: the program is not deterministic
+		 * under this model. Stop, and say so: nothing is proved. */
+		d->finished = true;
+		d->stats.drifted = true;
 		return;
 	}
 	dpor_analyse(d, r);

@@ -46,6 +46,9 @@ struct dpor_stats {
 	uint64_t classes;
 	bool bound_reached; /* some schedule was not run because it needed > K */
 	uint64_t max_steps; /* longest execution, in steps */
+	/* A replayed prefix ran differently: the search stopped and covers
+	 * nothing (an error, never a proof). */
+	bool drifted;
 };
 
 struct dpor; /* opaque: the exploration tree lives on the heap */
