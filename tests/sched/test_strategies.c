@@ -284,8 +284,8 @@ void test_bytes_strategy_semantics(void)
 struct script {
 	int len[SCRIPT_THREADS];
 	struct sched_access step[SCRIPT_THREADS][SCRIPT_MAX];
-	int done[SCRIPT_THREADS]; /* steps run */
-	int first_pick;		  /* what the execution's first pick chose */
+	int done[SCRIPT_THREADS];			/* steps run */
+	int first_pick;					/* what the execution's first pick chose */
 	struct sched_access pending[SCHED_MAX_THREADS]; /* what the choice shows */
 };
 
