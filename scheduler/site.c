@@ -46,12 +46,10 @@ static void site_register(uint32_t id, const char *name)
 	}
 }
 
-uint32_t sched_site_id(struct sched_site *site)
+uint32_t sched_site_register(struct sched_site *site)
 {
-	if (!site->id) {
-		site->id = fnv1a32(site->name) | 1;
-		site_register(site->id, site->name);
-	}
+	site->id = fnv1a32(site->name) | 1;
+	site_register(site->id, site->name);
 	return site->id;
 }
 

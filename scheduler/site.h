@@ -17,7 +17,13 @@ struct sched_site {
 	uint32_t id; /* 0 until first use, then fnv1a(name) | 1 */
 };
 
-uint32_t sched_site_id(struct sched_site *site);
+/* A site's id; the first use hashes the name and registers it. Inline:
+ * every scheduling decision asks. */
+uint32_t sched_site_register(struct sched_site *site);
+static inline uint32_t sched_site_id(struct sched_site *site)
+{
+	return site->id ? site->id : sched_site_register(site);
+}
 /* Name of a site whose id has been computed in this process, or NULL. */
 const char *sched_site_name(uint32_t id);
 
