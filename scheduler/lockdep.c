@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "rcu.h"
 #include "sanitizer.h"
 #include "sched.h"
 #include "sync.h"
@@ -27,6 +28,8 @@ void lockdep_reset(void)
 {
 	for (int i = 0; i < SCHED_MAX_THREADS; i++)
 		held_depth[i] = 0;
+	/* Read-side sections are held "locks" too (rcu.h). */
+	rcu_reset();
 }
 
 int lockdep_depth(void)
@@ -108,12 +111,18 @@ void might_sleep(void)
 	if (tid < 0)
 		return;
 	for (int k = 0; k < held_depth[tid]; k++) {
-		if (held[tid][k].map->kind != LOCK_SPIN)
+		const struct lockdep_map *m = held[tid][k].map;
+
+		if (m->kind != LOCK_SPIN && m->kind != LOCK_RCU)
 			continue;
 		lockdep_print_held(tid, list, sizeof(list));
+		if (m->kind == LOCK_RCU)
+			sched_fail("lock-discipline", "sleep-in-rcu",
+				   "T%d '%s' may sleep inside %s (holds %s)", tid,
+				   sched_thread_name(tid), m->name, list);
 		sched_fail("lock-discipline", "sleep-under-spinlock",
 			   "T%d '%s' may sleep while holding spinlock %s (holds %s)", tid,
-			   sched_thread_name(tid), held[tid][k].map->name, list);
+			   sched_thread_name(tid), m->name, list);
 	}
 }
 

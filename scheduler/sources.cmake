@@ -25,6 +25,7 @@ set(MMFUZZ_SCHED_SOURCES
   scheduler/rwsem.c
   scheduler/seqcount.c
   scheduler/waitqueue.c
+  scheduler/rcu.c
   scheduler/trace.c)
 # The hand-written switch; each file assembles to nothing on other
 # architectures, where fiber_arch_ucontext.c takes over.

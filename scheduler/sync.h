@@ -5,7 +5,7 @@
  * discipline (lockdep-lite); a broken rule ends the execution with the
  * oracle "lock-discipline" and one of the kinds:
  *   double-lock, double-unlock, unlock-not-held, sleep-under-spinlock,
- *   held-at-exit, deadlock, livelock.
+ *   sleep-in-rcu, not-in-rcu-read (rcu.h), held-at-exit, deadlock, livelock.
  * Each acquire and release is a scheduling point (before an acquire
  * tries, after a release). Locks pass to their first waiter on release
  * (FIFO hand-off). Outside an execution (model setup on the main fiber)
@@ -19,7 +19,8 @@
 
 #include "sched.h"
 
-enum lock_kind { LOCK_SPIN, LOCK_MUTEX, LOCK_RWSEM };
+/* LOCK_RCU: an RCU read-side section or a running RCU callback (rcu.h). */
+enum lock_kind { LOCK_SPIN, LOCK_MUTEX, LOCK_RWSEM, LOCK_RCU };
 
 /* Identity and ownership, common to every lock. */
 struct lockdep_map {
@@ -94,7 +95,9 @@ void wait_event(struct wait_queue_head *wq, bool (*cond)(void *arg), void *arg);
 void wake_up_all(struct wait_queue_head *wq);
 
 /* A point where the running thread may sleep: checks that it holds no
- * spinlock ("sleep-under-spinlock"). Blocking primitives call it. */
+ * spinlock ("sleep-under-spinlock") and is neither in an RCU read-side
+ * section nor in an RCU callback ("sleep-in-rcu"). Blocking primitives
+ * call it. */
 void might_sleep(void);
 
 /* Number of locks the running thread holds, and a printable list of them

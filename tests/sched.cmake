@@ -6,7 +6,9 @@ set(MMFUZZ_SCHED_TEST_SOURCES
   tests/sched/test_lockdep.c
   tests/sched/test_rwsem.c
   tests/sched/test_strategies.c
-  tests/sched/test_dpor.c)
+  tests/sched/test_dpor.c
+  tests/sched/programs_rcu.c
+  tests/sched/test_rcu.c)
 
 add_executable(test_sched ${MMFUZZ_SCHED_TEST_SOURCES})
 target_link_libraries(test_sched PRIVATE mmfuzz_core)
