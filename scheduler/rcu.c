@@ -12,6 +12,7 @@
 #include "rcu.h"
 
 #include "access.h"
+#include "ordering.h"
 #include "sanitizer.h"
 #include "sync.h"
 #include "sync_internal.h"
@@ -65,7 +66,8 @@ static void gp_begin(struct rcu_grace_period *gp)
 	}
 }
 
-/* Has every reader the grace period waits for left that section? */
+/* Has every reader the grace period waits for left that section? Then
+ * what they did inside happens-before what follows the grace period. */
 static bool gp_elapsed(const struct rcu_grace_period *gp)
 {
 	for (int t = 0; t < SCHED_MAX_THREADS; t++) {
@@ -74,6 +76,10 @@ static bool gp_elapsed(const struct rcu_grace_period *gp)
 		sched_access(nesting_object(t), SCHED_READ);
 		if (rcu.nesting[t] > 0 && rcu.section[t] == gp->section[t])
 			return false;
+	}
+	for (int t = 0; t < SCHED_MAX_THREADS; t++) {
+		if (gp->readers & (1u << t))
+			acquire_ordering(nesting_object(t));
 	}
 	return true;
 }
@@ -143,6 +149,7 @@ void rcu_read_unlock(void)
 		return;
 	tsan_lock_released(&rcu_lock_map, true);
 	lockdep_release(&rcu_lock_map);
+	release_ordering(nesting_object(tid));
 	/* Leaving may end grace periods: run their callbacks, wake their
 	 * synchronize_rcu() callers. */
 	invoke_ready_callbacks();

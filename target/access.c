@@ -14,12 +14,39 @@
 #include "syscalls.h"
 #include "tlb.h"
 #include "vma.h"
+#include "vma_lock.h"
 
 static bool bad_area(const struct vm_area_struct *vma, bool write)
 {
 	if (vma)
 		vma_access(vma, SCHED_READ);
 	return !vma || (write && !(vma->vm_flags & VM_WRITE)) || !(vma->vm_flags & VM_READ);
+}
+
+/*
+ * 6.4+: the fault under the VMA's own lock, no mmap_lock. False: not
+ * handled here (no lockable VMA, an access error to re-check under
+ * mmap_lock, or a retry); true with *ok, whether the access may go on.
+ */
+static bool fault_under_vma_lock(struct mm_struct *mm, int va, unsigned flags, bool *ok)
+{
+	struct vm_area_struct *vma = lock_vma_under_rcu(mm, va);
+	int fault;
+
+	if (!vma)
+		return false;
+	if (bad_area(vma, flags & FAULT_FLAG_WRITE)) {
+		vma_end_read(vma);
+		return false;
+	}
+	fault = handle_mm_fault(mm, vma, va, flags | FAULT_FLAG_VMA_LOCK);
+	vma_end_read(vma);
+	if (fault & VM_FAULT_RETRY)
+		return false;
+	*ok = !(fault & VM_FAULT_ERROR);
+	if (!*ok)
+		mm_trace("do_user_addr_fault P%d va %d: signal (VMA-locked fault)", mm->id, va);
+	return true;
 }
 
 /*
@@ -33,8 +60,11 @@ static bool do_user_addr_fault(int va, bool write)
 	unsigned flags = FAULT_FLAG_ALLOW_RETRY | (write ? FAULT_FLAG_WRITE : 0);
 	bool retry_first = policy.arch_fault_order == RETRY_FIRST;
 	struct vm_area_struct *vma;
+	bool ok;
 	int fault;
 
+	if (policy.per_vma_lock && fault_under_vma_lock(mm, va, flags, &ok))
+		return ok;
 retry:
 	mmap_read_lock(mm);
 	vma = find_vma(mm, va);

@@ -335,7 +335,7 @@ static uint64_t hash_process(uint64_t h, const struct process *p)
 		h = hash_pte(h, &mm->pte[va]);
 	h = mix(h, (uint64_t)mm->nr_vmas);
 	for (int i = 0; i < mm->nr_vmas; i++) {
-		const struct vm_area_struct *v = &mm->vma[i];
+		const struct vm_area_struct *v = mm->vma[i];
 
 		h = mix(h, (uint64_t)v->start << 32 | (uint64_t)v->end);
 		h = mix(h, v->vm_flags | v->anon << 16 | v->file << 17);

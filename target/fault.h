@@ -19,6 +19,7 @@
 #define FAULT_FLAG_UNSHARE     0x02u /* 5.19: break COW for a R/O pin, map R/O */
 #define FAULT_FLAG_ALLOW_RETRY 0x04u /* the handler may drop the mmap_lock */
 #define FAULT_FLAG_TRIED       0x08u /* this is a retry */
+#define FAULT_FLAG_VMA_LOCK    0x10u /* 6.4+: under the VMA's read lock, not mmap_lock */
 
 #define VM_FAULT_OOM	 0x01
 #define VM_FAULT_SIGSEGV 0x02
@@ -27,8 +28,9 @@
 #define VM_FAULT_WRITE	 0x10 /* COW broken or page reused for a write (< 6.0) */
 #define VM_FAULT_ERROR	 (VM_FAULT_OOM | VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS)
 
-/* Caller holds mmap_lock for read. Returns 0 or VM_FAULT_* bits; 0 may
- * mean "raced, nothing done": the caller retries the access. */
+/* Caller holds mmap_lock for read, or (FAULT_FLAG_VMA_LOCK) the VMA's
+ * read lock. Returns 0 or VM_FAULT_* bits; 0 may mean "raced, nothing
+ * done": the caller retries the access. */
 int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, int va, unsigned flags);
 
 /* The flags of the next attempt after VM_FAULT_RETRY: FAULT_FLAG_TRIED,

@@ -17,6 +17,7 @@
 #include "syscalls.h"
 #include "tlb.h"
 #include "vma.h"
+#include "vma_lock.h"
 
 /* Give the child its own copy of a maybe-pinned page (early COW). Both
  * PTLs held; the parent's PTE is left as it is. */
@@ -118,14 +119,23 @@ bool dup_mmap(struct mm_struct *child, struct mm_struct *parent)
 	if (policy.gup_fast_seq)
 		write_seqcount_begin(&parent->write_protect_seq);
 	for (int i = 0; i < parent->nr_vmas && ok; i++) {
+		struct vm_area_struct *mpnt, *tmp;
+
 		sched_access(OBJ_VMA_LIST(parent), SCHED_READ);
-		vma_access(&parent->vma[i], SCHED_READ);
-		sched_access(OBJ_VMA_LIST(child), SCHED_WRITE);
-		vma_access(&child->vma[i], SCHED_WRITE);
-		child->vma[i] = parent->vma[i];
-		child->vma[i].vm_flags &= ~VM_UFFD_WP;
-		child->nr_vmas++;
-		ok = copy_page_range(child, parent, &parent->vma[i]);
+		mpnt = parent->vma[i];
+		/* 6.4.3 (fb49c455323f): no VMA-locked fault may run on a VMA
+		 * whose PTEs fork is write-protecting and sharing. */
+		if (policy.vma_lock_fork)
+			vma_start_write(mpnt);
+		tmp = vm_area_dup(mpnt, child);
+		if (!tmp) {
+			ok = false;
+			break;
+		}
+		/* The child is not registered with the userfaultfd. */
+		tmp->vm_flags &= ~VM_UFFD_WP;
+		vma_link(child, tmp);
+		ok = copy_page_range(child, parent, mpnt);
 	}
 	if (policy.gup_fast_seq)
 		write_seqcount_end(&parent->write_protect_seq);

@@ -10,7 +10,7 @@
 
 struct machine M;
 
-#define NAME_IDS 32 /* >= NR_FRAMES, MAX_PROCS, SCN threads */
+#define NAME_IDS 32 /* >= NR_FRAMES, MAX_PROCS, MAX_VMA_OBJS, SCN threads */
 #define NAME_LEN 24
 
 const char *model_name(enum model_name kind, int id)
@@ -23,6 +23,7 @@ const char *model_name(enum model_name kind, int id)
 		[NAME_PIPE_MUTEX] = "pipe_mutex[P%d]",
 		[NAME_THREAD] = "T%d",
 		[NAME_EXITER] = "X%d",
+		[NAME_VM_LOCK] = "vm_lock[V%d]",
 	};
 	static char names[NR_MODEL_NAMES][NAME_IDS][NAME_LEN];
 	char *name = names[kind][id % NAME_IDS];
@@ -39,6 +40,8 @@ void machine_reset(void)
 		mutex_init(&M.frame[pfn].lock, model_name(NAME_PAGE_LOCK, pfn));
 		init_waitqueue_head(&M.frame[pfn].unlock_wq, model_name(NAME_PAGE_LOCK, pfn));
 	}
+	for (int v = 0; v < MAX_VMA_OBJS; v++)
+		init_rwsem(&M.vma_slab[v].vm_lock, model_name(NAME_VM_LOCK, v));
 	/* The zero page: allocated forever, shared by every read fault. */
 	M.frame[ZERO_PFN].allocated = true;
 	M.frame[ZERO_PFN].refcount = 1;

@@ -68,6 +68,23 @@ static struct pte ptep_clear_flush(struct mm_struct *mm, int va)
 	return old;
 }
 
+/*
+ * A VMA gets its anon_vma with its first anonymous page (the rmap's root).
+ * The kernel checks and sets it under mm->page_table_lock, a lock the
+ * model does not have; here the check and the set are one step (no
+ * scheduling point between them), so the function is kept out of TSan's
+ * view like the model's other atomics. Under a VMA lock it writes a VMA
+ * that fork may be reading (B8a).
+ */
+static MM_ATOMIC void anon_vma_prepare(struct vm_area_struct *vma)
+{
+	vma_access(vma, SCHED_READ);
+	if (vma->anon_vma)
+		return;
+	vma_access(vma, SCHED_WRITE);
+	vma->anon_vma = true;
+}
+
 static int do_anonymous_page(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->mm;
@@ -84,6 +101,7 @@ static int do_anonymous_page(struct vm_fault *vmf)
 	}
 	mm_point("do_anonymous_page", OBJ_THREAD_LOCAL, SCHED_READ,
 		 "do_anonymous_page P%d va %d: write fault on none pte", mm->id, vmf->va);
+	anon_vma_prepare(vmf->vma);
 	pfn = folio_alloc_anon();
 	if (pfn < 0)
 		return VM_FAULT_OOM;
@@ -229,6 +247,7 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 	mm_point("wp_page_copy", OBJ_THREAD_LOCAL, SCHED_READ,
 		 "wp_page_copy P%d va %d: copying frame %d", mm->id, vmf->va,
 		 old ? folio_pfn(old) : ZERO_PFN);
+	anon_vma_prepare(vmf->vma);
 	pfn = folio_alloc_anon();
 	if (pfn < 0) {
 		if (old)
@@ -419,7 +438,8 @@ int handle_mm_fault(struct mm_struct *mm, struct vm_area_struct *vma, int va, un
 	int ret = handle_pte_fault(&vmf);
 
 	/* Linus' proposed rule: the lock is gone on return, whatever happened. */
-	if (policy.fault_lock_contract == RELEASE_ALWAYS && !(ret & VM_FAULT_RETRY))
+	if (policy.fault_lock_contract == RELEASE_ALWAYS && !(flags & FAULT_FLAG_VMA_LOCK) &&
+	    !(ret & VM_FAULT_RETRY))
 		mmap_read_unlock(mm);
 	return ret;
 }

@@ -6,10 +6,17 @@
 #include "syscalls.h"
 #include "tlb.h"
 #include "vma.h"
+#include "vma_lock.h"
 
 /* munmap's work, also done by MAP_FIXED over an existing mapping. */
 static void do_munmap(struct mm_struct *mm, int va)
 {
+	struct vm_area_struct *vma = find_vma(mm, va);
+
+	/* 6.4+: no VMA-locked fault may run on it while its PTEs go (the
+	 * write lock waits for those inside). */
+	if (vma)
+		vma_start_write(vma);
 	zap_page_range(mm, va, va + 1, true);
 	vma_remove_range(mm, va, va + 1);
 }

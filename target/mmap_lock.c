@@ -2,6 +2,7 @@
 #include "mmap_lock.h"
 
 #include "policy.h"
+#include "vma_lock.h"
 
 /* Per-thread bookkeeping for the statistics, not model state. */
 static MM_ATOMIC void held(int delta)
@@ -20,6 +21,17 @@ void mmap_assert_locked(const struct mm_struct *mm)
 		sched_fail("lock-discipline", "unlocked-caller",
 			   "T%d entered a path of P%d that needs the mmap_lock without it",
 			   sched_self(), mm->id);
+}
+
+void mmap_assert_write_locked(const struct mm_struct *mm)
+{
+	int tid = sched_self();
+
+	if (tid >= 0 && mm->mmap_lock.dep.writer != tid + 1)
+		sched_fail(
+			"lock-discipline", "unlocked-caller",
+			"T%d entered a path of P%d that needs the mmap_lock for write without it",
+			tid, mm->id);
 }
 
 void mmap_read_lock(struct mm_struct *mm)
@@ -57,12 +69,14 @@ void mmap_write_lock(struct mm_struct *mm)
 
 void mmap_write_unlock(struct mm_struct *mm)
 {
+	vma_end_write_all(mm);
 	up_write(&mm->mmap_lock);
 	held(-1);
 }
 
 void mmap_write_downgrade(struct mm_struct *mm)
 {
+	vma_end_write_all(mm);
 	downgrade_write(&mm->mmap_lock);
 }
 

@@ -17,6 +17,8 @@ void mmap_write_downgrade(struct mm_struct *mm);
 /* The caller holds an mmap_lock, for read or write (the model counts the
  * locks a thread holds, not which mm's). */
 void mmap_assert_locked(const struct mm_struct *mm);
+/* The caller holds this mm's mmap_lock for write. */
+void mmap_assert_write_locked(const struct mm_struct *mm);
 
 /* A sleep for I/O (io_schedule): recorded, and an error under the
  * opt-in check, when the thread holds an mmap_lock. */

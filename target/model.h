@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "scheduler/rcu.h"
 #include "scheduler/sched.h"
 #include "scheduler/sync.h"
 #include "scheduler/trace.h"
@@ -24,7 +25,8 @@
 #define ZERO_PFN	      0
 #define MAX_PROCS	      8
 #define MAX_VMAS	      8
-#define MAX_PINS	      4 /* pins (and pipe buffers) per process */
+#define MAX_VMA_OBJS	      32 /* the VMA slab, shared by every process */
+#define MAX_PINS	      4	 /* pins (and pipe buffers) per process */
 #define NR_CPUS		      SCHED_MAX_THREADS
 #define GUP_PIN_COUNTING_BIAS 1024
 
@@ -68,11 +70,27 @@ struct pte {
 #define VM_SOFTDIRTY 0x20u /* the whole VMA counts as soft-dirty */
 #define VM_UFFD_WP   0x40u /* registered with userfaultfd in write-protect mode */
 
+/*
+ * A VMA is an object with a lifetime, as in the kernel: allocated from the
+ * slab (vm_area_alloc), published in its mm's tree, detached when unmapped
+ * or replaced, and freed after an RCU grace period (vm_area_free), because
+ * page faults find VMAs by an RCU walk that takes no mmap_lock (6.4+).
+ */
 struct vm_area_struct {
 	int start, end; /* [start, end) in pages */
 	unsigned vm_flags;
 	bool anon;
-	bool file; /* maps the file; page index = va (the file is as long as the space) */
+	bool file;	/* maps the file; page index = va (the file is as long as the space) */
+	bool anon_vma;	/* anon_vma_prepare() has run: an anon page was installed */
+	int mm;		/* the owning process */
+	bool allocated; /* false: free in the slab; an access is a use-after-free */
+	bool detached;	/* out of the tree, waiting for its RCU-deferred free */
+	/* Per-VMA lock (6.4+): faults hold vm_lock for read. The VMA is
+	 * write-locked while vm_lock_seq equals its mm's mm_lock_seq; the
+	 * mmap_write_unlock that ends the writer's section unlocks them all. */
+	struct rw_semaphore vm_lock;
+	int vm_lock_seq;
+	struct rcu_head rcu;
 };
 
 /* The one regular file scenarios map: its page cache (pfn per page, 0 if
@@ -92,8 +110,11 @@ struct mm_struct {
 	bool live;
 	struct rw_semaphore mmap_lock;
 	spinlock_t ptl; /* one page-table lock for the single PTE page */
-	struct vm_area_struct vma[MAX_VMAS];
+	/* The VMA tree: the mm's VMAs sorted by address (the maple tree). */
+	struct vm_area_struct *vma[MAX_VMAS];
 	int nr_vmas;
+	/* Bumped by every mmap_write_unlock (vma_end_write_all). */
+	int mm_lock_seq;
 	struct pte pte[MM_NR_PAGES];
 	bool has_pinned; /* mm->has_pinned (5.9+), set by FOLL_PIN */
 	/* 5.11: odd while fork write-protects the parent's PTEs; GUP-fast
@@ -201,6 +222,8 @@ struct write_record {
 
 struct machine {
 	struct folio frame[NR_FRAMES];
+	struct vm_area_struct vma_slab[MAX_VMA_OBJS];
+	int vma_next; /* where vm_area_alloc() looks first: slots are reused late */
 	struct process proc[MAX_PROCS];
 	struct cpu cpu[NR_CPUS];
 	int thread_proc[NR_CPUS]; /* process of each thread */
@@ -265,6 +288,7 @@ enum model_name {
 	NAME_PIPE_MUTEX, /* "pipe_mutex[P<id>]" */
 	NAME_THREAD,	 /* "T<scenario thread>" */
 	NAME_EXITER,	 /* "X<process>": the thread of a child with no program */
+	NAME_VM_LOCK,	 /* "vm_lock[V<slab slot>]" */
 	NR_MODEL_NAMES
 };
 const char *model_name(enum model_name kind, int id);
@@ -313,9 +337,15 @@ int current_pid(void);
  * other thread ever accesses (announcing it is announcing nothing). */
 #define OBJ_THREAD_LOCAL ((const void *)&M.thread_proc[sched_self() < 0 ? 0 : sched_self()])
 
-static inline void vma_access(const struct vm_area_struct *vma, enum sched_access_mode mode)
+/* A VMA's fields are touched: recorded, and a use-after-free if the VMA
+ * went back to the slab (memory-safety, vma.c). */
+_Noreturn void vma_use_after_free(const struct vm_area_struct *vma);
+static inline __attribute__((always_inline)) void vma_access(const struct vm_area_struct *vma,
+							     enum sched_access_mode mode)
 {
 	sched_access(vma, mode);
+	if (!vma->allocated)
+		vma_use_after_free(vma);
 }
 
 /* A trace line without a scheduling point (state already decided). */

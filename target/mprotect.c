@@ -8,6 +8,7 @@
 #include "policy.h"
 #include "tlb.h"
 #include "vma.h"
+#include "vma_lock.h"
 
 /*
  * 6.0 can_change_pte_writable(): mprotect(PROT_WRITE) may map a page
@@ -136,11 +137,10 @@ bool sys_mprotect(int va, bool writable)
 	else
 		vma = NULL;
 	if (vma) {
-		vma_access(vma, SCHED_WRITE);
 		if (writable)
-			vma->vm_flags |= VM_WRITE;
+			vm_flags_set(vma, VM_WRITE);
 		else
-			vma->vm_flags &= ~VM_WRITE;
+			vm_flags_clear(vma, VM_WRITE);
 		change_protection(mm, vma, va, va + 1, CP_MPROTECT);
 		ok = true;
 	}

@@ -46,9 +46,11 @@ static bool maps_shared(int proc, int va)
 
 	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
 	for (int i = 0; i < mm->nr_vmas; i++) {
-		vma_access(&mm->vma[i], SCHED_READ);
-		if (mm->vma[i].start <= va && va < mm->vma[i].end)
-			return mm->vma[i].vm_flags & VM_SHARED;
+		const struct vm_area_struct *v = mm->vma[i];
+
+		vma_access(v, SCHED_READ);
+		if (v->start <= va && va < v->end)
+			return v->vm_flags & VM_SHARED;
 	}
 	return false;
 }

@@ -40,7 +40,8 @@ struct mm_policy policy;
 	ERA_V5_19, .force_write = FORCE_ANON_EXCLUSIVE, .mprotect_write_upgrade = true,            \
 		   .change_prot_flush = CHANGE_PROT_FLUSH_GATHER,                                  \
 		   .ro_longterm_unshare_nonanon = true, .uffd_unprotect_keeps_write = true,        \
-		   .odirect_pin = true
+		   .odirect_pin = true, .per_vma_lock = true,                                      \
+		   .vma_lock_anon_vma_check = ANON_VMA_CHECK_UNDER_LOCK, .vma_lock_fork = true
 
 /* Designated initialisers that override earlier ones are what the macros
  * are for: each era restates only what changed. */
@@ -100,11 +101,19 @@ static const struct profile profiles[] = {
 	 "a7f226604170)",
 	 "R/O long-term pin of the shared zero page",
 	 {ERA_V5_19}},
+	{"v6.4",
+	 "Linux 6.4.0-6.4.2: latest's rules, with per-VMA locks as they first shipped: fork "
+	 "does not write-lock the parent's VMAs, lock_vma_under_rcu checks anon_vma before "
+	 "locking",
+	 "fork vs a VMA-locked COW fault and a stale TLB entry (B8a, lost-write)",
+	 {ERA_LATEST, .vma_lock_fork = false,
+	  .vma_lock_anon_vma_check = ANON_VMA_CHECK_BEFORE_LOCK}},
 	{"latest",
-	 "Linux >= 6.2: + FOLL_FORCE needs an exclusive anon page (6.0), mprotect maps "
+	 "Linux >= 6.5: + FOLL_FORCE needs an exclusive anon page (6.0), mprotect maps "
 	 "exclusive pages writable, change_protection flushes through an mmu_gather (6.0), R/O "
-	 "long-term pins unshare non-anon pages (6.2), O_DIRECT "
-	 "pins (~6.5)",
+	 "long-term pins unshare non-anon pages (6.2), per-VMA locks for anonymous faults "
+	 "with 6.5's fixes (6.4-6.5; file and userfaultfd faults still take mmap_lock, as "
+	 "before 6.6), O_DIRECT pins (~6.5)",
 	 "none: the reference, clean for every scenario",
 	 {ERA_LATEST}},
 	{"uffd-wp-write-lock",
@@ -291,6 +300,20 @@ static const struct switch_desc switches[] = {
 	 {"no", "yes"},
 	 "opt-in check, not a kernel rule: sleeping for I/O with an mmap_lock held fails",
 	 SWITCH_BOOL(check_io_under_mmap_lock)},
+	{"vma_lock",
+	 {"no", "yes"},
+	 "anonymous faults take a per-VMA read lock found under RCU instead of mmap_lock; "
+	 "VMAs are freed after an RCU grace period (>=6.4)",
+	 SWITCH_BOOL(per_vma_lock)},
+	{"vma_lock.anon_vma_check",
+	 {"before-lock", "under-lock"},
+	 "lock_vma_under_rcu looks at vma->anon_vma before vma_start_read (6.4, CVE-2024-1312) "
+	 "or with the VMA read-locked (>=6.5)",
+	 SWITCH_ENUM(vma_lock_anon_vma_check)},
+	{"vma_lock.fork",
+	 {"no", "yes"},
+	 "fork write-locks each parent VMA before copying its PTEs (>=6.4.3, fb49c455323f)",
+	 SWITCH_BOOL(vma_lock_fork)},
 };
 
 #define NR_SWITCHES ((int)(sizeof(switches) / sizeof(switches[0])))

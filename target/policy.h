@@ -64,6 +64,12 @@ enum lock_contract {
 	RELEASE_ALWAYS,	  /* Linus' 2023 proposal: handle_mm_fault always drops it */
 };
 
+/* lock_vma_under_rcu(): when it looks at vma->anon_vma (B8b). */
+enum anon_vma_check {
+	ANON_VMA_CHECK_BEFORE_LOCK, /* 6.4-6.5-rc3: before vma_start_read(), racy */
+	ANON_VMA_CHECK_UNDER_LOCK,  /* >= 6.5-rc4 (657b5146955e): with the VMA read-locked */
+};
+
 struct mm_policy {
 	enum wp_reuse_rule wp_reuse;
 	/* 5.8 (17839856fd58): a FOLL_GET/FOLL_PIN lookup in a COW mapping
@@ -122,6 +128,13 @@ struct mm_policy {
 	bool mkdirty_sets_write;
 	/* Opt-in check: sleeping for I/O while holding an mmap_lock fails. */
 	bool check_io_under_mmap_lock;
+	/* 6.4 (0bff0aaea03e): anonymous faults run under a per-VMA read lock
+	 * found by an RCU walk (lock_vma_under_rcu), not under mmap_lock;
+	 * VMAs are freed after an RCU grace period. */
+	bool per_vma_lock;
+	enum anon_vma_check vma_lock_anon_vma_check;
+	/* 6.4.3 (fb49c455323f): dup_mmap write-locks each parent VMA. */
+	bool vma_lock_fork;
 };
 
 struct profile {

@@ -24,4 +24,5 @@ set(MMFUZZ_TARGET_SOURCES
   target/task_mmu.c
   target/tlb.c
   target/userfaultfd.c
-  target/vma.c)
+  target/vma.c
+  target/vma_lock.c)

@@ -57,10 +57,7 @@ static void exit_mmap(struct mm_struct *mm)
 	mmap_write_lock(mm);
 	mm_trace("exit_mmap P%d", mm->id);
 	zap_page_range(mm, 0, MM_NR_PAGES, true);
-	sched_access(OBJ_VMA_LIST(mm), SCHED_WRITE);
-	for (int i = 0; i < mm->nr_vmas; i++)
-		vma_access(&mm->vma[i], SCHED_WRITE);
-	mm->nr_vmas = 0;
+	vma_remove_range(mm, 0, MM_NR_PAGES);
 	mmap_write_unlock(mm);
 }
 

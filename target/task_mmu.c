@@ -15,6 +15,7 @@
 #include "syscalls.h"
 #include "tlb.h"
 #include "vma.h"
+#include "vma_lock.h"
 
 /* 5.11: a pinned page write-protected here would be COWed away from its
  * pin by the next write fault; leave it writable (and soft-dirty). */
@@ -48,9 +49,9 @@ static void clear_soft_dirty(struct mm_struct *mm, const struct vm_area_struct *
 static void clear_vm_softdirty(struct mm_struct *mm)
 {
 	for (int i = 0; i < mm->nr_vmas; i++) {
-		mm_point("clear_refs:vm_flags", &mm->vma[i], SCHED_WRITE,
+		mm_point("clear_refs:vm_flags", mm->vma[i], SCHED_WRITE,
 			 "clear_refs P%d: clear VM_SOFTDIRTY of VMA %d", mm->id, i);
-		mm->vma[i].vm_flags &= ~VM_SOFTDIRTY;
+		vm_flags_clear(mm->vma[i], VM_SOFTDIRTY);
 	}
 }
 
@@ -58,8 +59,8 @@ static bool any_vm_softdirty(const struct mm_struct *mm)
 {
 	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
 	for (int i = 0; i < mm->nr_vmas; i++) {
-		vma_access(&mm->vma[i], SCHED_READ);
-		if (mm->vma[i].vm_flags & VM_SOFTDIRTY)
+		vma_access(mm->vma[i], SCHED_READ);
+		if (mm->vma[i]->vm_flags & VM_SOFTDIRTY)
 			return true;
 	}
 	return false;

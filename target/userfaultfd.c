@@ -8,6 +8,7 @@
 #include "pgtable.h"
 #include "policy.h"
 #include "vma.h"
+#include "vma_lock.h"
 
 /* The context's queues are guarded by its wait-queue spinlock in the
  * kernel; here every access is one step, like the kernel's atomics. */
@@ -94,8 +95,7 @@ bool sys_uffd_register(int va)
 	if (policy.uffd_wp && vma && vma->anon && !uffd_released(mm)) {
 		vma = vma_isolate(mm, va);
 		if (vma) {
-			vma_access(vma, SCHED_WRITE);
-			vma->vm_flags |= VM_UFFD_WP;
+			vm_flags_set(vma, VM_UFFD_WP);
 			ok = true;
 		}
 	}

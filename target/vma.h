@@ -5,8 +5,18 @@
 
 #include "model.h"
 
-/* The VMA containing va, or NULL. Caller holds mmap_lock. */
+/* The VMA containing va, or NULL. Caller holds mmap_lock (a lookup under
+ * RCU is lock_vma_under_rcu, vma_lock.h). */
 struct vm_area_struct *find_vma(struct mm_struct *mm, int va);
+
+/* The VMA slab: a blank VMA of mm (NULL if the slab is empty), a copy of
+ * orig for mm (fork, split), and the free that waits for RCU readers when
+ * faults walk the tree under RCU. */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig, struct mm_struct *mm);
+void vm_area_free(struct vm_area_struct *vma);
+/* Publish a VMA in mm's tree, in address order (room checked by caller). */
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Private anon mappings are COW mappings: VM_MAYWRITE without VM_SHARED. */
 bool is_cow_mapping(unsigned vm_flags);
 /* Insert a private anonymous RW VMA for [start, end); false if any page

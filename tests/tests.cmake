@@ -94,3 +94,8 @@ set_tests_properties(prove PROPERTIES LABELS unit TIMEOUT 600)
 add_test(NAME explore COMMAND ${CMAKE_SOURCE_DIR}/tests/explore.sh $<TARGET_FILE:mmfuzz>
          ${CMAKE_SOURCE_DIR}/corpus)
 set_tests_properties(explore PROPERTIES LABELS unit TIMEOUT 600)
+
+# Per-VMA locks: which faults take which lock, read off the trace.
+add_executable(test_vma_lock tests/model/test_vma_lock.c)
+target_link_libraries(test_vma_lock PRIVATE mmfuzz_core)
+add_test(NAME vma_lock COMMAND test_vma_lock)

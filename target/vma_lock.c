@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+#include "vma_lock.h"
+
+#include "mmap_lock.h"
+#include "policy.h"
+#include "scheduler/ordering.h"
+#include "vma.h"
+
+static struct mm_struct *vma_mm(const struct vm_area_struct *vma)
+{
+	return &M.proc[vma->mm].mm;
+}
+
+/* Is vma write-locked in the writer's current mmap_lock section? A
+ * lockless read (READ_ONCE in the kernel): hidden from TSan. */
+static MM_ATOMIC bool vma_write_locked(const struct vm_area_struct *vma)
+{
+	const struct mm_struct *mm = &M.proc[vma->mm].mm;
+
+	vma_access(vma, SCHED_READ);
+	sched_access(&mm->mm_lock_seq, SCHED_READ);
+	return vma->vm_lock_seq == mm->mm_lock_seq;
+}
+
+bool vma_start_read(struct vm_area_struct *vma)
+{
+	if (vma_write_locked(vma))
+		return false;
+	if (!down_read_trylock(&vma->vm_lock))
+		return false;
+	/* A writer may have locked it between the check and the trylock. */
+	if (vma_write_locked(vma)) {
+		up_read(&vma->vm_lock);
+		return false;
+	}
+	/* The load of mm_lock_seq is an acquire (b1f02b95758d): what the
+	 * last writer changed before its unlock is visible. */
+	acquire_ordering(&vma_mm(vma)->mm_lock_seq);
+	return true;
+}
+
+void vma_end_read(struct vm_area_struct *vma)
+{
+	vma_access(vma, SCHED_READ);
+	up_read(&vma->vm_lock);
+}
+
+void vma_start_write(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma_mm(vma);
+
+	if (!policy.per_vma_lock)
+		return;
+	mmap_assert_write_locked(mm);
+	if (vma_write_locked(vma))
+		return;
+	/* Waits for the faults that hold it for read. */
+	down_write(&vma->vm_lock);
+	mm_trace("vma_start_write P%d VMA [%d, %d)", mm->id, vma->start, vma->end);
+	vma_access(vma, SCHED_WRITE);
+	vma->vm_lock_seq = mm->mm_lock_seq;
+	up_write(&vma->vm_lock);
+}
+
+void vma_assert_write_locked(const struct vm_area_struct *vma)
+{
+	if (!policy.per_vma_lock || sched_self() < 0 || vma_write_locked(vma))
+		return;
+	sched_fail("lock-discipline", "vma-not-write-locked",
+		   "T%d changes VMA [%d, %d) of P%d without vma_start_write()", sched_self(),
+		   vma->start, vma->end, vma->mm);
+}
+
+/* The store is a release (b1f02b95758d). Kept out of TSan's view: VMA-
+ * locked faults read mm_lock_seq without a lock, by design. */
+MM_ATOMIC void vma_end_write_all(struct mm_struct *mm)
+{
+	sched_access(&mm->mm_lock_seq, SCHED_WRITE);
+	release_ordering(&mm->mm_lock_seq);
+	mm->mm_lock_seq++;
+}
+
+void vma_mark_detached(struct vm_area_struct *vma, bool detached)
+{
+	if (detached)
+		vma_assert_write_locked(vma);
+	vma_access(vma, SCHED_WRITE);
+	vma->detached = detached;
+}
+
+void vm_flags_set(struct vm_area_struct *vma, unsigned flags)
+{
+	vma_start_write(vma);
+	vma_access(vma, SCHED_WRITE);
+	vma->vm_flags |= flags;
+}
+
+void vm_flags_clear(struct vm_area_struct *vma, unsigned flags)
+{
+	vma_start_write(vma);
+	vma_access(vma, SCHED_WRITE);
+	vma->vm_flags &= ~flags;
+}
+
+/* The VMA may not be faulted under its own lock: the fault takes mmap_lock.
+ * Also read before the lock is taken: a lockless read, hidden from TSan. */
+static MM_ATOMIC bool vma_lock_refused(const struct vm_area_struct *vma)
+{
+	/* 6.4: only anonymous VMAs, and not those a userfaultfd watches
+	 * (its handler drops mmap_lock, which a VMA-locked fault lacks). */
+	return !vma->anon || (vma->vm_flags & VM_UFFD_WP);
+}
+
+/* The RCU walk of the tree (mas_walk): find_vma's walk, but lockless
+ * reads of the tree and of the VMAs' ranges, which a writer may be
+ * changing; hidden from TSan (a call to find_vma would not be). */
+static MM_ATOMIC struct vm_area_struct *vma_walk_rcu(struct mm_struct *mm, int va)
+{
+	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
+	/* rcu_dereference: the VMAs the tree points to are initialised. */
+	acquire_ordering(OBJ_VMA_LIST(mm));
+	for (int i = 0; i < mm->nr_vmas; i++) {
+		struct vm_area_struct *v = mm->vma[i];
+
+		vma_access(v, SCHED_READ);
+		if (v->start <= va && va < v->end)
+			return v;
+	}
+	return NULL;
+}
+
+/* 6.4's unlocked look at anon_vma (B8b). */
+static MM_ATOMIC bool vma_has_anon_vma_unlocked(const struct vm_area_struct *vma)
+{
+	return vma->anon_vma;
+}
+
+struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, int va)
+{
+	struct vm_area_struct *vma;
+
+	rcu_read_lock();
+	mm_point("lock_vma_under_rcu", OBJ_VMA_LIST(mm), SCHED_READ,
+		 "lock_vma_under_rcu P%d va %d: walk the VMA tree", mm->id, va);
+	vma = vma_walk_rcu(mm, va);
+	if (!vma || vma_lock_refused(vma))
+		goto inval;
+	/* 6.4 looked at anon_vma before locking: the VMA could change (and
+	 * its neighbours go away) between the look and the lock (B8b). */
+	if (policy.vma_lock_anon_vma_check == ANON_VMA_CHECK_BEFORE_LOCK &&
+	    !vma_has_anon_vma_unlocked(vma))
+		goto inval;
+	if (!vma_start_read(vma))
+		goto inval;
+	vma_access(vma, SCHED_READ);
+	if (policy.vma_lock_anon_vma_check == ANON_VMA_CHECK_UNDER_LOCK && !vma->anon_vma)
+		goto inval_end_read;
+	/* Changed or unmapped between the walk and the lock. */
+	if (vma_lock_refused(vma) || va < vma->start || va >= vma->end || vma->detached)
+		goto inval_end_read;
+	rcu_read_unlock();
+	return vma;
+
+inval_end_read:
+	vma_end_read(vma);
+inval:
+	rcu_read_unlock();
+	return NULL;
+}
