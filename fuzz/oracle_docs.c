@@ -78,7 +78,12 @@ static const struct oracle_doc docs[] = {
 	 "one retry and the second attempt may not drop the lock."},
 	{"memory-safety",
 	 "O9 memory safety of the model's metadata: no refcount or mapcount underflow, no\n"
-	 "access to a freed frame, nothing left allocated after every process exited."},
+	 "access to a freed frame or a freed VMA (VMAs are freed after an RCU grace\n"
+	 "period once faults walk them under RCU), no frame freed while mapped; the rmap\n"
+	 "agrees with the page tables (a frame is mapped at least as often as PTEs point\n"
+	 "to it, exactly as often once one process is left: \"rmap-inconsistent\"); and\n"
+	 "after every process exited nothing is still mapped, pinned (\"rmap-leak\",\n"
+	 "\"pin-leak\") or allocated (\"leak\")."},
 	{"replay-drift",
 	 "The recorded execution could not be followed: the model took a different path at\n"
 	 "the step named above. The input was recorded by a different build or profile."},

@@ -211,6 +211,7 @@ static void thread_main(void *arg)
 	sched_access(&p->nr_threads, SCHED_WRITE);
 	if (atomic_fetch_sub_explicit(&p->nr_threads, 1, memory_order_acq_rel) == 1) {
 		oracle_check_at_exit(ctx->proc);
+		oracle_check_rmap(ctx->proc);
 		exit_process(ctx->proc);
 	}
 }
@@ -229,6 +230,14 @@ static void execution_reset(void)
 /* Teardown checks, after every thread has exited. */
 static void check_teardown(struct exec_result *out)
 {
+	const char *kind;
+
+	if (folio_check_unmapped(out->sched.report, sizeof(out->sched.report), &kind)) {
+		out->violation = true;
+		out->oracle = "memory-safety";
+		out->kind = kind;
+		return;
+	}
 	truncate_inode_pages_final();
 	if (folio_check_leaks(out->sched.report, sizeof(out->sched.report))) {
 		out->violation = true;

@@ -310,6 +310,22 @@ void copy_user_highpage(struct folio *dst, struct folio *src)
 	}
 }
 
+bool folio_check_unmapped(char *report, size_t len, const char **kind)
+{
+	for (int pfn = 1; pfn < NR_FRAMES; pfn++) {
+		const struct folio *f = &M.frame[pfn];
+
+		if (!f->allocated || (f->mapcount == 0 && f->pincount == 0))
+			continue;
+		*kind = f->mapcount ? "rmap-leak" : "pin-leak";
+		snprintf(report, len,
+			 "frame %d still %s after every process exited: mapcount %d, pincount %d",
+			 pfn, f->mapcount ? "mapped" : "pinned", f->mapcount, f->pincount);
+		return true;
+	}
+	return false;
+}
+
 bool folio_check_leaks(char *report, size_t len)
 {
 	for (int pfn = 1; pfn < NR_FRAMES; pfn++) {

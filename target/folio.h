@@ -64,5 +64,9 @@ void folio_check_live(const struct folio *folio, const char *what);
 /* End-of-execution check, outside any thread: every frame freed (O9
  * "leak"). Returns true with an explanation in report on a leak. */
 bool folio_check_leaks(char *report, size_t len);
+/* After every process exited: no frame is still mapped or pinned (a page
+ * cache page would otherwise be dropped mapped). True with a report if one
+ * is; *kind is "rmap-leak" or "pin-leak". */
+bool folio_check_unmapped(char *report, size_t len, const char **kind);
 
 #endif

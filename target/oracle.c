@@ -526,3 +526,45 @@ void oracle_fork_end(int parent, int child)
 }
 
 SCHED_TSAN_IGNORE_END
+
+/* PTEs of live processes that map frame pfn, and how many processes live. */
+static int ptes_mapping(int pfn, int *live)
+{
+	int n = 0;
+
+	*live = 0;
+	for (int p = 0; p < MAX_PROCS; p++) {
+		const struct mm_struct *mm = &M.proc[p].mm;
+
+		if (!mm->live)
+			continue;
+		(*live)++;
+		for (int va = 0; va < MM_NR_PAGES; va++) {
+			sched_access(&mm->pte[va], SCHED_READ);
+			n += mm->pte[va].present && mm->pte[va].pfn == pfn;
+		}
+	}
+	return n;
+}
+
+MM_ATOMIC void oracle_check_rmap(int proc)
+{
+	const struct mm_struct *mm = &M.proc[proc].mm;
+
+	for (int va = 0; va < MM_NR_PAGES; va++) {
+		const struct folio *f;
+		int live, ptes;
+
+		sched_access(&mm->pte[va], SCHED_READ);
+		if (!mm->pte[va].present || mm->pte[va].pfn == ZERO_PFN)
+			continue;
+		f = &M.frame[mm->pte[va].pfn];
+		sched_access(f, SCHED_READ);
+		ptes = ptes_mapping(mm->pte[va].pfn, &live);
+		if (f->mapcount < ptes || (live == 1 && f->mapcount != ptes))
+			sched_fail("memory-safety", "rmap-inconsistent",
+				   "frame %d (P%d va %d) has mapcount %d but %d PTE(s) of %d live "
+				   "process(es) map it",
+				   mm->pte[va].pfn, proc, va, f->mapcount, ptes, live);
+	}
+}

@@ -43,6 +43,13 @@ void oracle_check_user_read(int proc, int va, int word, wseq_t value, bool curre
  * return (a store that went through a stale TLB entry into a page no
  * longer mapped is lost even if the program never reads it again). */
 void oracle_check_at_exit(int proc);
+/*
+ * Rmap consistency, when proc's last thread exits: every folio it maps is
+ * mapped (mapcount) at least as often as PTEs of live processes point to
+ * it — the rmap is updated before a PTE is set and after it is cleared —
+ * and exactly as often when proc is the last live process.
+ */
+void oracle_check_rmap(int proc);
 /* The value a device read through a pin returned. */
 void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t value);
 /* The value read from a pipe buffer filled by vmsplice(). */
