@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `mmfuzz fuzz`: a campaign runs libFuzzer (mmfuzz-fuzzer) on one model
- * and files what it finds into the model's findings folder
- * (campaign_filing.c, findings.h).
+ * `mmfuzz fuzz`: a campaign runs libFuzzer (mmfuzz-fuzzer; or AFL++ with
+ * --engine afl, campaign_afl.c) on one model and files what it finds into
+ * the model's findings folder (campaign_filing.c, findings.h).
  *
  * Signatures the folder already holds are muted in the fuzzer from the
  * start (MMFUZZ_KNOWN), which counts their re-hits into a file
@@ -28,6 +28,9 @@
  * Progress goes to stderr once a second, with executions counted over
  * every round; the same figures go to the corpus folder's statistics
  * (stats_file.h). The summary goes to stdout (campaign_report.c).
+ *
+ * --stop-at-first ends the campaign once it has filed a signature new to
+ * the folder (among those --only admits): time to a first bug.
  *
  * Exit status: 1 only if this run filed a signature new to the folder
  * (among those --only admits), else 0 -- known signatures met again and
@@ -92,6 +95,11 @@ static void on_stop_signal(int sig)
 	/* A second one ends the campaign at once (staged files are filed
 	 * by the next campaign). */
 	signal(sig, SIG_DFL);
+}
+
+int campaign_stop_signal(void)
+{
+	return stop_signal;
 }
 
 static void catch_stop_signals(void)
@@ -211,7 +219,7 @@ static const char *stats_status(const struct campaign *c, bool running)
 
 /* A sample now: one row of statistics and, while the fuzzer runs, one
  * progress line on stderr. */
-static void take_sample(struct campaign *c, bool running)
+void campaign_take_sample(struct campaign *c, bool running)
 {
 	struct stats_sample s = {.time = campaign_now() - c->start,
 				 .execs = campaign_execs(c),
@@ -262,7 +270,7 @@ static void note_latency(struct campaign *c, const char *line)
 		c->harness_execs = execs;
 }
 
-static void keep_tail(struct campaign *c, const char *line)
+void campaign_keep_tail(struct campaign *c, const char *line)
 {
 	if (c->n_tail == CAMPAIGN_TAIL_LINES) {
 		memmove(c->tail[0], c->tail[1], sizeof(c->tail[0]) * (CAMPAIGN_TAIL_LINES - 1));
@@ -275,7 +283,7 @@ static void handle_line(struct campaign *c, const char *line)
 {
 	note_latency(c, line);
 	if (!libfuzzer_parse_line(line, &c->now) && strncmp(line, "mmfuzz: lock-latency", 20) != 0)
-		keep_tail(c, line);
+		campaign_keep_tail(c, line);
 }
 
 /* ---- one round: one run of libFuzzer ---- */
@@ -327,11 +335,14 @@ static int wait_ms(const struct campaign *c, const struct round *r, double t)
 	return until > 0 ? (int)ceil(until * 1000) : 0;
 }
 
-/* The time is up: interrupt the fuzzer (it prints its final stats), and
+/* The time is up, or --stop-at-first has its finding (fork mode goes on
+ * past findings): interrupt the fuzzer (it prints its final stats), and
  * kill it if it does not go. */
 static void enforce_deadline(struct campaign *c, struct round *r, double t)
 {
-	if (c->time > 0 && !r->deadline_sent && t >= c->deadline) {
+	bool stop = (c->time > 0 && t >= c->deadline) || (c->stop_at_first && c->new_sigs);
+
+	if (stop && !r->deadline_sent) {
 		r->deadline_sent = true;
 		r->kill_at = t + KILL_GRACE;
 		kill(-r->pid, SIGINT);
@@ -359,7 +370,7 @@ static void watch(struct campaign *c, struct round *r)
 		if (t >= next_tick(c)) {
 			if (campaign_file_incoming(c, true))
 				campaign_write_summary(c);
-			take_sample(c, true);
+			campaign_take_sample(c, true);
 		}
 	}
 }
@@ -410,7 +421,7 @@ static void free_argv(char **argv)
 /* The fuzzer's environment: the canonical model (its switches included),
  * the filter, what to mute, where to count re-hits, and a status line
  * every second. */
-static void export_env(const struct campaign *c)
+void campaign_export_env(const struct campaign *c)
 {
 	char *known = findings_known_keys(&c->f);
 
@@ -435,7 +446,7 @@ static int run_fuzzer(struct campaign *c)
 	struct round r = {.pid = -1};
 	int status = 0;
 
-	export_env(c);
+	campaign_export_env(c);
 	memset(&c->now, 0, sizeof(c->now));
 	c->now.corpus = c->last_sample.corpus;
 	c->now.features = c->last_sample.features;
@@ -514,6 +525,10 @@ static bool next_round(struct campaign *c, int status, int staged_before)
 		c->signal = stop_signal;
 		return false;
 	}
+	if (c->stop_at_first && c->new_sigs) {
+		c->end = END_FOUND;
+		return false;
+	}
 	if (budget_spent(c))
 		return false;
 	if (code == 0) { /* its own -runs or -max_total_time */
@@ -528,6 +543,10 @@ static bool next_round(struct campaign *c, int status, int staged_before)
 
 static void run_rounds(struct campaign *c)
 {
+	if (c->engine == ENGINE_AFL) {
+		campaign_run_afl(c);
+		return;
+	}
 	for (;;) {
 		int staged_before = campaign_count_staged(c);
 		int status;
@@ -559,8 +578,13 @@ static int prepare(struct campaign *c, const struct cli_options *o)
 	char err[1024];
 	int seeds = 0;
 
-	if (!libfuzzer_locate(c->fuzzer, sizeof(c->fuzzer)))
+	if (c->engine == ENGINE_AFL) {
+		if (!afl_locate(&c->afl))
+			return -1;
+		snprintf(c->fuzzer, sizeof(c->fuzzer), "%s", c->afl.target);
+	} else if (!libfuzzer_locate(c->fuzzer, sizeof(c->fuzzer))) {
 		return -1;
+	}
 	c->corpus = o->n_args ? xasprintf("%s", o->args[0]) : corpus_default_dir();
 	if (mkdir_p(c->corpus) < 0) {
 		fprintf(stderr, "mmfuzz: cannot create %s: %s\n", c->corpus, strerror(errno));
@@ -581,7 +605,8 @@ static int prepare(struct campaign *c, const struct cli_options *o)
 	c->corpus_start = corpus_measure(c->corpus);
 	if (!stats_open(&c->stats, c->corpus))
 		return -1;
-	fprintf(stderr, "mmfuzz: campaign on model %s for ", model);
+	fprintf(stderr, "mmfuzz: %s campaign on model %s for ",
+		c->engine == ENGINE_AFL ? "AFL++" : "libFuzzer", model);
 	if (c->time > 0)
 		fprintf(stderr, "%.0fs%s", c->time, c->runs ? " or " : "");
 	if (c->runs)
@@ -636,6 +661,10 @@ int cmd_fuzz(const struct cli_options *o)
 			     .jobs = o->jobs > 0 ? (int)o->jobs : 1,
 			     .seed = o->seed_given ? o->seed : (uint64_t)time(NULL),
 			     .only = o->only,
+			     .engine = o->engine && strcmp(o->engine, "afl") == 0
+					       ? ENGINE_AFL
+					       : ENGINE_LIBFUZZER,
+			     .stop_at_first = o->stop_at_first,
 			     .corpus_lock = -1};
 	int status;
 
@@ -655,7 +684,7 @@ int cmd_fuzz(const struct cli_options *o)
 	file_leftovers(&c);
 	run_rounds(&c);
 	c.corpus_end = corpus_measure(c.corpus);
-	take_sample(&c, false);
+	campaign_take_sample(&c, false);
 	campaign_report(&c);
 	status = exit_status(&c);
 	release(&c);

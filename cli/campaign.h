@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A fuzz campaign's state, shared by its run (campaign.c) and its report
+ * A fuzz campaign's state, shared by its run (campaign.c, and
+ * campaign_afl.c when AFL++ is the engine) and its report
  * (campaign_report.c).
  */
 #ifndef MMFUZZ_CLI_CAMPAIGN_H
@@ -11,6 +12,7 @@
 
 #include "corpus.h"
 #include "findings.h"
+#include "afl.h"
 #include "libfuzzer.h"
 #include "stats_file.h"
 
@@ -22,12 +24,18 @@ enum campaign_end {
 	END_TIME,      /* --time spent */
 	END_RUNS,      /* --runs executed */
 	END_SIGNAL,    /* SIGINT or SIGTERM */
+	END_FOUND,     /* --stop-at-first: a new signature was filed */
 	END_FAILED,    /* the fuzzer failed to start or died */
 	END_CANNOT_RUN /* the fuzzer could not be started at all */
 };
 
+enum campaign_engine { ENGINE_LIBFUZZER, ENGINE_AFL };
+
 struct campaign {
-	char fuzzer[CAMPAIGN_PATH_LEN];
+	enum campaign_engine engine;
+	char fuzzer[CAMPAIGN_PATH_LEN]; /* the target binary */
+	struct afl_tools afl;		/* ENGINE_AFL */
+	bool stop_at_first;
 	char *corpus;
 	int corpus_lock;
 	char *hits; /* MMFUZZ_HITS: <root>/.incoming/.hits */
@@ -69,6 +77,23 @@ double campaign_now(void);
 
 /* Executions so far, over every round. */
 uint64_t campaign_execs(const struct campaign *c);
+
+/* Take a sample of the statistics now (and, while the fuzzer runs, print
+ * a progress line). */
+void campaign_take_sample(struct campaign *c, bool running);
+
+/* The fuzzer's environment: the model, the filters, what to mute. */
+void campaign_export_env(const struct campaign *c);
+
+/* SIGINT or SIGTERM, if one came (0 if not). */
+int campaign_stop_signal(void);
+
+/* Keep one of the fuzzer's lines, to explain a failure. */
+void campaign_keep_tail(struct campaign *c, const char *line);
+
+/* Run AFL++ (campaign_afl.c): --jobs instances, until the budget is
+ * spent, a signal, or (--stop-at-first) a new signature; sets c->end. */
+void campaign_run_afl(struct campaign *c);
 
 /* Does --only admit this oracle and kind? */
 bool campaign_admits(const struct campaign *c, const char *oracle, const char *kind);

@@ -25,6 +25,8 @@ static const char *end_reason(const struct campaign *c)
 		return "its runs were done";
 	case END_SIGNAL:
 		return c->signal == SIGINT ? "interrupted by SIGINT" : "ended by SIGTERM";
+	case END_FOUND:
+		return "it stopped at its first new finding (--stop-at-first)";
 	case END_FAILED:
 	case END_CANNOT_RUN:
 	default:

@@ -40,6 +40,8 @@ struct cli_options {
 	long repeat;		/* run: executions per file (1 unless given) */
 	bool seeds;		/* fuzz: seed the corpus (--no-seeds clears it) */
 	const char *only;	/* fuzz: report only these oracle[:kind]s (validated) */
+	const char *engine;	/* fuzz: "libfuzzer" (NULL: the default) or "afl" */
+	bool stop_at_first;	/* fuzz: end at the first new signature */
 	const char *out;	/* explore, minimize: where to save (-o, --out); "-" is stdout */
 	const char *html;	/* replay: the timeline page */
 	const char *junit;	/* smoke: JUnit XML results */

@@ -42,6 +42,8 @@ enum cli_option_bit {
 	OPT_PREEMPTIONS = 1u << 14,
 	OPT_MAX_SCHEDULES = 1u << 15,
 	OPT_NO_REDUCTION = 1u << 16,
+	OPT_ENGINE = 1u << 17,	      /* fuzz: --engine */
+	OPT_STOP_AT_FIRST = 1u << 18, /* fuzz: --stop-at-first */
 };
 
 struct cli_command {

@@ -18,24 +18,34 @@ int main(int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{"fuzz", cmd_fuzz,
-	 OPT_MODEL | OPT_TIME | OPT_RUNS | OPT_SEED | OPT_JOBS | OPT_NO_SEEDS | OPT_ONLY, 0, 1,
-	 "[--time SECONDS | --runs N] [--seed N] [--jobs N] [--no-seeds] [--only LIST] [DIR]",
-	 "a fuzz campaign (libFuzzer) on one model, resumable",
+	 OPT_MODEL | OPT_TIME | OPT_RUNS | OPT_SEED | OPT_JOBS | OPT_NO_SEEDS | OPT_ONLY |
+		 OPT_ENGINE | OPT_STOP_AT_FIRST,
+	 0, 1,
+	 "[--engine libfuzzer|afl] [--time SECONDS | --runs N] [--seed N] [--jobs N]\n"
+	 "       [--no-seeds] [--only LIST] [--stop-at-first] [DIR]",
+	 "a fuzz campaign (libFuzzer or AFL++) on one model, resumable",
 	 "A fuzz campaign on one model. The corpus is DIR (default\n"
 	 "mmfuzz-corpus/<model>); findings go to findings/<model>/, one folder per\n"
 	 "signature (summary.json). Known signatures are muted; a resumed campaign\n"
 	 "looks for new ones. Progress goes to stderr, the summary to stdout.\n"
+	 "  --engine NAME       libfuzzer (default: mmfuzz-fuzzer) or afl (AFL++:\n"
+	 "                      afl-fuzz with mmfuzz-afl and mmfuzz-afl-mutator.so, the\n"
+	 "                      same mutator and interleaving feedback; AFL++'s own\n"
+	 "                      folder is DIR.afl/)\n"
 	 "  --time SECONDS      stop after this long (default 60)\n"
 	 "  --runs N            stop after N executions (without --time, no time\n"
 	 "                      limit); a round that restarts after a finding first\n"
 	 "                      replays the corpus, so a campaign that finds bugs runs\n"
 	 "                      a little more than N\n"
 	 "  --seed N            the campaign's seed (default: from the clock, printed);\n"
-	 "                      with one job and --runs, the same seed gives the same\n"
-	 "                      campaign (findings and corpus)\n"
-	 "  --jobs N            fuzzers in parallel (libFuzzer fork mode)\n"
+	 "                      with libFuzzer, one job and --runs, the same seed gives\n"
+	 "                      the same campaign (findings and corpus)\n"
+	 "  --jobs N            fuzzers in parallel (libFuzzer fork mode; AFL++: one\n"
+	 "                      -M and N-1 -S instances)\n"
 	 "  --no-seeds          start from an empty corpus, not corpus/seeds\n"
-	 "  --only ORACLE[:KIND],...  report only these oracles\n"},
+	 "  --only ORACLE[:KIND],...  report only these oracles\n"
+	 "  --stop-at-first     end once a signature new to the findings folder is\n"
+	 "                      filed (time to a first bug)\n"},
 	{"smoke", cmd_smoke,
 	 OPT_MODEL | OPT_RUNS | OPT_SEED | OPT_OUT | OPT_JUNIT | OPT_JSON | OPT_STRATEGY |
 		 OPT_PREEMPTIONS,

@@ -35,6 +35,8 @@ enum {
 	LONG_PREEMPTIONS,
 	LONG_MAX_SCHEDULES,
 	LONG_NO_REDUCTION,
+	LONG_ENGINE,
+	LONG_STOP_AT_FIRST,
 	LONG_VERSION
 };
 
@@ -57,6 +59,8 @@ static const struct option long_options[] = {
 	{"preemptions", required_argument, NULL, LONG_PREEMPTIONS},
 	{"max-schedules", required_argument, NULL, LONG_MAX_SCHEDULES},
 	{"no-reduction", no_argument, NULL, LONG_NO_REDUCTION},
+	{"engine", required_argument, NULL, LONG_ENGINE},
+	{"stop-at-first", no_argument, NULL, LONG_STOP_AT_FIRST},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, LONG_VERSION},
 	{NULL, 0, NULL, 0},
@@ -101,6 +105,10 @@ static unsigned option_bit(int c)
 		return OPT_MAX_SCHEDULES;
 	case LONG_NO_REDUCTION:
 		return OPT_NO_REDUCTION;
+	case LONG_ENGINE:
+		return OPT_ENGINE;
+	case LONG_STOP_AT_FIRST:
+		return OPT_STOP_AT_FIRST;
 	default:
 		return 0;
 	}
@@ -240,6 +248,15 @@ static bool take_option(int c, const char *arg, struct cli_options *o)
 		return cli_parse_count("max-schedules", arg, 1, UINT64_MAX / 2, &o->max_schedules);
 	case LONG_NO_REDUCTION:
 		o->no_reduction = true;
+		return true;
+	case LONG_ENGINE:
+		o->engine = arg;
+		if (strcmp(arg, "libfuzzer") == 0 || strcmp(arg, "afl") == 0)
+			return true;
+		fprintf(stderr, "mmfuzz: --engine: '%s' is not an engine (libfuzzer, afl)\n", arg);
+		return false;
+	case LONG_STOP_AT_FIRST:
+		o->stop_at_first = true;
 		return true;
 	default:
 		return false;

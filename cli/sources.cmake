@@ -7,6 +7,6 @@ set(MMFUZZ_CLI_SOURCES cli/main.c cli/options.c cli/load.c cli/run.c cli/replay.
   cli/sanitizer.c cli/smoke.c cli/smoke_plan.c cli/smoke_run.c cli/smoke_reproducer.c
   cli/smoke_report.c cli/stats.c cli/corpus.c
   cli/campaign_filing.c cli/campaign_report.c cli/libfuzzer.c cli/stats_file.c cli/plot.c
-  cli/prove.c cli/smoke_prove.c)
+  cli/prove.c cli/smoke_prove.c cli/afl.c cli/campaign_afl.c)
 set_source_files_properties(cli/campaign.c cli/smoke_plan.c PROPERTIES
   COMPILE_DEFINITIONS "MMFUZZ_SOURCE_DIR=\"${CMAKE_SOURCE_DIR}\"")

@@ -1,26 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The libFuzzer target. The profile comes from the environment
- * (MMFUZZ_PROFILE, default "latest"; MMFUZZ_SET="switch=value,...") — the
- * input never chooses it. Interleaving feedback goes into libFuzzer's
- * extra counters: one counter per (site, switch, previous site) feature
- * the scheduler reports (and reads-from pairs the oracles report). A
- * violation (of the oracles in MMFUZZ_ONLY, if set) prints its report, whose first line
- * is the signature, and aborts so that libFuzzer saves the input.
+ * The libFuzzer target (mmfuzz-fuzzer). What it runs and reports is
+ * harness_core.c's, shared with the AFL++ target (harness_afl.c): this
+ * file gives it libFuzzer's extra counters for the interleaving feedback,
+ * and the structure-aware mutator (mutate.h) with libFuzzer's own byte
+ * mutations beside it.
  */
-#include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "harness_core.h"
 #include "mutate.h"
 #include "race_events.h"
-#include "runner.h"
-#include "target/feedback.h"
-#include "target/policy.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,349 +23,20 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1, const uint8
 
 #define COVERAGE_SIZE (1u << 16)
 
-/*
- * The harness's bookkeeping (re-hit counts, the lock-latency lines) acts
- * on the clock now and then. Its branches are kept out of libFuzzer's
- * code coverage: a branch taken at a time-dependent moment would make an
- * input "new coverage" in one campaign and not in the next, and the same
- * --seed would no longer give the same campaign.
- */
-#define CLOCK_DRIVEN __attribute__((no_sanitize("coverage"), noinline))
-
 /* Must be a multiple of 8 bytes: libFuzzer clears it word by word. */
 __attribute__((used, section("__libfuzzer_extra_counters"),
 	       aligned(64))) static uint8_t interleaving_coverage[COVERAGE_SIZE];
 
-/*
- * MMFUZZ_WINDOW="store-after-copy:uffd-wp" (see target/feedback.h):
- * report a violation only if this window, the mechanism of the bug being
- * timed, explains it. A store-after-copy window explains a lost write when
- * the write missed is the very store that opened it; a copy-under-stale-
- * entry window, when the execution opened it. A differential check alone
- * (MMFUZZ_FIXED_BY) can be fooled when the fix adds a scheduling point
- * (the fixed run follows another interleaving and may be clean for that
- * reason alone), and it rejects the bug whenever another bug of the
- * profile is in the same program.
- */
-static struct feedback_window window;
-static bool window_wanted, window_opened;
-
-static void record_feature(uint32_t feature)
-{
-	uint8_t *c = &interleaving_coverage[feature & (COVERAGE_SIZE - 1)];
-
-	if (*c < 255)
-		(*c)++;
-	if (window_wanted && feedback_window_opened(&window, feature))
-		window_opened = true;
-}
-
-static bool window_explains(const struct exec_result *r)
-{
-	if (!window_wanted)
-		return true;
-	if (window.kind == WINDOW_STORE_AFTER_COPY)
-		return feedback_store_opened(&window, r->missed_write);
-	return window_opened;
-}
-
-/*
- * MMFUZZ_ONLY="oracle[:kind],...": report only these (hunting one bug).
- * MMFUZZ_KNOWN="oracle[:kind],...": do not report these again (a campaign
- * mutes what its findings folder already holds, and what it found since).
- * MMFUZZ_HITS=FILE: count how often each known entry is met again, and
- * append "ENTRY COUNT" lines to FILE (counts since the last line, so a
- * campaign sums them, over fork-mode workers too): when a count reaches a
- * power of two, a second after the last line, before an abort, and at
- * exit. libFuzzer leaves with _Exit when interrupted (a campaign's time is
- * up, or ^C), skipping the exit handlers: at most a second is lost.
- */
-static const char *only_oracles = "";
-
-/* MMFUZZ_MUTE_ALL=1: report nothing. A corpus merge judges inputs by the
- * coverage they add; an input that meets a known bug stays in the corpus
- * of a campaign that mutes it, so the merge must not drop it as a crash. */
-static bool mute_all;
-
-struct known_entry {
-	char *item; /* "oracle" or "oracle:kind" */
-	unsigned long hits, written;
-};
-
-static struct known_entry *known_entries;
-static int n_known;
-static const char *hits_path;
-
-/*
- * MMFUZZ_WITH_OPS="op,...": report only programs that use all these ops.
- * Several bugs share an oracle on one profile (clear_refs and uffd-wp both
- * break pins on 5.10); this tells them apart when timing one of them.
- */
-static uint32_t required_ops;
-static uint32_t excluded_ops;
-
-/*
- * MMFUZZ_FIXED_BY="switch=value,...": report a violation only if the same
- * input runs clean with these switches turned, i.e. only the bug those
- * switches fix (a differential check: one more run per violation).
- */
-static char fixed_by[256];
-
-static bool parse_ops(const char *list, uint32_t *mask, char *err, size_t errlen)
-{
-	char buf[256];
-	char *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", list);
-	for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		enum op_kind kind = op_from_name(name);
-
-		if (kind == OP_NR) {
-			snprintf(err, errlen, "MMFUZZ_WITH_OPS: unknown op '%s'", name);
-			return false;
-		}
-		*mask |= 1u << kind;
-	}
-	return true;
-}
-
-static bool uses_required_ops(const struct scenario *sc)
-{
-	uint32_t used = 0;
-
-	for (int t = 0; t < sc->n_threads; t++)
-		for (int i = 0; i < sc->thread[t].n_ops; i++)
-			used |= 1u << sc->thread[t].ops[i].kind;
-	return (used & required_ops) == required_ops && !(used & excluded_ops);
-}
-
-static bool gone_when_fixed(const struct input *in)
-{
-	struct mm_policy saved = policy;
-	char buf[256], err[256];
-	char *save = NULL;
-	struct exec_result r;
-
-	if (!fixed_by[0])
-		return true;
-	snprintf(buf, sizeof(buf), "%s", fixed_by);
-	for (char *sw = strtok_r(buf, ",", &save); sw; sw = strtok_r(NULL, ",", &save))
-		if (!policy_set(&policy, sw, err, sizeof(err))) {
-			fprintf(stderr, "mmfuzz: MMFUZZ_FIXED_BY: %s\n", err);
-			exit(2);
-		}
-	runner_execute(in, NULL, false, NULL, &r);
-	policy = saved;
-	return !r.violation;
-}
-
-static struct known_entry *known_entry_of(const struct exec_result *r)
-{
-	for (int i = 0; i < n_known; i++)
-		if (runner_listed(known_entries[i].item, r->oracle, r->kind))
-			return &known_entries[i];
-	return NULL;
-}
-
-static void parse_known(const char *list)
-{
-	char *buf = strdup(list);
-	char *save = NULL;
-
-	if (!buf)
-		abort();
-	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		known_entries =
-			realloc(known_entries, (size_t)(n_known + 1) * sizeof(*known_entries));
-		if (!known_entries)
-			abort();
-		known_entries[n_known++] = (struct known_entry){.item = strdup(item)};
-		if (!known_entries[n_known - 1].item)
-			abort();
-	}
-	free(buf);
-}
-
-/* One write() per line: fork-mode workers append to the same file. */
-CLOCK_DRIVEN static void write_hits(void)
-{
-	int fd;
-
-	if (!hits_path)
-		return;
-	fd = open(hits_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	for (int i = 0; i < n_known; i++) {
-		char *line = NULL;
-		int len;
-
-		if (known_entries[i].hits == known_entries[i].written)
-			continue;
-		len = asprintf(&line, "%s %lu\n", known_entries[i].item,
-			       known_entries[i].hits - known_entries[i].written);
-		if (len > 0 && write(fd, line, (size_t)len) == len)
-			known_entries[i].written = known_entries[i].hits;
-		free(line);
-	}
-	close(fd);
-}
-
-CLOCK_DRIVEN static double seconds_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-CLOCK_DRIVEN static void note_known_hit(struct known_entry *k)
-{
-	static double last_write;
-	double now = seconds_now();
-
-	k->hits++;
-	if ((k->hits & (k->hits - 1)) == 0 || now - last_write >= 1) {
-		last_write = now;
-		write_hits();
-	}
-}
-
-/* The lock-latency view over a run: printed every 65536 executions and
- * at exit for `mmfuzz fuzz` to gather (execution counts, the longest wait
- * for an mmap_lock in write mode, executions that slept for I/O under
- * one); every second too with MMFUZZ_PROGRESS=1, which the campaign sets:
- * its execution count between libFuzzer's own status lines. */
-static bool progress_each_second;
-
-static struct {
-	unsigned long long execs, io_execs, wait_max;
-} latency;
-
-CLOCK_DRIVEN static void print_latency(void)
-{
-	fprintf(stderr,
-		"mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
-		"io-under-mmap-lock %llu\n",
-		latency.execs, latency.wait_max, latency.io_execs);
-}
-
-CLOCK_DRIVEN static void note_latency(const struct exec_result *r)
-{
-	latency.execs++;
-	if (r->mmap_write_wait_max > latency.wait_max)
-		latency.wait_max = r->mmap_write_wait_max;
-	if (r->io_under_mmap_lock)
-		latency.io_execs++;
-	if (latency.execs % 65536 == 0) {
-		print_latency();
-	} else if (progress_each_second && latency.execs % 256 == 0) {
-		static double last_print;
-		double now = seconds_now();
-
-		if (now - last_print >= 1) {
-			last_print = now;
-			print_latency();
-		}
-	}
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *only = getenv("MMFUZZ_ONLY");
-	const char *known = getenv("MMFUZZ_KNOWN");
-	const char *profile = getenv("MMFUZZ_PROFILE");
-	const char *set = getenv("MMFUZZ_SET");
-	const char *with_ops = getenv("MMFUZZ_WITH_OPS");
-	const char *without_ops = getenv("MMFUZZ_WITHOUT_OPS");
-	const char *fixed = getenv("MMFUZZ_FIXED_BY");
-	const char *win = getenv("MMFUZZ_WINDOW");
-	const char *switches[16];
-	char buf[512], err[512];
-	int n = 0;
-
-	if (set && *set) {
-		char *save = NULL;
-
-		if (strlen(set) >= sizeof(buf)) {
-			fprintf(stderr, "mmfuzz: MMFUZZ_SET is too long\n");
-			exit(2);
-		}
-		snprintf(buf, sizeof(buf), "%s", set);
-		for (char *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
-			if (n == 16) {
-				fprintf(stderr, "mmfuzz: MMFUZZ_SET: more than 16 switches\n");
-				exit(2);
-			}
-			switches[n++] = s;
-		}
-	}
-	if (!runner_select(profile && *profile ? profile : "latest", switches, n, err,
-			   sizeof(err))) {
-		fprintf(stderr, "mmfuzz: %s\n", err);
-		exit(2);
-	}
-	if (fixed)
-		snprintf(fixed_by, sizeof(fixed_by), "%s", fixed);
-	if (win && *win) {
-		if (!feedback_window_parse(win, &window)) {
-			fprintf(stderr, "mmfuzz: MMFUZZ_WINDOW: unknown window '%s'\n", win);
-			exit(2);
-		}
-		window_wanted = true;
-	}
-	if (without_ops && !parse_ops(without_ops, &excluded_ops, err, sizeof(err))) {
-		fprintf(stderr, "mmfuzz: %s\n", err);
-		exit(2);
-	}
-	if (with_ops && !parse_ops(with_ops, &required_ops, err, sizeof(err))) {
-		fprintf(stderr, "mmfuzz: %s\n", err);
-		exit(2);
-	}
-	if (only)
-		only_oracles = only;
-	if (known)
-		parse_known(known);
-	mute_all = getenv("MMFUZZ_MUTE_ALL") && strcmp(getenv("MMFUZZ_MUTE_ALL"), "1") == 0;
-	hits_path = getenv("MMFUZZ_HITS");
-	progress_each_second =
-		getenv("MMFUZZ_PROGRESS") && strcmp(getenv("MMFUZZ_PROGRESS"), "1") == 0;
-	atexit(print_latency);
-	atexit(write_hits);
-	fprintf(stderr, "mmfuzz: fuzzing profile %s%s%s%s\n", runner_profile_name(),
-		only_oracles[0] ? ", reporting only " : "", only_oracles,
-		n_known ? ", known signatures muted" : "");
+	harness_setup();
+	harness_set_feature_counters(interleaving_coverage, COVERAGE_SIZE);
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct input in;
-	struct exec_result r;
-	char err[256];
-
-	/* An unknown version or a cut-short scenario runs as an empty
-	 * program: every saved finding is then a file `mmfuzz run` accepts. */
-	if (input_decode(data, size, &in, err, sizeof(err)) != INPUT_OK)
-		return 0;
-	window_opened = false;
-	runner_execute(&in, NULL, false, record_feature, &r);
-	note_latency(&r);
-	if (r.violation && !mute_all &&
-	    (!only_oracles[0] || runner_listed(only_oracles, r.oracle, r.kind)) &&
-	    uses_required_ops(&in.scenario) && window_explains(&r) && gone_when_fixed(&in)) {
-		struct known_entry *k = known_entry_of(&r);
-
-		if (k) {
-			note_known_hit(k);
-			return 0;
-		}
-		runner_print_report(&r, stderr);
-		print_latency(); /* abort() skips the exit handlers */
-		fflush(stderr);
-		write_hits();
-		abort();
-	}
+	harness_run(data, size);
 	return 0;
 }
 

@@ -99,3 +99,11 @@ set_tests_properties(explore PROPERTIES LABELS unit TIMEOUT 600)
 add_executable(test_vma_lock tests/model/test_vma_lock.c)
 target_link_libraries(test_vma_lock PRIVATE mmfuzz_core)
 add_test(NAME vma_lock COMMAND test_vma_lock)
+
+# AFL++ as the second engine (issue 14): `mmfuzz fuzz --engine afl` finds
+# v5.7's fork-isolation violation and files it; --jobs 2; no leftovers.
+if(TARGET mmfuzz-afl)
+  add_test(NAME afl COMMAND ${CMAKE_SOURCE_DIR}/tests/afl.sh ${CMAKE_BINARY_DIR}
+           ${CMAKE_SOURCE_DIR}/corpus)
+  set_tests_properties(afl PROPERTIES LABELS smoke TIMEOUT 300 SKIP_RETURN_CODE 77)
+endif()
