@@ -7,7 +7,9 @@
  * proof with the counts per bound.
  *
  * Exit: 0 proved (every schedule within K explored, none violated),
- * 1 a violation, 2 usage or bad input, 4 incomplete: --max-schedules cut
+ * 1 a violation, 2 usage, bad input or an error (the search drifted: a
+ * replayed schedule ran differently, so the program is not deterministic
+ * on this model and nothing is proved), 4 incomplete: --max-schedules cut
  * the search before the bound was explored, so nothing is proved. A cut
  * search is not 0, so that `mmfuzz prove ... && echo proved` never lies,
  * and not 1, since nothing was found.
@@ -332,11 +334,34 @@ static void print_incomplete(const struct prove_run *p)
 	print_bounds(p->text, r);
 }
 
+/* A drift is an error: on stderr, whatever the JSON says. */
+static void print_drift(const struct prove_run *p)
+{
+	const struct prove_result *r = p->r;
+
+	fprintf(stderr,
+		"mmfuzz prove: %s on %s: the search drifted at K=%u after %" PRIu64
+		" schedules: %s\n"
+		"mmfuzz prove: a schedule's prefix ran differently when replayed: the program "
+		"is not deterministic on this model, and nothing is proved\n",
+		p->file, runner_profile_name(), r->found_k, r->schedules, r->drift);
+}
+
 /* ---- JSON ---- */
 
 static const char *verdict_name(enum prove_verdict v)
 {
-	return v == PROVE_PROVED ? "proved" : v == PROVE_VIOLATION ? "violation" : "incomplete";
+	switch (v) {
+	case PROVE_PROVED:
+		return "proved";
+	case PROVE_VIOLATION:
+		return "violation";
+	case PROVE_DRIFT:
+		return "drift";
+	case PROVE_INCOMPLETE:
+	default:
+		return "incomplete";
+	}
 }
 
 static cJSON *bound_json(const struct prove_bound *b)
@@ -440,6 +465,9 @@ static int report(struct prove_run *p)
 	case PROVE_INCOMPLETE:
 		print_incomplete(p);
 		return EXIT_INCOMPLETE;
+	case PROVE_DRIFT:
+		print_drift(p);
+		return EXIT_USAGE;
 	case PROVE_PROVED:
 	default:
 		print_proof(p);

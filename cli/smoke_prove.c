@@ -98,12 +98,18 @@ static void prove_scenario(const struct smoke_input *si, unsigned bound, const c
 	prove_run(&si->in, &o, &r);
 	c->schedules = r.schedules;
 	res->schedules += r.schedules;
-	if (r.verdict == PROVE_VIOLATION)
+	if (r.verdict == PROVE_VIOLATION) {
 		proof_failed(c, si, &r, dir);
-	else if (r.verdict == PROVE_INCOMPLETE)
+	} else if (r.verdict == PROVE_DRIFT) {
+		/* Not deterministic on this model: an error, never a pass. */
+		c->failed = true;
+		c->verdict = xstrdup("drift");
+		c->message = xasprintf("the search drifted at K=%u: %s", r.found_k, r.drift);
+	} else if (r.verdict == PROVE_INCOMPLETE) {
 		c->verdict = xstrdup(SMOKE_PROVE_SKIPPED);
-	else
+	} else {
 		c->verdict = xasprintf("proved: %" PRIu64 " classes", prove_classes(&r));
+	}
 }
 
 void smoke_prove_run(const struct smoke_plan *p, unsigned bound, const char *dir,

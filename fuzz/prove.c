@@ -5,6 +5,7 @@
  */
 #include "prove.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -59,15 +60,27 @@ static void tell_progress(const struct prove_options *o, const struct prove_resu
 		o->progress(r, o->progress_arg);
 }
 
+/* The execution just run did not replay its prefix: keep why, stop. */
+static void keep_drift(struct prove_result *r, unsigned k, const struct exec_result *e)
+{
+	const char *why = e->sched.report[0] ? e->sched.report : "the schedule drifted on replay";
+
+	r->verdict = PROVE_DRIFT;
+	r->found_k = k;
+	snprintf(r->drift, sizeof(r->drift), "%.*s", (int)strcspn(why, "\n"), why);
+}
+
 /*
- * One bound's exploration, until it is done, a violation or the budget.
- * An execution the exploration cut short as redundant (sleep-blocked) is
- * a schedule run but not a verdict: its ending is not a real one.
+ * One bound's exploration, until it is done, a violation, a drift or the
+ * budget. An execution the exploration cut short as redundant
+ * (SCHED_ABANDONED) is a schedule run but not a verdict: its ending is
+ * not a real one (the runner may call it a violation: it is not).
  */
 static void explore_bound(const struct input *in, const struct prove_options *o, unsigned k,
 			  struct prove_result *r)
 {
-	struct dpor_options dopt = {.preemptions = k, .reduce = o->reduce};
+	struct dpor_options dopt = {
+		.preemptions = k, .reduce = o->reduce, .no_sleep_sets = o->no_sleep_sets};
 	struct dpor *d = dpor_create(&dopt);
 	struct prove_bound *b = &r->bounds[r->n_bounds++];
 	double start = now_seconds();
@@ -75,12 +88,14 @@ static void explore_bound(const struct input *in, const struct prove_options *o,
 
 	*b = (struct prove_bound){.k = k};
 	while (!dpor_done(d) && budget_left(o, r)) {
-		uint64_t blocked = dpor_stats(d)->sleep_blocked;
-
 		runner_execute(in, dpor_strategy(d), false, NULL, &e);
 		b->schedules++;
 		r->schedules++;
-		if (e.violation && dpor_stats(d)->sleep_blocked == blocked) {
+		if (e.sched.verdict == SCHED_DRIFT || dpor_stats(d)->drifted) {
+			keep_drift(r, k, &e);
+			break;
+		}
+		if (e.violation && e.sched.verdict != SCHED_ABANDONED) {
 			keep_violation(r, d, k, &e);
 			break;
 		}
@@ -107,7 +122,7 @@ void prove_run(const struct input *in, const struct prove_options *o, struct pro
 		explore_bound(in, o, k, r);
 		b = &r->bounds[r->n_bounds - 1];
 		tell_progress(o, r);
-		if (r->verdict == PROVE_VIOLATION)
+		if (r->verdict == PROVE_VIOLATION || r->verdict == PROVE_DRIFT)
 			return;
 		if (!b->complete) {
 			r->verdict = PROVE_INCOMPLETE;

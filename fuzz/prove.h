@@ -42,6 +42,10 @@ enum prove_verdict {
 	PROVE_PROVED,	  /* every bound explored, no violation */
 	PROVE_VIOLATION,  /* a schedule violated an oracle */
 	PROVE_INCOMPLETE, /* max_schedules ran out first: no proof */
+	/* A schedule's prefix ran differently when replayed (the program is
+	 * not deterministic on this model): the search cannot go on and
+	 * proves nothing; prove_result.drift says where. An error. */
+	PROVE_DRIFT,
 };
 
 struct prove_result;
@@ -49,6 +53,7 @@ struct prove_result;
 struct prove_options {
 	unsigned preemptions;	/* the bound K (at most PROVE_MAX_BOUND) */
 	bool reduce;		/* false: naive enumeration */
+	bool no_sleep_sets;	/* reduce without sleep sets (scheduler/dpor.h) */
 	uint64_t max_schedules; /* over all bounds; 0: no limit */
 	/* Called every progress_every schedules (0: never) and after each
 	 * bound; may be NULL. */
@@ -73,12 +78,16 @@ struct prove_result {
 	uint8_t schedule[INPUT_MAX_SCHEDULE];
 	size_t schedule_len;
 	bool schedule_fits;
+	/* PROVE_DRIFT: at bound found_k, after `schedules`, why (one line). */
+	char drift[256];
 };
 
 /*
  * Prove in's program on the selected model. The result is large (the
  * schedule): callers keep it static or on the heap. A violation at some
- * bound stops the search; so does max_schedules.
+ * bound stops the search; so do max_schedules and a drift. Executions
+ * the exploration abandons as redundant (SCHED_ABANDONED) count as
+ * schedules run but never as a violation.
  */
 void prove_run(const struct input *in, const struct prove_options *o, struct prove_result *r);
 

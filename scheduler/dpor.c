@@ -40,13 +40,43 @@ static void dpor_begin(struct strategy *base)
 	struct dpor *d = (struct dpor *)base;
 
 	d->pos = 0;
+	dpor_sleep_begin(d);
 }
 
-/* A decision below the replayed prefix: run the default, record the node. */
+/*
+ * The default pick sleeps at node n: run another thread the schedule can
+ * express here (a preemption), the first awake one in round-robin order
+ * after the current thread; -1 when there is none within the bound.
+ */
+static int awake_alternative(struct dpor *d, const struct dpor_node *n)
+{
+	uint8_t awake = (uint8_t)(n->enabled & ~n->sleep);
+
+	if (!dpor_node_multi(n) || !awake)
+		return -1;
+	if (n->preemptions + 1u > d->opt.preemptions) {
+		d->stats.bound_reached = true;
+		return -1;
+	}
+	for (int i = 1; i <= SCHED_MAX_THREADS; i++) {
+		int t = (n->current + i) % SCHED_MAX_THREADS;
+
+		if (awake & (1u << t))
+			return t;
+	}
+	return -1;
+}
+
+/*
+ * A decision below the replayed prefix: run the default, record the node.
+ * When the default sleeps, an awake thread instead; when every thread the
+ * schedule could run sleeps, abandon the execution (dpor_sleep.c).
+ */
 static int extend_path(struct dpor *d, const struct sched_choice *c)
 {
 	struct dpor_node *n;
 	int dflt = strategy_default_pick(c);
+	int pick = dflt;
 
 	if (d->n_path == d->cap_path) {
 		d->cap_path = d->cap_path ? 2 * d->cap_path : 256;
@@ -68,7 +98,23 @@ static int extend_path(struct dpor *d, const struct sched_choice *c)
 		n->preemptions = (uint16_t)(prev->preemptions + (prev->chosen != prev->dflt));
 	}
 	d->n_path++;
-	return dflt;
+	if (d->n_path > 1)
+		dpor_sleep_note_child(d, d->n_path - 1);
+	n->sleep = dpor_sleep_at(d, d->n_path - 1);
+	/* A sleeping default is covered elsewhere, except where the running
+	 * thread blocked or exited: there it must run (dpor_sleep.c). */
+	if ((n->sleep & (1u << dflt)) && n->cur_enabled)
+		pick = awake_alternative(d, n);
+	if (pick < 0) {
+		d->n_path--;
+		d->pos--;
+		d->abandoned = true;
+		return STRATEGY_ABANDON;
+	}
+	n->chosen = (uint8_t)pick;
+	n->done = (uint8_t)(1u << pick);
+	dpor_sleep_ran(d, pick);
+	return pick;
 }
 
 static int dpor_pick(struct strategy *base, const struct sched_choice *c)
@@ -87,6 +133,9 @@ static int dpor_pick(struct strategy *base, const struct sched_choice *c)
 			 k);
 		return -1;
 	}
+	/* Keeps the sleep set up to date; the same prefix sleeps the same. */
+	dpor_sleep_at(d, k);
+	dpor_sleep_ran(d, n->chosen);
 	return n->chosen;
 }
 
@@ -134,7 +183,11 @@ static void save_schedule(struct dpor *d)
 /* The threads still to try at node k (besides the done ones). */
 static uint8_t alternatives(const struct dpor *d, const struct dpor_node *n)
 {
-	uint8_t want = d->opt.reduce ? n->backtrack : n->enabled;
+	/* Sleepers are covered elsewhere (dpor_sleep.c), except at the points
+	 * the bound's compensation asks for: the executions there, not just
+	 * their classes, decide which points later races add. */
+	uint8_t want =
+		d->opt.reduce ? (uint8_t)((n->backtrack & ~n->sleep) | n->for_bound) : n->enabled;
 
 	return (uint8_t)(want & n->enabled & (uint8_t)~n->done);
 }
@@ -185,6 +238,9 @@ static void dpor_end(struct strategy *base, const struct sched_result *r)
 		d->stats.drifted = true;
 		return;
 	}
+	if (d->abandoned)
+		d->stats.sleep_blocked++;
+	dpor_sleep_keep_steps(d, r, d->replay);
 	dpor_analyse(d, r);
 	next_schedule(d);
 }
@@ -217,6 +273,7 @@ void dpor_destroy(struct dpor *d)
 	free(d->classes);
 	free(d->clock);
 	free(d->local);
+	free(d->steps);
 	dpor_objects_free(&d->objects);
 	free(d);
 }

@@ -14,8 +14,10 @@
  *
  * Reduction (reduce = true) is dynamic partial-order reduction over the
  * recorded steps (dpor_analysis.c) with the backtrack points a bounded
- * search needs; it has no sleep sets, so stats.sleep_blocked stays 0 and
- * every execution it runs is complete and counts.
+ * search needs, and sleep sets restricted so that they never hide a
+ * schedule within the bound (dpor_sleep.c). An execution found redundant
+ * part-way is abandoned (its verdict SCHED_ABANDONED, counted in
+ * stats.sleep_blocked): it stands for no outcome and no class.
  *
  * Use: dpor_create(), then run executions with dpor_strategy() as the
  * strategy until dpor_done(). Its end() hook reads each execution's steps
@@ -35,11 +37,14 @@
 struct dpor_options {
 	unsigned preemptions; /* the bound K */
 	bool reduce;	      /* false: enumerate every schedule (naive, for comparison) */
+	bool no_sleep_sets;   /* reduce without sleep sets (to measure them) */
 };
 
 struct dpor_stats {
-	uint64_t executions;	/* schedules run to their end */
-	uint64_t sleep_blocked; /* of those, cut short as redundant (sleep sets) */
+	uint64_t executions; /* schedules run to their end */
+	/* Of those, cut short as redundant (sleep sets): verdict
+	 * SCHED_ABANDONED, no outcome, no class. */
+	uint64_t sleep_blocked;
 	/* Distinct Mazurkiewicz traces among the complete executions (every
 	 * thread exited, or deadlocked): one cut short by a violation or the
 	 * step budget leaves the order of its remaining steps open. */

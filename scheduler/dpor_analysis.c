@@ -55,16 +55,19 @@ static struct dpor_node *choosable_at_or_before(struct dpor *d, size_t k)
 	return NULL;
 }
 
-static void add_backtrack(struct dpor *d, size_t k, int tid)
+/* `bound`: a point added for the bound's sake (a block start), tried even
+ * where its thread sleeps (dpor_sleep.c). */
+static void add_backtrack(struct dpor *d, size_t k, int tid, bool bound)
 {
 	struct dpor_node *n = choosable_at_or_before(d, k);
+	uint8_t add;
 
 	if (!n)
 		return;
-	if (n->enabled & (1u << tid))
-		n->backtrack |= (uint8_t)(1u << tid);
-	else
-		n->backtrack |= n->enabled;
+	add = (n->enabled & (1u << tid)) ? (uint8_t)(1u << tid) : n->enabled;
+	n->backtrack |= add;
+	if (bound || n != &d->path[k])
+		n->for_bound |= add;
 }
 
 /* Where the run of consecutive steps of event k's thread begins. */
@@ -88,10 +91,10 @@ static void on_race(struct dpor *d, const struct sched_result *r, size_t i, int 
 {
 	size_t b = block_start(r, i);
 
-	add_backtrack(d, i, tid);
+	add_backtrack(d, i, tid, false);
 	for (;;) {
 		if (b != i)
-			add_backtrack(d, b, tid);
+			add_backtrack(d, b, tid, true);
 		if (b == 0 || dpor_node_multi(&d->path[b]))
 			break;
 		b = block_start(r, b - 1);
@@ -216,8 +219,10 @@ void dpor_analyse(struct dpor *d, const struct sched_result *r)
 	/* Steps that never ran (a thread left behind when the execution ended)
 	 * race with what ran. Only the access they would have begun with is
 	 * known, not the ones they would have recorded after it: they count
-	 * as touching everything. */
-	for (int p = 0; p < r->n_threads && d->opt.reduce; p++) {
+	 * as touching everything. Not after an execution abandoned as
+	 * redundant: every continuation of it is covered by another
+	 * execution, which analyses those steps (dpor_sleep.c). */
+	for (int p = 0; p < r->n_threads && d->opt.reduce && r->verdict != SCHED_ABANDONED; p++) {
 		if (r->pending[p].object)
 			order_step(d, r, &unknown_step, 1, p, thread_clock[p]);
 	}

@@ -39,17 +39,31 @@ size_t dpor_objects_candidates(struct dpor_objects *o, const struct sched_access
 void dpor_objects_note(struct dpor_objects *o, const struct sched_access *a, uint32_t n, int p,
 		       size_t ev);
 
+/* A 64-bit summary of a step's objects, to skip most exact comparisons. */
+struct dpor_step_summary {
+	uint64_t touched, written;
+	bool everything;
+};
+
 /* One decision of the current schedule: the choice met and what was done. */
 struct dpor_node {
-	uint8_t enabled;      /* mask of the enabled threads */
-	uint8_t current;      /* thread that reached the point */
-	bool cur_enabled;     /* it could continue */
-	bool yields;	      /* it spins (sched_spin) */
-	uint8_t dflt;	      /* strategy_default_pick()'s thread */
-	uint8_t chosen;	      /* thread run in this schedule */
-	uint8_t done;	      /* threads whose subtree was explored or is being */
-	uint8_t backtrack;    /* threads still to try here (reduce) */
+	uint8_t enabled;   /* mask of the enabled threads */
+	uint8_t current;   /* thread that reached the point */
+	bool cur_enabled;  /* it could continue */
+	bool yields;	   /* it spins (sched_spin) */
+	uint8_t dflt;	   /* strategy_default_pick()'s thread */
+	uint8_t chosen;	   /* thread run in this schedule */
+	uint8_t done;	   /* threads whose subtree was explored or is being */
+	uint8_t backtrack; /* threads still to try here (reduce) */
+	uint8_t sleep;	   /* threads asleep here: not to try (dpor_sleep.c) */
+	uint8_t for_bound; /* of backtrack, those added for the bound's sake */
+	/* The dflt child may sleep in its siblings' subtrees: after its step
+	 * the thread could go on and no thread became enabled
+	 * (dpor_sleep.c). Known once the dflt child's next decision is met. */
+	bool dflt_sleeps;
 	uint16_t preemptions; /* decisions before this one that differ from dflt */
+	/* The dflt child's step: d->steps[step_first .. step_first + step_n). */
+	uint32_t step_first, step_n;
 };
 
 struct dpor {
@@ -72,6 +86,16 @@ struct dpor {
 	uint32_t *local; /* index of each event in its thread */
 	size_t cap_clock;
 	struct dpor_objects objects;
+	/* Sleep sets (dpor_sleep.c). The steps of the dflt children on the
+	 * path, node by node (a stack: the path's prefix keeps its own). */
+	struct sched_access *steps;
+	size_t n_steps, cap_steps;
+	/* In the running execution: who sleeps, and the node whose dflt
+	 * child's step each sleeper will take. */
+	uint8_t asleep;
+	uint32_t asleep_since[SCHED_MAX_THREADS];
+	struct dpor_step_summary asleep_summary[SCHED_MAX_THREADS];
+	bool abandoned; /* the running execution was cut short as redundant */
 };
 
 /* A decision where the schedule bytes have a say. */
@@ -79,6 +103,21 @@ static inline bool dpor_node_multi(const struct dpor_node *n)
 {
 	return n->cur_enabled && (n->enabled & (n->enabled - 1));
 }
+
+/* Sleep sets (dpor_sleep.c). At the start of an execution: */
+void dpor_sleep_begin(struct dpor *d);
+/* At decision k (its node's `enabled` and `current` filled in): who
+ * sleeps there, after the step that led to it (the scheduler's record). */
+uint8_t dpor_sleep_at(struct dpor *d, size_t k);
+/* Thread t runs the step of decision k: it sleeps no more (a decision
+ * where the running thread blocked or exited may run a sleeper). */
+void dpor_sleep_ran(struct dpor *d, int t);
+/* Node k was just added below node k - 1: judge whether k - 1's dflt
+ * child may sleep in its siblings' subtrees. */
+void dpor_sleep_note_child(struct dpor *d, size_t k);
+/* At the end of an execution: keep the steps of the dflt children it
+ * added to the path (nodes first_new ..). */
+void dpor_sleep_keep_steps(struct dpor *d, const struct sched_result *r, size_t first_new);
 
 /*
  * Read an executed schedule's steps: count its Mazurkiewicz class and,

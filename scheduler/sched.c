@@ -499,6 +499,13 @@ static void end_drift(const char *why)
 	report_printf("%s\n", why);
 }
 
+/* The strategy knows the rest of this run is covered by another run. */
+static void end_abandoned(void)
+{
+	S.verdict = SCHED_ABANDONED;
+	report_printf("abandoned by strategy '%s' as redundant\n", S.strategy->name);
+}
+
 /* No thread is enabled: everyone exited (pass), or the rest wait forever. */
 static void end_no_runnable(void)
 {
@@ -588,6 +595,15 @@ void sched_access_log(const void *object, enum sched_access_mode mode)
 		log_access(object, mode);
 }
 
+size_t sched_recorded_steps(const struct sched_event **events, const struct sched_access **accesses)
+{
+	bool on = S.phase == PHASE_RUNNING && sched_accesses_on;
+
+	*events = on ? S.ev : NULL;
+	*accesses = on ? S.acc : NULL;
+	return on ? S.n_ev : 0;
+}
+
 static int waitq_remove(struct sched_waitq *q, int tid);
 
 /*
@@ -658,7 +674,11 @@ static int decide(struct sched_site *site, int cur, bool cur_enabled, bool yield
 	}
 	chosen = S.strategy ? S.strategy->pick(S.strategy, &c) : strategy_default_pick(&c);
 	if (chosen < 0) {
-		end_drift(S.strategy->drift[0] ? S.strategy->drift : "drift (no explanation)");
+		if (chosen == STRATEGY_ABANDON)
+			end_abandoned();
+		else
+			end_drift(S.strategy->drift[0] ? S.strategy->drift
+						       : "drift (no explanation)");
 		return -1;
 	}
 	if (chosen >= SCHED_MAX_THREADS || !(enabled_mask & (1u << chosen))) {

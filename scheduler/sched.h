@@ -35,6 +35,9 @@ enum sched_verdict {
 	SCHED_DEADLOCK,	 /* live threads, none enabled: report has the wait-for cycle */
 	SCHED_LIVELOCK,	 /* step budget spent */
 	SCHED_DRIFT,	 /* replay did not match the recorded execution */
+	/* The strategy cut the run short as redundant (STRATEGY_ABANDON):
+	 * no verdict, it stands for nothing. */
+	SCHED_ABANDONED,
 };
 
 struct sched_config {
@@ -107,6 +110,15 @@ void sched_point(struct sched_site *site);
  * called sched_yield: POSIX has that name.)
  */
 void sched_spin(struct sched_site *site);
+
+/*
+ * The steps the running execution has recorded so far, when it records
+ * accesses (record_accesses, or a strategy that wants_accesses): for a
+ * strategy's pick(), whose last event is the step that just ended.
+ * Returns the number of events (0, with NULLs, when none are recorded).
+ */
+size_t sched_recorded_steps(const struct sched_event **events,
+			    const struct sched_access **accesses);
 
 /* Running thread's id (0..SCHED_MAX_THREADS-1), or -1 outside an execution. */
 int sched_self(void);

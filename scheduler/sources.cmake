@@ -18,6 +18,7 @@ set(MMFUZZ_SCHED_SOURCES
   scheduler/dpor.c
   scheduler/dpor_analysis.c
   scheduler/dpor_objects.c
+  scheduler/dpor_sleep.c
   scheduler/lockdep.c
   scheduler/lock_exclusive.c
   scheduler/spinlock.c

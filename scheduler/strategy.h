@@ -36,7 +36,9 @@ struct strategy {
 	const char *name;
 	void (*begin)(struct strategy *s); /* start of an execution */
 	/* Return the thread to run next: one of choice->enabled[]. A return
-	 * of -1 means "drift" (replay only): the run ends with SCHED_DRIFT. */
+	 * of -1 means "drift" (replay only): the run ends with SCHED_DRIFT.
+	 * STRATEGY_ABANDON ends it with SCHED_ABANDONED: a systematic search
+	 * knows the rest of this run is covered by another one. */
 	int (*pick)(struct strategy *s, const struct sched_choice *choice);
 	/* May be NULL. end() may also write drift[] (e.g. replay: the
 	 * execution ended before the record did); sched_run() then turns the
@@ -48,6 +50,9 @@ struct strategy {
 	 * scheduler records them for this run whatever the config says. */
 	bool wants_accesses;
 };
+
+/* pick()'s answer for a run not worth finishing (see pick()). */
+#define STRATEGY_ABANDON (-2)
 
 /* Deterministic fallback used when nothing else decides: keep the current
  * thread if enabled, else the next enabled thread after it (round robin). */

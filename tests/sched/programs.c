@@ -120,27 +120,38 @@ const struct program prog_abba_deadlock = {
  */
 
 #define RW_READER_CS_POINTS 6
+#define RW_READERS	    3
 
 static struct rw_semaphore rw_sem;
 static bool rw_written;
+/* Each reader's own count of its critical steps, and the writer's of its
+ * retries: what those steps touch, so that they say so (they are
+ * independent of every other thread's steps). */
+static unsigned rw_inside[RW_READERS], rw_retries;
 
 static void rw_reader(void *arg)
 {
+	unsigned *inside = arg;
+
 	for (;;) {
 		sched_access(&rw_written, SCHED_READ);
 		if (rw_written)
 			break;
 		down_read(&rw_sem);
-		for (int i = 0; i < RW_READER_CS_POINTS; i++)
-			sched_point(SITE("reader:critical"));
+		for (int i = 0; i < RW_READER_CS_POINTS; i++) {
+			sched_point_on(SITE("reader:critical"), inside, SCHED_WRITE);
+			(*inside)++;
+		}
 		up_read(&rw_sem);
 	}
 }
 
 static void rw_writer(void *arg)
 {
-	while (!down_write_trylock(&rw_sem))
-		sched_spin(SITE("writer:retry"));
+	while (!down_write_trylock(&rw_sem)) {
+		sched_spin_on(SITE("writer:retry"), &rw_retries, SCHED_WRITE);
+		rw_retries++;
+	}
 	sched_access(&rw_written, SCHED_WRITE);
 	rw_written = true;
 	up_write(&rw_sem);
@@ -155,9 +166,11 @@ static void rw_setup(void)
 {
 	init_rwsem(&rw_sem, "rw_sem");
 	rw_written = false;
-	sched_spawn(rw_reader, NULL, "reader0");
-	sched_spawn(rw_reader, NULL, "reader1");
-	sched_spawn(rw_reader, NULL, "reader2");
+	memset(rw_inside, 0, sizeof(rw_inside));
+	rw_retries = 0;
+	sched_spawn(rw_reader, &rw_inside[0], "reader0");
+	sched_spawn(rw_reader, &rw_inside[1], "reader1");
+	sched_spawn(rw_reader, &rw_inside[2], "reader2");
 	sched_spawn(rw_writer, NULL, "writer");
 }
 

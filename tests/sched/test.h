@@ -64,6 +64,7 @@ void test_access_recording(void);
 void test_dpor_k0_is_non_preemptive(void);
 void test_dpor_bug_at_smallest_bound(void);
 void test_dpor_deterministic(void);
+void test_dpor_drift_stops(void);
 void test_rcu_grace_period(void);
 void test_rcu_late_reader_not_waited_for(void);
 void test_rcu_lockdep(void);

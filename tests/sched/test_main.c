@@ -63,6 +63,7 @@ static const struct {
 	T(test_dpor_k0_is_non_preemptive),
 	T(test_dpor_bug_at_smallest_bound),
 	T(test_dpor_deterministic),
+	T(test_dpor_drift_stops),
 	T(test_dpor_agrees_with_naive),
 #undef T
 };
