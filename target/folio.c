@@ -279,7 +279,12 @@ void unlock_page(struct folio *folio)
 
 static bool folio_unlocked(void *arg)
 {
-	return !mutex_is_locked(&((struct folio *)arg)->lock);
+	const struct folio *folio = arg;
+
+	/* The lock's state decides whether the waiter sleeps: a read of the
+	 * lock (whose lock and unlock write it), not only of the queue. */
+	sched_access(&folio->lock.dep, SCHED_READ);
+	return !mutex_is_locked(&folio->lock);
 }
 
 void folio_wait_locked(struct folio *folio)

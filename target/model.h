@@ -335,7 +335,13 @@ int current_pid(void);
 #define OBJ_FOLIO_FLAGS(folio) ((const void *)&(folio)->allocated)
 /* A step that touches no shared state: the thread's own slot, which no
  * other thread ever accesses (announcing it is announcing nothing). */
-#define OBJ_THREAD_LOCAL ((const void *)&M.thread_proc[sched_self() < 0 ? 0 : sched_self()])
+static inline const void *obj_thread_local(void)
+{
+	int self = sched_self();
+
+	return &M.thread_proc[self < 0 ? 0 : self];
+}
+#define OBJ_THREAD_LOCAL obj_thread_local()
 
 /* A VMA's fields are touched: recorded, and a use-after-free if the VMA
  * went back to the slab (memory-safety, vma.c). */

@@ -191,9 +191,14 @@ bool provenance_visible(int reader, wseq_t value)
  */
 static void reads_from_feature(int reader, wseq_t value, int path, bool expected)
 {
-	const struct write_record *w = write_log(value);
+	const struct write_record *w;
 	unsigned relation = 0, via = 0;
 
+	/* Feedback only: what it reads, check_visible() reads (and records)
+	 * again, so a run without a listener skips it. */
+	if (!sched_features_wanted())
+		return;
+	w = write_log(value);
 	if (w) {
 		via = 1 + (unsigned)w->via;
 		if (w->proc == reader)
@@ -527,8 +532,9 @@ void oracle_fork_end(int parent, int child)
 
 SCHED_TSAN_IGNORE_END
 
-/* PTEs of live processes that map frame pfn, and how many processes live. */
-static int ptes_mapping(int pfn, int *live)
+/* PTEs of live processes that map frame pfn, and how many processes live:
+ * an observer's look, outside the model's locking (kept out of TSan's view). */
+static MM_ATOMIC int ptes_mapping(int pfn, int *live)
 {
 	int n = 0;
 
@@ -536,6 +542,8 @@ static int ptes_mapping(int pfn, int *live)
 	for (int p = 0; p < MAX_PROCS; p++) {
 		const struct mm_struct *mm = &M.proc[p].mm;
 
+		/* Whether it lives is written with p's exited flag (task.c). */
+		sched_access(&M.proc[p].exited, SCHED_READ);
 		if (!mm->live)
 			continue;
 		(*live)++;

@@ -4,12 +4,6 @@
 #include "feedback.h"
 #include "policy.h"
 
-MM_ATOMIC struct pte ptep_get(const struct mm_struct *mm, int va)
-{
-	sched_access(&mm->pte[va], SCHED_READ);
-	return mm->pte[va];
-}
-
 /* The whole entry, as the kernel compares pte_val(): a change of any bit
  * (accessed and dirty included) sends the caller back to look again. */
 bool pte_same(struct pte a, struct pte b)

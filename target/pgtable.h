@@ -10,8 +10,13 @@
 
 #include "model.h"
 
-/* READ_ONCE of the PTE mapping va. */
-struct pte ptep_get(const struct mm_struct *mm, int va);
+/* READ_ONCE of the PTE mapping va. Inline: faults, walks and GUP all
+ * start with it. */
+static inline MM_ATOMIC struct pte ptep_get(const struct mm_struct *mm, int va)
+{
+	sched_access(&mm->pte[va], SCHED_READ);
+	return mm->pte[va];
+}
 /* The same entry, every bit (what a recheck after a lockless read asks). */
 bool pte_same(struct pte a, struct pte b);
 /* Store a PTE; the running thread must hold mm's PTE lock

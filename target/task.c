@@ -31,6 +31,8 @@ int process_alloc(int parent)
 	if (id >= MAX_PROCS)
 		return -1;
 	p = &M.proc[id];
+	/* It lives from now on: the rmap check counts the live processes. */
+	sched_access(&p->exited, SCHED_WRITE);
 	p->used = true;
 	p->parent = parent;
 	mm_init(&p->mm, id);

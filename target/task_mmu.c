@@ -51,6 +51,8 @@ static void clear_vm_softdirty(struct mm_struct *mm)
 	for (int i = 0; i < mm->nr_vmas; i++) {
 		mm_point("clear_refs:vm_flags", mm->vma[i], SCHED_WRITE,
 			 "clear_refs P%d: clear VM_SOFTDIRTY of VMA %d", mm->id, i);
+		/* Each step reads the tree again (the loop's bound and slot). */
+		sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
 		vm_flags_clear(mm->vma[i], VM_SOFTDIRTY);
 	}
 }

@@ -1,14 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "tlb.h"
 
-MM_ATOMIC struct tlb_entry *tlb_lookup(int cpu, int mm, int va)
-{
-	struct tlb_entry *e = &M.cpu[cpu].tlb[va];
-
-	sched_access(e, SCHED_READ);
-	return e->valid && e->mm == mm ? e : NULL;
-}
-
 MM_ATOMIC void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool dirty)
 {
 	struct tlb_entry *e = &M.cpu[cpu].tlb[va];

@@ -10,7 +10,15 @@
 
 #include "model.h"
 
-struct tlb_entry *tlb_lookup(int cpu, int mm, int va);
+/* The entry of (mm, va) in cpu's TLB, or NULL. Inline: every user access
+ * starts with it. */
+static inline MM_ATOMIC struct tlb_entry *tlb_lookup(int cpu, int mm, int va)
+{
+	struct tlb_entry *e = &M.cpu[cpu].tlb[va];
+
+	sched_access(e, SCHED_READ);
+	return e->valid && e->mm == mm ? e : NULL;
+}
 void tlb_fill(int cpu, int mm, int va, int pfn, bool writable, bool dirty);
 /* Drop (mm, va) from every TLB now, without a scheduling point: the flush
  * inside ptep_clear_flush(). */

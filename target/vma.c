@@ -27,6 +27,9 @@ void vma_use_after_free(const struct vm_area_struct *vma)
 
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
+	/* The slab's cursor is shared by every process: which slot a VMA gets
+	 * depends on every allocation before it, in any mm. */
+	sched_access(&M.vma_next, SCHED_WRITE);
 	for (int n = 0; n < MAX_VMA_OBJS; n++) {
 		int slot = (M.vma_next + n) % MAX_VMA_OBJS;
 		struct vm_area_struct *v = &M.vma_slab[slot];

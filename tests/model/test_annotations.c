@@ -27,7 +27,9 @@
 #include "check.h"
 #include "fuzz/manifest.h"
 #include "fuzz/runner.h"
+#include "scheduler/dpor.h"
 #include "scheduler/strategy.h"
+#include "target/execute.h"
 
 static int passed, failed;
 
@@ -402,6 +404,123 @@ static void run_file(const char *file, const char *model)
 	free(storage);
 }
 
+/*
+ * Programs written for the review of the annotations: each exercises state
+ * that once had no recorded access, so that a swap of two steps that look
+ * independent would change the outcome. Run with many random schedules,
+ * which put the racing steps next to each other.
+ */
+static const struct extra_program {
+	const char *name, *model, *text;
+} extra_programs[] = {
+	/* The VMA slab's cursor is shared by every process: which slot each
+	 * mmap gets depends on the order of the two (vma.c vm_area_alloc). */
+	{"vma-slab-two-processes", "latest",
+	 "thread 0\n  fork\n  munmap va=2\n  mmap va=2\n"
+	 "thread 1 child-of 0\n  munmap va=3\n  mmap va=3\n"},
+	/* Three faults on one file page: one reads it in, the others find
+	 * it locked and wait for it (folio_wait_locked) or lock it. */
+	{"file-page-wait", "latest",
+	 "thread 0\n  mmap-file va=0 mode=0\n  signal event=0\n  read va=0 word=0\n"
+	 "thread 1\n  wait event=0\n  read va=0 word=0\n"
+	 "thread 2\n  wait event=0\n  read va=0 word=1\n"},
+};
+
+#define EXTRA_RANDOM_RUNS 40
+#define EXTRA_BOUND	  2
+#define EXTRA_MAX_STATES  4096
+
+/* The final states of clean executions (and a bit per violation kind
+ * seen, hashed in), over every schedule within the bound. */
+struct state_set {
+	uint64_t v[EXTRA_MAX_STATES];
+	size_t n;
+	unsigned long runs;
+};
+
+static void state_add(struct state_set *s, uint64_t h)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == h)
+			return;
+	if (s->n < EXTRA_MAX_STATES)
+		s->v[s->n++] = h;
+}
+
+static uint64_t outcome_hash(const struct exec_result *r)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (!r->violation)
+		return execute_state_hash();
+	for (const char *c = r->oracle; *c; c++)
+		h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	for (const char *c = r->kind; *c; c++)
+		h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	return h;
+}
+
+static void explore_states(const struct input *in, bool reduce, struct state_set *s)
+{
+	struct dpor_options o = {.preemptions = EXTRA_BOUND, .reduce = reduce};
+	struct dpor *d = dpor_create(&o);
+	struct exec_result r;
+
+	while (!dpor_done(d)) {
+		uint64_t blocked = dpor_stats(d)->sleep_blocked;
+
+		runner_execute(in, dpor_strategy(d), false, NULL, &r);
+		s->runs++;
+		if (dpor_stats(d)->sleep_blocked == blocked && r.sched.verdict != SCHED_ABANDONED)
+			state_add(s, outcome_hash(&r));
+	}
+	dpor_destroy(d);
+}
+
+/* The reduced search reaches every outcome the naive one does. */
+static void check_reduction(const struct extra_program *x, const struct input *in)
+{
+	static struct state_set naive, reduced;
+	size_t missed = 0;
+
+	naive = (struct state_set){0};
+	reduced = (struct state_set){0};
+	explore_states(in, false, &naive);
+	explore_states(in, true, &reduced);
+	for (size_t i = 0; i < naive.n; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < reduced.n && !found; j++)
+			found = reduced.v[j] == naive.v[i];
+		missed += !found;
+	}
+	printf("%s K=%d: naive %lu runs, %zu outcomes; reduced %lu runs, %zu outcomes\n", x->name,
+	       EXTRA_BOUND, naive.runs, naive.n, reduced.runs, reduced.n);
+	CHECK(missed == 0 && naive.n == reduced.n,
+	      "%s: the reduced search misses %zu of the %zu outcomes naive enumeration reaches",
+	      x->name, missed, naive.n);
+}
+
+static void run_extra_programs(void)
+{
+	for (size_t p = 0; p < sizeof(extra_programs) / sizeof(extra_programs[0]); p++) {
+		const struct extra_program *x = &extra_programs[p];
+		struct strategy_random random;
+		struct input in;
+		char err[1024];
+
+		if (!runner_select_model(x->model, err, sizeof(err)) ||
+		    input_parse_text(x->text, &in, err, sizeof(err)) != INPUT_OK) {
+			CHECK(false, "%s: %s", x->name, err);
+			continue;
+		}
+		strategy_random_init(&random, 1);
+		for (int i = 0; i < EXTRA_RANDOM_RUNS; i++)
+			run_schedule(x->name, x->model, &in, &random.base);
+		check_reduction(x, &in);
+	}
+}
+
 /* The checker itself flags what it must: a made-up execution with one
  * unannotated step, one empty model step and one timed-out wait. */
 static void test_checker_flags_problems(void)
@@ -485,6 +604,7 @@ int main(int argc, char **argv)
 	test_checker_flags_problems();
 	run_manifest(argv[1]);
 	run_seeds(argv[1]);
+	run_extra_programs();
 	for (int i = 0; i < model_points.n; i++)
 		reached += model_points.reached[i] > 0;
 	printf("annotations: %lu steps checked; %d of %d model points reached; %lu swaps of "
