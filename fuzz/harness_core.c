@@ -281,6 +281,12 @@ static void refuse(const char *what)
 	exit(2);
 }
 
+/* OSS-Fuzz runs a fuzzer without our environment: its binaries
+ * (mmfuzz_<profile>, fuzz/ossfuzz.cmake) fix the profile when built. */
+#ifndef MMFUZZ_DEFAULT_PROFILE
+#define MMFUZZ_DEFAULT_PROFILE "latest"
+#endif
+
 void harness_select_model(void)
 {
 	const char *profile = getenv("MMFUZZ_PROFILE");
@@ -298,7 +304,8 @@ void harness_select_model(void)
 			refuse("MMFUZZ_SET: more than 16 switches");
 		switches[n++] = s;
 	}
-	if (!runner_select(profile && *profile ? profile : "latest", switches, n, err, sizeof(err)))
+	if (!runner_select(profile && *profile ? profile : MMFUZZ_DEFAULT_PROFILE, switches, n, err,
+			   sizeof(err)))
 		refuse(err);
 }
 
