@@ -314,6 +314,11 @@ static const struct switch_desc switches[] = {
 	 {"no", "yes"},
 	 "fork write-locks each parent VMA before copying its PTEs (>=6.4.3, fb49c455323f)",
 	 SWITCH_BOOL(vma_lock_fork)},
+	{"vma_lock.mutant_free_at_once",
+	 {"no", "yes"},
+	 "MUTANT, never shipped: free an unmapped VMA at once, not after an RCU grace period, "
+	 "although faults walk the VMA tree under RCU",
+	 SWITCH_BOOL(vma_free_at_once)},
 };
 
 #define NR_SWITCHES ((int)(sizeof(switches) / sizeof(switches[0])))

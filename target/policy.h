@@ -135,6 +135,9 @@ struct mm_policy {
 	enum anon_vma_check vma_lock_anon_vma_check;
 	/* 6.4.3 (fb49c455323f): dup_mmap write-locks each parent VMA. */
 	bool vma_lock_fork;
+	/* MUTANT, never shipped: a VMA is freed at once, not after an RCU
+	 * grace period, while faults still walk the tree under RCU. */
+	bool vma_free_at_once;
 };
 
 struct profile {

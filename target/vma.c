@@ -47,6 +47,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 		};
 		return v;
 	}
+	mm_trace("vm_area_alloc P%d: the VMA slab is empty (ENOMEM)", mm->id);
 	return NULL;
 }
 
@@ -78,7 +79,7 @@ static void vm_area_free_rcu_cb(struct rcu_head *head)
 void vm_area_free(struct vm_area_struct *vma)
 {
 	vma_access(vma, SCHED_WRITE);
-	if (policy.per_vma_lock)
+	if (policy.per_vma_lock && !policy.vma_free_at_once)
 		call_rcu(&vma->rcu, vm_area_free_rcu_cb);
 	else
 		vm_area_free_rcu_cb(&vma->rcu);
