@@ -323,9 +323,13 @@ int cli_parse(const char *name, int argc, char **argv, struct cli_options *o)
 			return 1;
 		}
 		if (c == '?') {
-			/* optopt: a short option, maybe inside a cluster like -xy. */
-			if (optopt)
+			/* optopt: a short option, maybe inside a cluster like -xy;
+			 * or the code of a long flag given a value ("--flag=1"). */
+			if (optopt > 0 && optopt < 128)
 				snprintf(msg, sizeof(msg), "unknown option -%c", optopt);
+			else if (optopt)
+				snprintf(msg, sizeof(msg), "%.*s takes no value",
+					 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 			else
 				snprintf(msg, sizeof(msg), "unknown option %s", argv[optind - 1]);
 			return usage_error(cmd, msg);
