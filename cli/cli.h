@@ -51,6 +51,7 @@ struct cli_options {
 	long preemptions;	/* prove: the preemption bound K (-1: not given) */
 	uint64_t max_schedules; /* prove: stop after this many schedules (0: no limit) */
 	bool no_reduction;	/* prove: enumerate every schedule (no partial-order reduction) */
+	bool no_sleep_sets;	/* prove: partial-order reduction without sleep sets */
 	char **args;		/* the operands, in argv order (points into argv's storage) */
 	int n_args;
 };

@@ -44,6 +44,7 @@ enum cli_option_bit {
 	OPT_NO_REDUCTION = 1u << 16,
 	OPT_ENGINE = 1u << 17,	      /* fuzz: --engine */
 	OPT_STOP_AT_FIRST = 1u << 18, /* fuzz: --stop-at-first */
+	OPT_NO_SLEEP_SETS = 1u << 19, /* prove: --no-sleep-sets */
 };
 
 struct cli_command {

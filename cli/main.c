@@ -98,8 +98,11 @@ static const struct cli_command commands[] = {
 	 "  --seed N            the schedules' seed (default 1)\n"
 	 "  -o, --out OUT       save the violating input\n"},
 	{"prove", cmd_prove,
-	 OPT_MODEL | OPT_PREEMPTIONS | OPT_MAX_SCHEDULES | OPT_NO_REDUCTION | OPT_OUT | OPT_JSON, 1,
-	 1, "[--preemptions K] [--max-schedules N] [--no-reduction] [-o OUT] [--json F] FILE",
+	 OPT_MODEL | OPT_PREEMPTIONS | OPT_MAX_SCHEDULES | OPT_NO_REDUCTION | OPT_NO_SLEEP_SETS |
+		 OPT_OUT | OPT_JSON,
+	 1, 1,
+	 "[--preemptions K] [--max-schedules N] [--no-reduction | --no-sleep-sets]\n"
+	 "       [-o OUT] [--json F] FILE",
 	 "every schedule of a scenario up to K preemptions: a bounded proof",
 	 "Explore every schedule of FILE's program with at most K preemptions\n"
 	 "(K = 0, 1, ... up to the bound: the first violation is found at the\n"
@@ -109,6 +112,8 @@ static const struct cli_command commands[] = {
 	 "  --preemptions K     the bound (default 2, at most 16)\n"
 	 "  --max-schedules N   give up after N schedules in all (exit 4)\n"
 	 "  --no-reduction      run every schedule (to measure the reduction)\n"
+	 "  --no-sleep-sets     reduce without sleep sets (they skip a few more\n"
+	 "                      Mazurkiewicz classes on some programs: docs/prove.md)\n"
 	 "  -o, --out OUT       where the counterexample goes (.mmf: text, else binary)\n"
 	 "  --json FILE         the result as JSON (- for stdout; the text then goes\n"
 	 "                      to stderr)\n"},

@@ -35,6 +35,7 @@ enum {
 	LONG_PREEMPTIONS,
 	LONG_MAX_SCHEDULES,
 	LONG_NO_REDUCTION,
+	LONG_NO_SLEEP_SETS,
 	LONG_ENGINE,
 	LONG_STOP_AT_FIRST,
 	LONG_VERSION
@@ -59,6 +60,7 @@ static const struct option long_options[] = {
 	{"preemptions", required_argument, NULL, LONG_PREEMPTIONS},
 	{"max-schedules", required_argument, NULL, LONG_MAX_SCHEDULES},
 	{"no-reduction", no_argument, NULL, LONG_NO_REDUCTION},
+	{"no-sleep-sets", no_argument, NULL, LONG_NO_SLEEP_SETS},
 	{"engine", required_argument, NULL, LONG_ENGINE},
 	{"stop-at-first", no_argument, NULL, LONG_STOP_AT_FIRST},
 	{"help", no_argument, NULL, 'h'},
@@ -105,6 +107,8 @@ static unsigned option_bit(int c)
 		return OPT_MAX_SCHEDULES;
 	case LONG_NO_REDUCTION:
 		return OPT_NO_REDUCTION;
+	case LONG_NO_SLEEP_SETS:
+		return OPT_NO_SLEEP_SETS;
 	case LONG_ENGINE:
 		return OPT_ENGINE;
 	case LONG_STOP_AT_FIRST:
@@ -246,6 +250,9 @@ static bool take_option(int c, const char *arg, struct cli_options *o)
 		return set_count("preemptions", arg, 0, 16, &o->preemptions);
 	case LONG_MAX_SCHEDULES:
 		return cli_parse_count("max-schedules", arg, 1, UINT64_MAX / 2, &o->max_schedules);
+	case LONG_NO_SLEEP_SETS:
+		o->no_sleep_sets = true;
+		return true;
 	case LONG_NO_REDUCTION:
 		o->no_reduction = true;
 		return true;

@@ -480,6 +480,7 @@ static int prove_loaded(struct prove_run *p, FILE *json)
 	struct prove_options po = {
 		.preemptions = p->bound,
 		.reduce = p->reduce,
+		.no_sleep_sets = p->o->no_sleep_sets,
 		.max_schedules = p->o->max_schedules,
 	};
 	int status;

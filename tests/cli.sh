@@ -34,6 +34,8 @@ expect 2 "unknown switch 'nope'" -- "$MMFUZZ" run --set nope=1 "$CHILD"
 expect 2 "has no value 'sometimes'" -- "$MMFUZZ" run --set wp.reuse=sometimes "$CHILD"
 expect 2 "unknown option --frob" -- "$MMFUZZ" run --frob "$CHILD"
 expect 2 "--no-reduction takes no value" -- "$MMFUZZ" prove --no-reduction=1 "$CHILD"
+expect 0 "no violation in any schedule with <= 1 preemptions on latest" -- \
+	"$MMFUZZ" prove --no-sleep-sets --preemptions 1 "$CHILD"
 expect 2 "'bogus' is not an engine" -- "$MMFUZZ" fuzz --engine bogus
 expect 2 "cannot open" -- "$MMFUZZ" run "$TMP/missing"
 
