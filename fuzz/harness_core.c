@@ -384,6 +384,58 @@ static bool worth_reporting(const struct input *in, const struct exec_result *r)
 	return !k;
 }
 
+/*
+ * OSS-Fuzz and ClusterFuzz tell crashes apart by the top frames of their
+ * stacks: aborting from one function per oracle makes each oracle a crash
+ * state of its own, instead of every violation being one crash. Each
+ * function writes its own constant (so that no two are folded into one)
+ * and keeps its frame (no tail call into abort).
+ */
+static volatile int abort_oracle_id;
+#define ORACLE_ABORT(fn, id)                                                                       \
+	static __attribute__((noinline, noreturn, disable_tail_calls)) void fn(void)               \
+	{                                                                                          \
+		abort_oracle_id = (id);                                                            \
+		abort();                                                                           \
+	}
+ORACLE_ABORT(violation_private_write, 1)
+ORACLE_ABORT(violation_fork_isolation, 2)
+ORACLE_ABORT(violation_pin_coherency, 3)
+ORACLE_ABORT(violation_lost_write, 4)
+ORACLE_ABORT(violation_soft_dirty_lost, 5)
+ORACLE_ABORT(violation_uffd_wp_bypass, 6)
+ORACLE_ABORT(violation_tlb_lifetime, 7)
+ORACLE_ABORT(violation_dirty_not_writable, 8)
+ORACLE_ABORT(violation_lock_discipline, 9)
+ORACLE_ABORT(violation_lock_latency, 10)
+ORACLE_ABORT(violation_memory_safety, 11)
+ORACLE_ABORT(violation_other, 12)
+
+static const struct {
+	const char *oracle;
+	void (*abort_from)(void);
+} oracle_aborts[] = {
+	{"private-write", violation_private_write},
+	{"fork-isolation", violation_fork_isolation},
+	{"pin-coherency", violation_pin_coherency},
+	{"lost-write", violation_lost_write},
+	{"soft-dirty-lost", violation_soft_dirty_lost},
+	{"uffd-wp-bypass", violation_uffd_wp_bypass},
+	{"tlb-lifetime", violation_tlb_lifetime},
+	{"dirty-not-writable", violation_dirty_not_writable},
+	{"lock-discipline", violation_lock_discipline},
+	{"lock-latency", violation_lock_latency},
+	{"memory-safety", violation_memory_safety},
+};
+
+static _Noreturn void abort_for_oracle(const char *oracle)
+{
+	for (size_t i = 0; oracle && i < sizeof(oracle_aborts) / sizeof(oracle_aborts[0]); i++)
+		if (strcmp(oracle_aborts[i].oracle, oracle) == 0)
+			oracle_aborts[i].abort_from();
+	violation_other();
+}
+
 void harness_run(const uint8_t *data, size_t size)
 {
 	struct input in;
@@ -403,5 +455,5 @@ void harness_run(const uint8_t *data, size_t size)
 	print_latency(); /* abort() skips the exit handlers */
 	fflush(stderr);
 	write_hits();
-	abort();
+	abort_for_oracle(r.oracle);
 }

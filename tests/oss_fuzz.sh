@@ -137,6 +137,14 @@ if [ -n "$crash" ]; then
 	if [ "$config" != afl ]; then
 		expect "mmfuzz_v5_7: no violation report on v5.7" \
 			grep -q 'VIOLATION .* profile=v5.7' "$tmp/mmfuzz_v5_7/log"
+		# ClusterFuzz's crash state is the top frames: the oracle's own
+		# abort function is among them (one crash state per oracle).
+		oracle=$(sed -n 's/.*VIOLATION \([a-z-]*\) .*/\1/p' "$tmp/mmfuzz_v5_7/log" |
+			head -1 | tr - _)
+		ASAN_OPTIONS=detect_leaks=0:symbolize=1 "$OUT/mmfuzz_v5_7" "$crash" \
+			>"$tmp/stack" 2>&1
+		expect "mmfuzz_v5_7: the stack does not name violation_$oracle" \
+			grep -q "in violation_$oracle " "$tmp/stack"
 	fi
 	LLVM_PROFILE_FILE=/dev/null "$mmfuzz" run --profile v5.7 "$crash" >"$tmp/replay" 2>&1
 	expect "the finding does not replay (exit $?)" grep -q VIOLATION "$tmp/replay"
