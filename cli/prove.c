@@ -310,6 +310,10 @@ static void print_proof(const struct prove_run *p)
 		" schedules run, %" PRIu64 " Mazurkiewicz classes\n",
 		p->file, p->bound, runner_profile_name(), r->schedules, prove_classes(r));
 	print_bounds(p->text, r);
+	if (p->reduce)
+		fprintf(p->text,
+			"reduced search: a few interleavings whose switch falls where a thread "
+			"blocks can be missed (docs/prove.md); --no-reduction runs every one\n");
 	if (r->exhaustive)
 		fprintf(p->text,
 			"no schedule needs more than %u preemptions: this covers every schedule "
@@ -481,6 +485,7 @@ static int prove_loaded(struct prove_run *p, FILE *json)
 		.preemptions = p->bound,
 		.reduce = p->reduce,
 		.no_sleep_sets = p->o->no_sleep_sets,
+		.classic_dpor = p->o->classic_dpor,
 		.max_schedules = p->o->max_schedules,
 	};
 	int status;

@@ -53,6 +53,7 @@ struct prove_result;
 struct prove_options {
 	unsigned preemptions;	/* the bound K (at most PROVE_MAX_BOUND) */
 	bool reduce;		/* false: naive enumeration */
+	bool classic_dpor;	/* the classic backtrack rule, not source sets */
 	bool no_sleep_sets;	/* reduce without sleep sets (scheduler/dpor.h) */
 	uint64_t max_schedules; /* over all bounds; 0: no limit */
 	/* Called every progress_every schedules (0: never) and after each

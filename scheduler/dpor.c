@@ -273,6 +273,8 @@ void dpor_destroy(struct dpor *d)
 	free(d->classes);
 	free(d->clock);
 	free(d->local);
+	free(d->by_thread);
+	free(d->races);
 	free(d->steps);
 	dpor_objects_free(&d->objects);
 	free(d);
@@ -304,6 +306,11 @@ size_t dpor_schedule_bytes(const struct dpor *d, uint8_t *out, size_t cap)
 unsigned dpor_last_preemptions(const struct dpor *d)
 {
 	return d->last_preemptions;
+}
+
+uint64_t dpor_last_class(const struct dpor *d)
+{
+	return d->last_class;
 }
 
 SCHED_TSAN_IGNORE_END

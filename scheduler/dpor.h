@@ -13,8 +13,8 @@
  * strategy_default_pick(), i.e. the switch pairs the saved schedule needs.
  *
  * Reduction (reduce = true) is dynamic partial-order reduction over the
- * recorded steps (dpor_analysis.c) with the backtrack points a bounded
- * search needs, and sleep sets restricted so that they never hide a
+ * recorded steps with source sets (dpor_analysis.c) and the backtrack
+ * points a bounded search needs, and sleep sets restricted so that they never hide a
  * schedule within the bound (dpor_sleep.c). An execution found redundant
  * part-way is abandoned (its verdict SCHED_ABANDONED, counted in
  * stats.sleep_blocked): it stands for no outcome and no class.
@@ -38,6 +38,9 @@ struct dpor_options {
 	unsigned preemptions; /* the bound K */
 	bool reduce;	      /* false: enumerate every schedule (naive, for comparison) */
 	bool no_sleep_sets;   /* reduce without sleep sets (to measure them) */
+	/* Reduce with the classic backtrack rule instead of source sets
+	 * (dpor_analysis.c), to compare them. */
+	bool classic_dpor;
 };
 
 struct dpor_stats {
@@ -69,5 +72,8 @@ const struct dpor_stats *dpor_stats(const struct dpor *d);
 size_t dpor_schedule_bytes(const struct dpor *d, uint8_t *out, size_t cap);
 /* Preemptions the last execution used. */
 unsigned dpor_last_preemptions(const struct dpor *d);
+/* The last execution's Mazurkiewicz class (a hash), 0 when it has none
+ * (cut short): to compare which classes two searches reach. */
+uint64_t dpor_last_class(const struct dpor *d);
 
 #endif

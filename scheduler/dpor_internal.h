@@ -84,7 +84,13 @@ struct dpor {
 	/* Vector clocks of the last execution's events (analysis scratch). */
 	uint32_t *clock;
 	uint32_t *local; /* index of each event in its thread */
+	/* Each thread's events in order: by_thread[l * T + t] is the
+	 * position of thread t's event number l. */
+	uint32_t *by_thread;
 	size_t cap_clock;
+	/* The earlier events the step being analysed races with. */
+	uint32_t *races;
+	size_t cap_races;
 	struct dpor_objects objects;
 	/* Sleep sets (dpor_sleep.c). The steps of the dflt children on the
 	 * path, node by node (a stack: the path's prefix keeps its own). */
@@ -96,6 +102,9 @@ struct dpor {
 	uint32_t asleep_since[SCHED_MAX_THREADS];
 	struct dpor_step_summary asleep_summary[SCHED_MAX_THREADS];
 	bool abandoned; /* the running execution was cut short as redundant */
+	/* The class hash of the last execution, 0 when it had none (cut
+	 * short): dpor_last_class(). */
+	uint64_t last_class;
 };
 
 /* A decision where the schedule bytes have a say. */

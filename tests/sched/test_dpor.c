@@ -3,7 +3,8 @@
  * Bounded exploration (scheduler/dpor.h) on the classic programs and on
  * small annotated ones: reduction reaches exactly the outcomes naive
  * enumeration reaches, with no more executions (strictly fewer where the
- * steps commute), and the same Mazurkiewicz classes; K = 0 runs only the
+ * steps commute), and the same Mazurkiewicz classes, with source sets and
+ * with the classic backtrack rule; K = 0 runs only the
  * non-preemptive schedule; each bug shows at its smallest bound and not
  * below; explorations are deterministic; a saved schedule replays.
  */
@@ -21,6 +22,8 @@
 struct exploration {
 	uint64_t outcome[MAX_OUTCOMES]; /* sorted after explore() */
 	size_t n_outcomes;
+	uint64_t class[MAX_OUTCOMES]; /* the classes' hashes, sorted after explore() */
+	size_t n_classes;
 	bool overflow;
 	uint64_t executions, classes;
 	uint64_t abandoned;	 /* cut short as redundant (sleep sets) */
@@ -59,17 +62,18 @@ static uint64_t outcome_of(const struct program *p, const struct sched_result *r
 	return h;
 }
 
-static void note_outcome(struct exploration *e, uint64_t o)
+/* Add v to the set set[0 .. *n). */
+static void note_in(uint64_t *set, size_t *n, bool *overflow, uint64_t v)
 {
-	for (size_t i = 0; i < e->n_outcomes; i++) {
-		if (e->outcome[i] == o)
+	for (size_t i = 0; i < *n; i++) {
+		if (set[i] == v)
 			return;
 	}
-	if (e->n_outcomes == MAX_OUTCOMES) {
-		e->overflow = true;
+	if (*n == MAX_OUTCOMES) {
+		*overflow = true;
 		return;
 	}
-	e->outcome[e->n_outcomes++] = o;
+	set[(*n)++] = v;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -85,13 +89,15 @@ static uint64_t budget(const struct program *p)
 	return p == &prog_rw_starvation ? 40 : p->max_steps;
 }
 
-/* Reduce without sleep sets (to compare). */
-static bool no_sleep_sets;
+/* Reduce without sleep sets, or with the classic backtrack rule (to compare). */
+static bool no_sleep_sets, classic_dpor;
 
 static void explore(const struct program *p, unsigned k, bool reduce, struct exploration *e)
 {
-	struct dpor_options o = {
-		.preemptions = k, .reduce = reduce, .no_sleep_sets = no_sleep_sets};
+	struct dpor_options o = {.preemptions = k,
+				 .reduce = reduce,
+				 .no_sleep_sets = no_sleep_sets,
+				 .classic_dpor = classic_dpor};
 	struct dpor *d = dpor_create(&o);
 	struct sched_result r;
 
@@ -107,7 +113,9 @@ static void explore(const struct program *p, unsigned k, bool reduce, struct exp
 			e->abandoned++;
 			continue;
 		}
-		note_outcome(e, outcome_of(p, &r));
+		note_in(e->outcome, &e->n_outcomes, &e->overflow, outcome_of(p, &r));
+		if (dpor_last_class(d))
+			note_in(e->class, &e->n_classes, &e->overflow, dpor_last_class(d));
 		e->schedules_hash = mix(e->schedules_hash, r.trace_hash);
 		if (r.verdict != SCHED_PASS && r.verdict == p->bug && !e->bug_found) {
 			e->bug_found = true;
@@ -119,6 +127,8 @@ static void explore(const struct program *p, unsigned k, bool reduce, struct exp
 	e->classes = dpor_stats(d)->classes;
 	e->bound_reached = dpor_stats(d)->bound_reached;
 	qsort(e->outcome, e->n_outcomes, sizeof(e->outcome[0]), cmp_u64);
+	qsort(e->class, e->n_classes, sizeof(e->class[0]), cmp_u64);
+	CHECK(e->n_classes == e->classes);
 	dpor_destroy(d);
 }
 
@@ -126,6 +136,13 @@ static bool same_outcomes(const struct exploration *a, const struct exploration 
 {
 	return a->n_outcomes == b->n_outcomes && !a->overflow && !b->overflow &&
 	       !memcmp(a->outcome, b->outcome, a->n_outcomes * sizeof(a->outcome[0]));
+}
+
+/* The same Mazurkiewicz classes, not just as many. */
+static bool same_classes(const struct exploration *a, const struct exploration *b)
+{
+	return a->n_classes == b->n_classes && !a->overflow && !b->overflow &&
+	       !memcmp(a->class, b->class, a->n_classes * sizeof(a->class[0]));
 }
 
 static const struct program *const programs[] = {
@@ -152,7 +169,7 @@ static unsigned max_k(const struct program *p)
 	return MAX_K;
 }
 
-static struct exploration naive, reduced;
+static struct exploration naive, reduced, classic;
 
 void test_dpor_agrees_with_naive(void)
 {
@@ -162,18 +179,23 @@ void test_dpor_agrees_with_naive(void)
 		for (unsigned k = 0; k <= max_k(p); k++) {
 			explore(p, k, false, &naive);
 			explore(p, k, true, &reduced);
-			printf("    %-16s K=%u naive %6llu reduced %6llu (%.2f, %llu redundant) "
-			       "classes %llu/%llu outcomes %zu/%zu\n",
+			classic_dpor = true;
+			explore(p, k, true, &classic);
+			classic_dpor = false;
+			printf("    %-19s K=%u naive %5llu classic %5llu source sets %5llu "
+			       "(%llu redundant) classes %llu/%llu outcomes %zu/%zu\n",
 			       p->name, k, (unsigned long long)naive.executions,
+			       (unsigned long long)classic.executions,
 			       (unsigned long long)reduced.executions,
-			       (double)reduced.executions / (double)naive.executions,
 			       (unsigned long long)reduced.abandoned,
 			       (unsigned long long)reduced.classes,
 			       (unsigned long long)naive.classes, reduced.n_outcomes,
 			       naive.n_outcomes);
 			CHECK(same_outcomes(&naive, &reduced));
+			CHECK(same_outcomes(&naive, &classic));
 			CHECK(reduced.executions <= naive.executions);
-			CHECK(reduced.classes == naive.classes);
+			CHECK(same_classes(&naive, &reduced));
+			CHECK(same_classes(&naive, &classic));
 			CHECK(naive.bug_found == reduced.bug_found);
 			if (p == &prog_independent && k > 0)
 				CHECK(reduced.executions < naive.executions);
