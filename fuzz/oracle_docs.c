@@ -58,7 +58,26 @@ static const struct oracle_doc docs[] = {
 	 "of the call that zapped it (\"stale-after-zap\"). A zap defers its flush to\n"
 	 "tlb_finish_mmu; look for two zaps of one range where the second found nothing to\n"
 	 "batch and returned (or freed the page) before the first one's flush, leaving a\n"
-	 "CPU's entry to the old frame in place (parallel MADV_DONTNEED)."},
+	 "CPU's entry to the old frame in place (parallel MADV_DONTNEED).\n"
+	 "The same contract holds for a call that takes write permission away (mprotect\n"
+	 "dropping PROT_WRITE, UFFDIO_WRITEPROTECT, clear_refs \"4\", fork): when it returns,\n"
+	 "no CPU may hold a writable entry, filled before the call, that the PTE no longer\n"
+	 "allows (\"writable-after-wrprotect\"). That breach is latent: it is recorded at the\n"
+	 "return and reported only when the program has ended with no other verdict, because\n"
+	 "a store through the entry is judged by what it breaks (lost-write, soft-dirty-lost,\n"
+	 "uffd-wp-bypass, protection-bypass). The report names the call and its return step:\n"
+	 "look there for the flush that was elided (clear_refs' mmu_gather with nothing\n"
+	 "batched, 5.6-5.11) or skipped because the PTE was already read-only while another\n"
+	 "call's flush was still pending (a change_protection rule that counts only changed\n"
+	 "PTEs and has no nested-flush check)."},
+	{"protection-bypass",
+	 "O11 no store through a revoked permission: once mprotect() that removed PROT_WRITE\n"
+	 "has returned, no user store may complete in that VMA. A store that does went\n"
+	 "through a writable TLB entry the call's flush should have removed (the page table\n"
+	 "was never consulted). Checked at the store, when no mprotect() of that mm is in\n"
+	 "flight. Look for the mprotect whose change_protection found the PTE already\n"
+	 "read-only and did not flush, and for whoever write-protected it before without a\n"
+	 "flush (clear_refs' elided flush): the trace shows a \"latent tlb-lifetime\" line."},
 	{"dirty-not-writable",
 	 "O10 dirty does not imply writable: marking a read-only PTE dirty (a FOLL_FORCE\n"
 	 "write into a PROT_READ private page sets the dirty bit on the COW copy) must never\n"

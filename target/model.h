@@ -241,6 +241,15 @@ struct machine {
 	unsigned io_under_mmap_lock;
 	/* The write a lost-write or pin-coherency verdict found missing. */
 	wseq_t missed_write;
+	/* tlb.c, invariant (1): the first write-protecting call that returned
+	 * while a CPU could still store through a translation it revoked. A
+	 * latent violation: reported at teardown unless a symptom came first. */
+	struct tlb_latent {
+		bool found;
+		const char *call; /* "mprotect(PROT_READ)", "clear_refs", ... */
+		int proc, va, cpu, pfn;
+		uint64_t returned, filled; /* steps */
+	} tlb_latent;
 	/* Fuzzer feedback only (feedback.c): the op each CPU runs (kind + 1),
 	 * which program thread (+ 1) and which of its ops (+ 1) that is, the
 	 * op that last took a writable PTE away (kind + 1), per CPU the frame

@@ -146,6 +146,8 @@ bool sys_mprotect(int va, bool writable)
 	}
 	mm_trace("mprotect P%d va %d %s: %s", mm->id, va, writable ? "RW" : "RO",
 		 ok ? "ok" : "error");
+	if (ok && !writable) /* returning; nothing write-protects beside it: every entry counts */
+		tlb_check_wrprotected(mm, va, va + 1, UINT64_MAX, "mprotect(PROT_READ)");
 	mmap_write_unlock(mm);
 	return ok;
 }

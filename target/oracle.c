@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "scheduler/sanitizer.h"
+#include "tlb.h"
 
 /* The oracles observe the model from outside it: their bookkeeping is not
  * model state, and TSan must not report it (see MM_ATOMIC). */
@@ -40,7 +41,7 @@ static struct write_record *write_log(wseq_t value)
 
 /* find_vma() as the oracle's own read, outside the model's locking (an
  * observer's look, kept out of TSan's view like the rest of this file). */
-static bool maps_shared(int proc, int va)
+static const struct vm_area_struct *vma_at(int proc, int va)
 {
 	const struct mm_struct *mm = &M.proc[proc].mm;
 
@@ -50,9 +51,16 @@ static bool maps_shared(int proc, int va)
 
 		vma_access(v, SCHED_READ);
 		if (v->start <= va && va < v->end)
-			return v->vm_flags & VM_SHARED;
+			return v;
 	}
-	return false;
+	return NULL;
+}
+
+static bool maps_shared(int proc, int va)
+{
+	const struct vm_area_struct *v = vma_at(proc, va);
+
+	return v && (v->vm_flags & VM_SHARED);
 }
 
 void oracle_check_private_write(int proc, int va, int pfn, enum write_via via)
@@ -108,13 +116,46 @@ static bool through_zapped_entry(int proc, int va)
 	return t->valid && t->mm == proc && t->discards != M.proc[proc].discards[va];
 }
 
+/* Is a call that may take write permission away (mprotect, under the
+ * mmap_lock for write until its flush is done) running in proc's mm? */
+static bool mprotect_in_flight(int proc)
+{
+	const struct rw_semaphore *lock = &M.proc[proc].mm.mmap_lock;
+
+	sched_access(&lock->dep, SCHED_READ);
+	return lock->dep.writer != 0;
+}
+
+/*
+ * A user store completed (through a TLB entry: it never looked at the page
+ * table) into a VMA without VM_WRITE, and no mprotect() is in flight: the
+ * one that made it read-only returned, and its flush should have removed
+ * the entry. An entry of a PTE zapped since is the zap's (tlb-lifetime).
+ */
+static void check_store_permitted(int proc, int va, int word, int pfn,
+				  const struct vm_area_struct *vma)
+{
+	if (!vma || (vma->vm_flags & VM_WRITE) || through_zapped_entry(proc, va) ||
+	    mprotect_in_flight(proc))
+		return;
+	sched_fail("protection-bypass", "user-store",
+		   "P%d user store to va %d word %d went through CPU%d's stale writable TLB entry "
+		   "(frame %d) after mprotect(PROT_READ) returned",
+		   proc, va, word, sched_self(), pfn);
+}
+
 wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands, int pfn)
 {
 	struct expectation *e = &M.proc[proc].expect[va][word];
 	const struct folio *folio = &M.frame[pfn];
 	bool file = folio->pagecache;
-	bool shared = file || (lands && maps_shared(proc, va));
+	const struct vm_area_struct *vma =
+		via == VIA_CPU || (lands && !file) ? vma_at(proc, va) : NULL;
+	bool shared = file || (lands && vma && (vma->vm_flags & VM_SHARED));
 	wseq_t seq;
+
+	if (via == VIA_CPU)
+		check_store_permitted(proc, va, word, pfn, vma);
 
 	sched_access(OBJ_FOLIO_FLAGS(folio), SCHED_READ);
 	sched_access(&M.nr_writes, SCHED_WRITE);
@@ -293,6 +334,18 @@ void oracle_check_user_read(int proc, int va, int word, wseq_t value, bool curre
 	check_user_value("user-read", 0, proc, va, word, value, current);
 }
 
+/* Has every thread of every process exited (the running one's exit
+ * counted)? Then no oracle can report a symptom any more. */
+static bool program_ended(void)
+{
+	for (int p = 0; p < MAX_PROCS; p++) {
+		sched_access(&M.proc[p].nr_threads, SCHED_READ);
+		if (atomic_load_explicit(&M.proc[p].nr_threads, memory_order_relaxed) > 0)
+			return false;
+	}
+	return true;
+}
+
 MM_ATOMIC void oracle_check_at_exit(int proc)
 {
 	const struct mm_struct *mm = &M.proc[proc].mm;
@@ -309,6 +362,10 @@ MM_ATOMIC void oracle_check_at_exit(int proc)
 					 true);
 		}
 	}
+	/* The symptoms had their chance: now a latent breach of the flush
+	 * contract is reported (the last thread of the program reports it). */
+	if (tlb_latent_recorded() && program_ended())
+		tlb_report_latent();
 }
 
 void oracle_check_pin_read(int proc, const struct gup_ref *pin, int word, wseq_t value)
@@ -376,6 +433,24 @@ void oracle_mapped(int proc, int va, bool file)
 		M.proc[proc].expect[va][w] = (struct expectation){.file_backed = file};
 }
 
+/*
+ * Invariant (1), the flush contract (tlb.h): the step each CPU's running
+ * write-protecting call began at. Entries filled later may belong to a
+ * concurrent call still in flight, whose own return judges them. Written
+ * at every call's begin before its end reads it: nothing to reset.
+ */
+static uint64_t wrprotect_began[NR_CPUS];
+
+static void wrprotect_begin(int start, int end)
+{
+	wrprotect_began[sched_self()] = tlb_wrprotect_begin(start, end);
+}
+
+static void wrprotect_returned(int proc, int start, int end, const char *call)
+{
+	tlb_check_wrprotected(&M.proc[proc].mm, start, end, wrprotect_began[sched_self()], call);
+}
+
 /* While clear_refs runs, a store may or may not be cleared by it: only
  * stores after it returned must show. */
 static void forget_writes(struct process *p)
@@ -387,6 +462,7 @@ static void forget_writes(struct process *p)
 
 void oracle_clear_refs_begin(int proc)
 {
+	wrprotect_begin(0, MM_NR_PAGES);
 	forget_writes(&M.proc[proc]);
 	sched_access(&M.proc[proc].clear_refs_running, SCHED_WRITE);
 	atomic_fetch_add_explicit(&M.proc[proc].clear_refs_running, 1, memory_order_relaxed);
@@ -397,6 +473,7 @@ void oracle_clear_refs_end(int proc)
 	forget_writes(&M.proc[proc]);
 	sched_access(&M.proc[proc].clear_refs_running, SCHED_WRITE);
 	atomic_fetch_sub_explicit(&M.proc[proc].clear_refs_running, 1, memory_order_relaxed);
+	wrprotect_returned(proc, 0, MM_NR_PAGES, "clear_refs");
 }
 
 void oracle_soft_dirty_untracked(int proc, int va)
@@ -424,6 +501,7 @@ unsigned oracle_uffd_wp_begin(int proc, int va)
 	const struct tracking *t = &M.proc[proc].track[va];
 
 	oracle_access(proc, va, SCHED_READ);
+	wrprotect_begin(va, va + 1);
 	return t->unprotecting ? NO_PROMISE : t->unprotects;
 }
 
@@ -438,6 +516,7 @@ void oracle_uffd_wp_end(int proc, int va, unsigned token)
 	 * page promises nothing (without UFFD_FEATURE_WP_UNPOPULATED). */
 	if (token != NO_PROMISE && token == t->unprotects && pte->present && pte->uffd_wp)
 		t->uffd_protected = true;
+	wrprotect_returned(proc, va, va + 1, "UFFDIO_WRITEPROTECT(WP)");
 }
 
 void oracle_uffd_unprotect_begin(int proc, int va)
@@ -448,12 +527,15 @@ void oracle_uffd_unprotect_begin(int proc, int va)
 	t->uffd_protected = false;
 	t->unprotects++;
 	t->unprotecting++;
+	wrprotect_begin(va, va + 1);
 }
 
+/* 5.7-5.19 unprotecting also cleared the write bit: a write-protect too. */
 void oracle_uffd_unprotect_end(int proc, int va)
 {
 	oracle_access(proc, va, SCHED_WRITE);
 	M.proc[proc].track[va].unprotecting--;
+	wrprotect_returned(proc, va, va + 1, "UFFDIO_WRITEPROTECT(unprotect)");
 }
 
 void oracle_uffd_released(int proc)
@@ -466,6 +548,7 @@ void oracle_uffd_released(int proc)
 void oracle_fork_begin(int parent, int child)
 {
 	/* Kept in the child: forks of other processes may run meanwhile. */
+	wrprotect_begin(0, MM_NR_PAGES);
 	sched_access(&M.nr_writes, SCHED_READ);
 	oracle_access_all(parent, SCHED_READ);
 	oracle_access_all(child, SCHED_WRITE);
@@ -528,6 +611,9 @@ void oracle_fork_end(int parent, int child)
 			settle_snapshot(parent, child, va, w);
 		}
 	}
+	/* Called after dup_mmap's flush_tlb_mm(): fork write-protected the
+	 * parent's private PTEs. */
+	wrprotect_returned(parent, 0, MM_NR_PAGES, "fork");
 }
 
 SCHED_TSAN_IGNORE_END

@@ -14,7 +14,13 @@
  *    process to that VA (or, for a child, its snapshot at fork), and so
  *    does the page finally mapped there when the program ends;
  *  - memory-safety (O9): no access to freed frames, no refcount underflow,
- *    nothing left allocated at teardown.
+ *    nothing left allocated at teardown;
+ *  - protection-bypass (O11): a user store never completes in a VMA
+ *    without VM_WRITE once the mprotect() that removed it has returned.
+ * Invariant (1), the flush contract of write-protecting calls, is
+ * tlb-lifetime's (tlb.h): a breach nobody used is reported when the
+ * program has ended, so that the symptom's oracle owns a breach that
+ * was used.
  */
 #ifndef MMFUZZ_TARGET_ORACLE_H
 #define MMFUZZ_TARGET_ORACLE_H
@@ -32,7 +38,8 @@
 wseq_t oracle_record_write(int proc, int va, int word, enum write_via via, bool lands, int pfn);
 
 /* O1: a store into frame pfn reached through proc's va: never into the
- * zero page, nor into a page-cache page through a private mapping. */
+ * zero page, nor into a page-cache page through a private mapping. (O11,
+ * a user store into a read-only VMA, is checked by oracle_record_write.) */
 void oracle_check_private_write(int proc, int va, int pfn, enum write_via via);
 
 /* The value a user read returned; `current`: through a translation the
@@ -41,7 +48,9 @@ void oracle_check_user_read(int proc, int va, int word, wseq_t value, bool curre
 /* O4 when a process's program ends: every word of every page it still
  * maps, read through the page table, is what a user read would have to
  * return (a store that went through a stale TLB entry into a page no
- * longer mapped is lost even if the program never reads it again). */
+ * longer mapped is lost even if the program never reads it again). Called
+ * by the last thread of the program to exit, it also reports a latent
+ * tlb-lifetime breach (tlb_report_latent()). */
 void oracle_check_at_exit(int proc);
 /*
  * Rmap consistency, when proc's last thread exits: every folio it maps is

@@ -100,6 +100,10 @@ add_executable(test_vma_lock tests/model/test_vma_lock.c)
 target_link_libraries(test_vma_lock PRIVATE mmfuzz_core)
 add_test(NAME vma_lock COMMAND test_vma_lock)
 
+add_executable(test_tlb_invariant tests/model/test_tlb_invariant.c)
+target_link_libraries(test_tlb_invariant PRIVATE mmfuzz_core)
+add_test(NAME tlb_invariant COMMAND test_tlb_invariant)
+
 # AFL++ as the second engine (issue 14): `mmfuzz fuzz --engine afl` finds
 # v5.7's fork-isolation violation and files it; --jobs 2; no leftovers.
 if(TARGET mmfuzz-afl)
