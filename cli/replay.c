@@ -10,6 +10,25 @@
 #include "fuzz/runner.h"
 #include "scheduler/trace.h"
 
+void print_lock_latency(const struct exec_result *r, FILE *out)
+{
+	if (r->mmap_write_wait_max || r->io_under_mmap_lock)
+		fprintf(out,
+			"  lock latency: longest mmap_lock write wait %llu steps, %u I/O sleep(s) "
+			"under an mmap_lock\n",
+			(unsigned long long)r->mmap_write_wait_max, r->io_under_mmap_lock);
+	if (!(r->vma_lock_success + r->vma_lock_retry + r->vma_lock_abort + r->vma_lock_miss))
+		return;
+	fprintf(out,
+		"  VMA lock: %u fault(s): %u completed under it (%u: anon_vma under a trylocked "
+		"mmap_lock), %u retried (%u: no anon_vma yet), %u aborted (%u: no anon_vma yet), "
+		"%u missed; longest VMA write-lock wait %llu steps\n",
+		r->user_faults, r->vma_lock_success, r->vma_lock_anon_vma_trylocked,
+		r->vma_lock_retry, r->vma_lock_retry_no_anon_vma, r->vma_lock_abort,
+		r->vma_lock_abort_no_anon_vma, r->vma_lock_miss,
+		(unsigned long long)r->vma_write_wait_max);
+}
+
 int replay_print(const struct input *in, const char *name, FILE *out)
 {
 	struct exec_result r;
@@ -23,6 +42,7 @@ int replay_print(const struct input *in, const char *name, FILE *out)
 	fprintf(out, "== verdict (%llu steps, %llu switches, trace %016llx)\n",
 		(unsigned long long)r.sched.steps, (unsigned long long)r.sched.switches,
 		(unsigned long long)r.sched.trace_hash);
+	print_lock_latency(&r, out);
 	runner_print_report(&r, out);
 	explain_oracle(r.violation ? r.oracle : NULL, out);
 	return r.violation ? 1 : 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "replay.h"
 #include "sanitizer.h"
 #include "fuzz/runner.h"
 
@@ -43,10 +44,7 @@ static int run_file(const struct cli_options *o, const char *path, int repeat)
 	if (repeat > 1)
 		printf(", identical %d/%d", repeat, repeat);
 	printf(")\n");
-	if (first.mmap_write_wait_max || first.io_under_mmap_lock)
-		printf("  lock latency: longest mmap_lock write wait %llu steps, %u I/O sleep(s) "
-		       "under an mmap_lock\n",
-		       (unsigned long long)first.mmap_write_wait_max, first.io_under_mmap_lock);
+	print_lock_latency(&first, stdout);
 	if (first.violation)
 		runner_print_report(&first, stdout);
 	status = first.violation ? 1 : 0;

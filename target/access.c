@@ -27,6 +27,8 @@ static bool bad_area(const struct vm_area_struct *vma, bool write)
  * 6.4+: the fault under the VMA's own lock, no mmap_lock. False: not
  * handled here (no lockable VMA, an access error to re-check under
  * mmap_lock, or a retry); true with *ok, whether the access may go on.
+ * After VM_FAULT_RETRY the VMA lock is the arch handler's to drop before
+ * 6.6 and already dropped from 6.6 on (B7c): then vma may be gone.
  */
 static bool fault_under_vma_lock(struct mm_struct *mm, int va, unsigned flags, bool *ok)
 {
@@ -40,9 +42,13 @@ static bool fault_under_vma_lock(struct mm_struct *mm, int va, unsigned flags, b
 		return false;
 	}
 	fault = handle_mm_fault(mm, vma, va, flags | FAULT_FLAG_VMA_LOCK);
-	vma_end_read(vma);
-	if (fault & VM_FAULT_RETRY)
+	if (!(fault & VM_FAULT_RETRY) || vma_fault_caller_releases_retry())
+		vma_end_read(vma);
+	if (fault & VM_FAULT_RETRY) {
+		count_vm_vma_lock_event(VMA_LOCK_RETRY);
 		return false;
+	}
+	count_vm_vma_lock_event(VMA_LOCK_SUCCESS);
 	*ok = !(fault & VM_FAULT_ERROR);
 	if (!*ok)
 		mm_trace("do_user_addr_fault P%d va %d: signal (VMA-locked fault)", mm->id, va);
@@ -63,6 +69,7 @@ static bool do_user_addr_fault(int va, bool write)
 	bool ok;
 	int fault;
 
+	count_user_fault();
 	if (policy.per_vma_lock && fault_under_vma_lock(mm, va, flags, &ok))
 		return ok;
 retry:

@@ -14,6 +14,7 @@
 #include "scheduler/trace.h"
 #include "syscalls.h"
 #include "task.h"
+#include "vma_lock.h"
 
 /* One simulated thread: a scenario thread, or the thread of a child whose
  * program is empty (it just exits). */
@@ -219,6 +220,7 @@ static void thread_main(void *arg)
 static void execution_reset(void)
 {
 	machine_reset();
+	vma_lock_stats_reset();
 	atomic_init(&nr_contexts, 0);
 	for (int t = 0; t < SCN_MAX_THREADS; t++)
 		atomic_init(&started[t], false);
@@ -246,6 +248,22 @@ static void check_teardown(struct exec_result *out)
 	}
 }
 
+static void copy_vma_lock_stats(struct exec_result *out)
+{
+	struct vma_lock_stats s;
+
+	vma_lock_stats_read(&s);
+	out->user_faults = s.user_faults;
+	out->vma_lock_success = s.event[VMA_LOCK_SUCCESS];
+	out->vma_lock_abort = s.event[VMA_LOCK_ABORT];
+	out->vma_lock_retry = s.event[VMA_LOCK_RETRY];
+	out->vma_lock_miss = s.event[VMA_LOCK_MISS];
+	out->vma_lock_abort_no_anon_vma = s.no_anon_vma;
+	out->vma_lock_retry_no_anon_vma = s.no_anon_vma_retry;
+	out->vma_lock_anon_vma_trylocked = s.anon_vma_trylocked;
+	out->vma_write_wait_max = s.write_wait_max;
+}
+
 void mm_execute(const struct scenario *sc, const struct exec_options *opt, struct exec_result *out)
 {
 	struct sched_config cfg = {.strategy = opt->strategy,
@@ -268,6 +286,7 @@ void mm_execute(const struct scenario *sc, const struct exec_options *opt, struc
 	out->mmap_write_wait_max = M.mmap_write_wait_max;
 	out->io_under_mmap_lock = M.io_under_mmap_lock;
 	out->missed_write = M.missed_write;
+	copy_vma_lock_stats(out);
 	switch (out->sched.verdict) {
 	case SCHED_PASS:
 		check_teardown(out);

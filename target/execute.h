@@ -29,6 +29,19 @@ struct exec_result {
 	 * write mode, and how often a thread slept for I/O holding one. */
 	uint64_t mmap_write_wait_max;
 	unsigned io_under_mmap_lock;
+	/* The VMA lock's share (6.4+): user faults, and how many of them
+	 * completed under the VMA lock (success), found no VMA to lock
+	 * (abort: mmap_lock), gave up under it (retry: mmap_lock), or found
+	 * their VMA replaced (miss), as the kernel's vmstat counts them; the
+	 * longest wait (in steps) of vma_start_write for the VMA's readers. */
+	unsigned user_faults;
+	unsigned vma_lock_success, vma_lock_abort, vma_lock_retry, vma_lock_miss;
+	unsigned vma_lock_abort_no_anon_vma; /* of the aborts: no anon_vma yet */
+	unsigned vma_lock_retry_no_anon_vma; /* of the retries: the same (vmf_anon_prepare) */
+	/* of the successes: assigned the VMA's anon_vma under a trylocked
+	 * mmap_lock (>= 6.10) */
+	unsigned vma_lock_anon_vma_trylocked;
+	uint64_t vma_write_wait_max;
 	/* lost-write, pin-coherency: the write the reader missed (its
 	 * provenance in the report; feedback_store_opened() tells whether
 	 * its store opened a window). 0 for other verdicts. */

@@ -6,6 +6,7 @@
 #include "mmap_lock.h"
 #include "policy.h"
 #include "syscalls.h"
+#include "vma_lock.h"
 
 /* The page cache is an xarray: lookups are lockless (RCU) and insertion
  * is atomic, so these are the kernel's atomics, not locked state. */
@@ -88,14 +89,23 @@ static bool may_drop_mmap_lock(unsigned fault_flags)
 	return fault_flags & FAULT_FLAG_ALLOW_RETRY;
 }
 
-/* maybe_unlock_mmap_for_io(): drop the mmap_lock before sleeping, if
- * allowed and not dropped already. */
-static bool maybe_unlock_mmap_for_io(struct mm_struct *mm, unsigned fault_flags, bool fpin)
+/* The fault being served: whose lock it holds. */
+struct fault_lock {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	unsigned flags;
+};
+
+/* maybe_unlock_mmap_for_io(): drop the fault's lock (mmap_lock, or from
+ * 6.7 the VMA lock) before sleeping, if allowed and not dropped already. */
+static bool maybe_unlock_mmap_for_io(const struct fault_lock *fl, bool fpin)
 {
-	if (fpin || !may_drop_mmap_lock(fault_flags))
+	if (fpin || !may_drop_mmap_lock(fl->flags))
 		return fpin;
-	mm_trace("filemap_fault: dropping the mmap_lock of P%d for I/O", mm->id);
-	mmap_read_unlock(mm);
+	assert_fault_locked(fl->mm, fl->vma, fl->flags);
+	mm_trace("filemap_fault: dropping the %s of P%d for I/O",
+		 fl->flags & FAULT_FLAG_VMA_LOCK ? "VMA lock" : "mmap_lock", fl->mm->id);
+	release_fault_lock(fl->mm, fl->vma, fl->flags);
 	return true;
 }
 
@@ -112,8 +122,10 @@ static int out_retry(struct folio *folio, int error)
 	return ret;
 }
 
-int filemap_fault(struct mm_struct *mm, int va, unsigned fault_flags, int *pfn)
+int filemap_fault(struct mm_struct *mm, struct vm_area_struct *vma, int va, unsigned fault_flags,
+		  int *pfn)
 {
+	const struct fault_lock fl = {.mm = mm, .vma = vma, .flags = fault_flags};
 	int index = va;
 	bool fpin = false;
 	struct folio *folio;
@@ -125,7 +137,7 @@ retry_find:
 	found = find_get_page(index);
 	if (!found) {
 		/* A miss: the read will sleep. */
-		fpin = maybe_unlock_mmap_for_io(mm, fault_flags, fpin);
+		fpin = maybe_unlock_mmap_for_io(&fl, fpin);
 		found = add_to_page_cache(index);
 		if (found < 0)
 			return fpin ? out_retry(NULL, 0) : VM_FAULT_OOM;
@@ -147,7 +159,7 @@ retry_find:
 	if (!trylock_page(folio)) {
 		/* Under I/O by another thread: wait for it, without the mmap_lock
 		 * if allowed (lock_folio_maybe_drop_mmap), then retry. */
-		fpin = maybe_unlock_mmap_for_io(mm, fault_flags, fpin);
+		fpin = maybe_unlock_mmap_for_io(&fl, fpin);
 		io_schedule("a page under read I/O");
 		if (fpin) {
 			folio_wait_locked(folio);
@@ -159,7 +171,7 @@ retry_find:
 		/* An earlier read failed: read again (page_not_uptodate). */
 		int error;
 
-		fpin = maybe_unlock_mmap_for_io(mm, fault_flags, fpin);
+		fpin = maybe_unlock_mmap_for_io(&fl, fpin);
 		error = filemap_read_page(folio);
 		if (fpin)
 			return out_retry(folio, error);

@@ -14,9 +14,11 @@
 #include "model.h"
 
 /* The ->fault of the file. On success (0) *pfn holds a reference on the
- * uptodate page-cache page; else VM_FAULT_* bits (RETRY: the mmap_lock
- * was dropped). Entered with the mmap_lock held for read. */
-int filemap_fault(struct mm_struct *mm, int va, unsigned fault_flags, int *pfn);
+ * uptodate page-cache page; else VM_FAULT_* bits (RETRY: the fault's lock
+ * was dropped). Entered with the mmap_lock held for read, or (>= 6.7,
+ * FAULT_FLAG_VMA_LOCK) vma's read lock, which is the one dropped. */
+int filemap_fault(struct mm_struct *mm, struct vm_area_struct *vma, int va, unsigned fault_flags,
+		  int *pfn);
 
 /* Teardown, outside any thread: drop the page cache's references. */
 void truncate_inode_pages_final(void);

@@ -19,6 +19,7 @@
 #include "tlb.h"
 #include "userfaultfd.h"
 #include "vma.h"
+#include "vma_lock.h"
 
 struct vm_fault {
 	struct mm_struct *mm;
@@ -81,14 +82,72 @@ static MM_ATOMIC void anon_vma_prepare(struct vm_area_struct *vma)
 	vma_access(vma, SCHED_READ);
 	if (vma->anon_vma)
 		return;
+	/* Choosing the anon_vma reads the neighbouring VMAs, which only
+	 * mmap_lock keeps in place (the kernel asserts it since 6.10). */
+	mmap_assert_locked(&M.proc[vma->mm].mm);
 	vma_access(vma, SCHED_WRITE);
 	vma->anon_vma = true;
+}
+
+/* The VMA's anon_vma, read under the fault's lock; set only by
+ * anon_vma_prepare (an atomic step, above). */
+static MM_ATOMIC bool vma_has_anon_vma(const struct vm_area_struct *vma)
+{
+	vma_access(vma, SCHED_READ);
+	return vma->anon_vma;
+}
+
+/*
+ * vmf_anon_prepare() (6.7): a fault about to map an anonymous page in a
+ * VMA without an anon_vma yet must look at the neighbours' (to share
+ * theirs), which the VMA lock does not cover. Under the VMA lock, 6.7-6.9
+ * give up and let the retry under mmap_lock do it; from 6.10 the fault
+ * takes mmap_lock for read if it can without waiting, assigns the
+ * anon_vma under both locks, drops mmap_lock and goes on under the VMA
+ * lock alone; it gives up only when the trylock fails. The VMA lock is
+ * dropped before VM_FAULT_RETRY as the 6.6 contract says
+ * (vma_fault_give_up). 0, or VM_FAULT_RETRY.
+ */
+static int vmf_anon_prepare(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool vma_locked = vmf->flags & FAULT_FLAG_VMA_LOCK;
+
+	if (vma_has_anon_vma(vma))
+		return 0;
+	if (vma_locked) {
+		if (policy.vma_anon_prepare == ANON_PREPARE_RETRY)
+			return vma_fault_give_up_anon_vma(vma, "no anon_vma yet");
+		if (policy.vma_anon_prepare == ANON_PREPARE_MUTANT_LOCK)
+			mmap_read_lock(vmf->mm);
+		else if (!mmap_read_trylock(vmf->mm))
+			return vma_fault_give_up_anon_vma(vma, "no anon_vma, mmap_lock busy");
+		mm_trace("vmf_anon_prepare P%d va %d: anon_vma under a trylocked mmap_lock",
+			 vmf->mm->id, vmf->va);
+		count_anon_vma_trylocked();
+	}
+	anon_vma_prepare(vma);
+	if (vma_locked)
+		mmap_read_unlock(vmf->mm);
+	return 0;
+}
+
+/* The anonymous fault's anon_vma: from 6.10 its absence no longer keeps
+ * the fault from the VMA lock, so it may have to be assigned here under
+ * that lock (vmf_anon_prepare); before, a VMA-locked fault always found
+ * one and anon_vma_prepare had nothing to do. */
+static int do_anonymous_anon_vma(struct vm_fault *vmf)
+{
+	if (policy.vma_lock_anon_vma_check == ANON_VMA_CHECK_IN_FAULT)
+		return vmf_anon_prepare(vmf);
+	anon_vma_prepare(vmf->vma);
+	return 0;
 }
 
 static int do_anonymous_page(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->mm;
-	int pfn;
+	int pfn, ret;
 
 	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
 		/* Read fault: map the shared zero page read-only. */
@@ -101,7 +160,9 @@ static int do_anonymous_page(struct vm_fault *vmf)
 	}
 	mm_point("do_anonymous_page", OBJ_THREAD_LOCAL, SCHED_READ,
 		 "do_anonymous_page P%d va %d: write fault on none pte", mm->id, vmf->va);
-	anon_vma_prepare(vmf->vma);
+	ret = do_anonymous_anon_vma(vmf);
+	if (ret)
+		return ret;
 	pfn = folio_alloc_anon();
 	if (pfn < 0)
 		return VM_FAULT_OOM;
@@ -146,7 +207,7 @@ static int finish_fault_file(struct vm_fault *vmf, struct folio *folio, bool wri
 static int do_read_fault(struct vm_fault *vmf)
 {
 	int pfn;
-	int ret = filemap_fault(vmf->mm, vmf->va, vmf->flags, &pfn);
+	int ret = filemap_fault(vmf->mm, vmf->vma, vmf->va, vmf->flags, &pfn);
 
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
 		return ret;
@@ -158,8 +219,11 @@ static int do_cow_fault(struct vm_fault *vmf)
 {
 	struct mm_struct *mm = vmf->mm;
 	int src, pfn;
-	int ret = filemap_fault(mm, vmf->va, vmf->flags, &src);
+	int ret = vmf_anon_prepare(vmf);
 
+	if (ret)
+		return ret;
+	ret = filemap_fault(mm, vmf->vma, vmf->va, vmf->flags, &src);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
 		return ret;
 	mm_point("do_cow_fault", OBJ_THREAD_LOCAL, SCHED_READ,
@@ -191,7 +255,7 @@ static int do_cow_fault(struct vm_fault *vmf)
 static int do_shared_fault(struct vm_fault *vmf)
 {
 	int pfn;
-	int ret = filemap_fault(vmf->mm, vmf->va, vmf->flags, &pfn);
+	int ret = filemap_fault(vmf->mm, vmf->vma, vmf->va, vmf->flags, &pfn);
 
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
 		return ret;
@@ -200,6 +264,10 @@ static int do_shared_fault(struct vm_fault *vmf)
 
 static int do_fault(struct vm_fault *vmf)
 {
+	/* Under the VMA lock, a file fault may have to drop it to wait for
+	 * I/O: before 6.6 a handler could not, so it gave up at once. */
+	if ((vmf->flags & FAULT_FLAG_VMA_LOCK) && !vma_fault_callee_releases())
+		return vma_fault_give_up(vmf->vma, "file fault");
 	if (!(vmf->flags & FAULT_FLAG_WRITE))
 		return do_read_fault(vmf);
 	vma_access(vmf->vma, SCHED_READ);
@@ -242,12 +310,18 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 	bool unshare = vmf->flags & FAULT_FLAG_UNSHARE;
 	struct folio *new;
 	int pfn;
+	int ret;
 
 	spin_unlock(&mm->ptl);
 	mm_point("wp_page_copy", OBJ_THREAD_LOCAL, SCHED_READ,
 		 "wp_page_copy P%d va %d: copying frame %d", mm->id, vmf->va,
 		 old ? folio_pfn(old) : ZERO_PFN);
-	anon_vma_prepare(vmf->vma);
+	ret = vmf_anon_prepare(vmf);
+	if (ret) {
+		if (old)
+			folio_put(old);
+		return ret;
+	}
 	pfn = folio_alloc_anon();
 	if (pfn < 0) {
 		if (old)
@@ -364,7 +438,7 @@ static int do_wp_page(struct vm_fault *vmf)
 	if (!(vmf->flags & FAULT_FLAG_UNSHARE)) {
 		if (userfaultfd_pte_wp(mm, vmf->vma, vmf->orig_pte)) {
 			spin_unlock(&mm->ptl);
-			return handle_userfault(mm, vmf->va, vmf->flags);
+			return handle_userfault(mm, vmf->vma, vmf->va, vmf->flags);
 		}
 		/* 5.12: a CPU may still write through a writable TLB entry
 		 * that a deferred flush has yet to remove: flush before

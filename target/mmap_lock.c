@@ -40,6 +40,17 @@ void mmap_read_lock(struct mm_struct *mm)
 	held(1);
 }
 
+/* A scheduling point, like every trylock; fails, without waiting, while a
+ * writer holds the lock or anyone (a writer, or readers queued behind
+ * one) waits for it, as the rwsem's trylock does. */
+bool mmap_read_trylock(struct mm_struct *mm)
+{
+	if (!down_read_trylock(&mm->mmap_lock))
+		return false;
+	held(1);
+	return true;
+}
+
 void mmap_read_unlock(struct mm_struct *mm)
 {
 	up_read(&mm->mmap_lock);

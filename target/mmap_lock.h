@@ -10,6 +10,8 @@
 #include "model.h"
 
 void mmap_read_lock(struct mm_struct *mm);
+/* true: held for read; false: a writer holds it or someone waits for it. */
+bool mmap_read_trylock(struct mm_struct *mm);
 void mmap_read_unlock(struct mm_struct *mm);
 void mmap_write_lock(struct mm_struct *mm);
 void mmap_write_unlock(struct mm_struct *mm);

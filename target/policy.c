@@ -41,7 +41,13 @@ struct mm_policy policy;
 		   .change_prot_flush = CHANGE_PROT_FLUSH_GATHER,                                  \
 		   .ro_longterm_unshare_nonanon = true, .uffd_unprotect_keeps_write = true,        \
 		   .odirect_pin = true, .per_vma_lock = true,                                      \
-		   .vma_lock_anon_vma_check = ANON_VMA_CHECK_UNDER_LOCK, .vma_lock_fork = true
+		   .vma_lock_anon_vma_check = ANON_VMA_CHECK_IN_FAULT, .vma_lock_fork = true,      \
+		   .vma_release_on_retry = VMA_RELEASE_CALLEE,                                     \
+		   .vma_lock_scope = VMA_LOCK_SCOPE_ANY, .vma_anon_prepare = ANON_PREPARE_TRYLOCK
+/* 6.4-6.5: per-VMA locks for anonymous faults only, released by the caller */
+#define VMA_LOCK_6_4                                                                               \
+	.vma_release_on_retry = VMA_RELEASE_CALLER, .vma_lock_scope = VMA_LOCK_SCOPE_ANON,         \
+	.vma_anon_prepare = ANON_PREPARE_RETRY
 
 /* Designated initialisers that override earlier ones are what the macros
  * are for: each era restates only what changed. */
@@ -104,16 +110,19 @@ static const struct profile profiles[] = {
 	{"v6.4",
 	 "Linux 6.4.0-6.4.2: latest's rules, with per-VMA locks as they first shipped: fork "
 	 "does not write-lock the parent's VMAs, lock_vma_under_rcu checks anon_vma before "
-	 "locking",
+	 "locking; as in 6.5, only anonymous faults take the VMA lock (file and userfaultfd "
+	 "faults take mmap_lock) and the arch handler drops it after every fault",
 	 "fork vs a VMA-locked COW fault and a stale TLB entry (B8a, lost-write)",
-	 {ERA_LATEST, .vma_lock_fork = false,
-	  .vma_lock_anon_vma_check = ANON_VMA_CHECK_BEFORE_LOCK}},
+	 {ERA_LATEST, .vma_lock_fork = false, .vma_lock_anon_vma_check = ANON_VMA_CHECK_BEFORE_LOCK,
+	  VMA_LOCK_6_4}},
 	{"latest",
-	 "Linux >= 6.5: + FOLL_FORCE needs an exclusive anon page (6.0), mprotect maps "
+	 "Linux >= 6.10: + FOLL_FORCE needs an exclusive anon page (6.0), mprotect maps "
 	 "exclusive pages writable, change_protection flushes through an mmu_gather (6.0), R/O "
-	 "long-term pins unshare non-anon pages (6.2), per-VMA locks for anonymous faults "
-	 "with 6.5's fixes (6.4-6.5; file and userfaultfd faults still take mmap_lock, as "
-	 "before 6.6), O_DIRECT pins (~6.5)",
+	 "long-term pins unshare non-anon pages (6.2), per-VMA locks with 6.5's fixes (6.4-6.5), "
+	 "O_DIRECT pins (~6.5); userfaults (6.6) and file read/COW/shared faults (6.6-6.7) "
+	 "under the VMA lock too, and a handler that returns VM_FAULT_RETRY has dropped that "
+	 "lock itself (release_fault_lock, 6.6); an anonymous VMA's first fault stays under "
+	 "the VMA lock and assigns the anon_vma under a mmap_read_trylock (6.10)",
 	 "none: the reference, clean for every scenario",
 	 {ERA_LATEST}},
 	{"uffd-wp-write-lock",
@@ -142,6 +151,12 @@ static const struct profile profiles[] = {
 	 "the mmap_lock",
 	 "I/O under the mmap_lock (lock-latency view)",
 	 {ERA_LATEST, .fault_retry_once = true}},
+	{"vma-lock-mixed-contract",
+	 "MUTANT, never shipped: latest's fault handlers, which drop the VMA lock before "
+	 "returning VM_FAULT_RETRY (6.6), under 6.4's arch handler, which drops it after every "
+	 "VMA-locked fault (B7c: the contract changed in one series, 4089eef0e6ac)",
+	 "a double vma_end_read after a file fault that sleeps for I/O (lock-discipline)",
+	 {ERA_LATEST, .vma_release_on_retry = VMA_RELEASE_MUTANT_BOTH}},
 	{"clear-refs-no-upgrade",
 	 "MUTANT, never shipped: 5.10 whose clear_refs clears VM_SOFTDIRTY under the read "
 	 "lock instead of upgrading",
@@ -306,14 +321,36 @@ static const struct switch_desc switches[] = {
 	 "VMAs are freed after an RCU grace period (>=6.4)",
 	 SWITCH_BOOL(per_vma_lock)},
 	{"vma_lock.anon_vma_check",
-	 {"before-lock", "under-lock"},
-	 "lock_vma_under_rcu looks at vma->anon_vma before vma_start_read (6.4, CVE-2024-1312) "
-	 "or with the VMA read-locked (>=6.5)",
+	 {"before-lock", "under-lock", "in-fault"},
+	 "an anonymous VMA without an anon_vma is refused by lock_vma_under_rcu, which looks "
+	 "before vma_start_read (6.4, CVE-2024-1312) or with the VMA read-locked (6.5-6.9), or "
+	 "is let in, the fault asking vmf_anon_prepare when it needs one (>=6.10, f89a1cd17f13)",
 	 SWITCH_ENUM(vma_lock_anon_vma_check)},
+	{"vma_lock.anon_prepare",
+	 {"retry", "trylock", "mutant-lock"},
+	 "a VMA-locked fault that needs a VMA's first anon_vma gives up for a retry under "
+	 "mmap_lock (6.7-6.9), or takes mmap_lock with a trylock, assigns it and goes on under "
+	 "the VMA lock, retrying only if a writer holds or waits for mmap_lock (>=6.10); "
+	 "MUTANT, never shipped: waits for mmap_lock holding the VMA lock (deadlocks with a "
+	 "writer that waits to write-lock that VMA)",
+	 SWITCH_ENUM(vma_anon_prepare)},
 	{"vma_lock.fork",
 	 {"no", "yes"},
 	 "fork write-locks each parent VMA before copying its PTEs (>=6.4.3, fb49c455323f)",
 	 SWITCH_BOOL(vma_lock_fork)},
+	{"vma_lock.release_on_retry",
+	 {"caller", "callee", "mutant-both", "mutant-neither"},
+	 "who drops the VMA lock when a fault under it returns VM_FAULT_RETRY: the arch handler, "
+	 "always (6.4-6.5), or the handler that gave up, as for mmap_lock (>=6.6, 4089eef0e6ac); "
+	 "MUTANTS, never shipped: both (6.6's handlers with 6.4's arch code: double "
+	 "vma_end_read) or neither (6.4's handlers with 6.6's arch code: the lock leaks)",
+	 SWITCH_ENUM(vma_release_on_retry)},
+	{"vma_lock.scope",
+	 {"anon", "any"},
+	 "which faults run under the VMA lock: anonymous VMAs with an anon_vma, not "
+	 "userfaultfd-armed (6.4-6.5), or any VMA, userfaults (6.6) and file faults (6.6-6.7) "
+	 "included, whose handlers may then have to drop the lock to wait",
+	 SWITCH_ENUM(vma_lock_scope)},
 	{"vma_lock.mutant_free_at_once",
 	 {"no", "yes"},
 	 "MUTANT, never shipped: free an unmapped VMA at once, not after an RCU grace period, "

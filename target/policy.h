@@ -64,10 +64,63 @@ enum lock_contract {
 	RELEASE_ALWAYS,	  /* Linus' 2023 proposal: handle_mm_fault always drops it */
 };
 
-/* lock_vma_under_rcu(): when it looks at vma->anon_vma (B8b). */
+/* Where an anonymous VMA's missing anon_vma sends a fault to mmap_lock. */
 enum anon_vma_check {
-	ANON_VMA_CHECK_BEFORE_LOCK, /* 6.4-6.5-rc3: before vma_start_read(), racy */
-	ANON_VMA_CHECK_UNDER_LOCK,  /* >= 6.5-rc4 (657b5146955e): with the VMA read-locked */
+	/* 6.4-6.5-rc3: lock_vma_under_rcu looks before vma_start_read(), racy (B8b). */
+	ANON_VMA_CHECK_BEFORE_LOCK,
+	/* 6.5-rc4-6.9 (657b5146955e): lock_vma_under_rcu looks with the VMA
+	 * read-locked and refuses such a VMA: its first fault aborts. */
+	ANON_VMA_CHECK_UNDER_LOCK,
+	/* >= 6.10 (f89a1cd17f13): lock_vma_under_rcu no longer looks; the
+	 * anonymous fault path asks vmf_anon_prepare() when it needs one. */
+	ANON_VMA_CHECK_IN_FAULT,
+};
+
+/* vmf_anon_prepare() under the VMA lock, for a VMA without an anon_vma:
+ * assigning one reads the neighbouring VMAs, which that lock does not
+ * cover. */
+enum anon_prepare_rule {
+	/* 6.7-6.9: give up (VM_FAULT_RETRY), the retry under mmap_lock does it. */
+	ANON_PREPARE_RETRY,
+	/* >= 6.10 (the same series): mmap_read_trylock(), assign the anon_vma
+	 * under it and go on under the VMA lock; RETRY only if the trylock
+	 * fails (a writer holds or waits for mmap_lock). */
+	ANON_PREPARE_TRYLOCK,
+	/* MUTANT, never shipped: a blocking mmap_read_lock() instead of the
+	 * trylock, under the VMA lock: a writer holding mmap_lock that waits
+	 * to write-lock this VMA waits for the fault, which waits for it. */
+	ANON_PREPARE_MUTANT_LOCK,
+};
+
+/* Who drops the VMA read lock when a fault under it returns VM_FAULT_RETRY
+ * (or VM_FAULT_COMPLETED) (B7c). The fault handlers' side and the arch
+ * handler's side must agree; the two MUTANT values pair one era's
+ * handlers with the other era's arch code. */
+enum vma_release_rule {
+	/* 6.4-6.5: the handler returns with the lock held; the arch fault
+	 * handler calls vma_end_read() whatever the result. */
+	VMA_RELEASE_CALLER,
+	/* >= 6.6 (4089eef0e6ac): as for mmap_lock, RETRY and COMPLETED mean
+	 * the handler released it (release_fault_lock); the arch handler
+	 * calls vma_end_read() only otherwise. */
+	VMA_RELEASE_CALLEE,
+	/* MUTANT, never shipped: 6.6's handlers release, 6.4's arch code
+	 * releases again (a double vma_end_read). */
+	VMA_RELEASE_MUTANT_BOTH,
+	/* MUTANT, never shipped: 6.4's handlers keep it, 6.6's arch code
+	 * leaves it to them (the read lock leaks). */
+	VMA_RELEASE_MUTANT_NEITHER,
+};
+
+/* Which VMAs lock_vma_under_rcu() hands to a fault. */
+enum vma_lock_scope {
+	/* 6.4-6.5: anonymous VMAs with an anon_vma, not userfaultfd-armed. */
+	VMA_LOCK_SCOPE_ANON,
+	/* >= 6.7: any VMA (anonymous ones still need their anon_vma):
+	 * userfaults under the VMA lock since 6.6 (29a22b9e08d7), file VMAs
+	 * since 6.6 with their read/COW/shared faults handled under it from
+	 * 6.7 (12214eba1992 and its series). */
+	VMA_LOCK_SCOPE_ANY,
 };
 
 struct mm_policy {
@@ -135,6 +188,9 @@ struct mm_policy {
 	enum anon_vma_check vma_lock_anon_vma_check;
 	/* 6.4.3 (fb49c455323f): dup_mmap write-locks each parent VMA. */
 	bool vma_lock_fork;
+	enum vma_release_rule vma_release_on_retry;
+	enum vma_lock_scope vma_lock_scope;
+	enum anon_prepare_rule vma_anon_prepare;
 	/* MUTANT, never shipped: a VMA is freed at once, not after an RCU
 	 * grace period, while faults still walk the tree under RCU. */
 	bool vma_free_at_once;

@@ -58,8 +58,13 @@ bool userfaultfd_pte_wp(struct mm_struct *mm, const struct vm_area_struct *vma, 
 	return userfaultfd_wp(mm, vma) && pte.uffd_wp;
 }
 
-int handle_userfault(struct mm_struct *mm, int va, unsigned fault_flags)
+int handle_userfault(struct mm_struct *mm, struct vm_area_struct *vma, int va, unsigned fault_flags)
 {
+	assert_fault_locked(mm, vma, fault_flags);
+	/* Before 6.6 a handler under the VMA lock may not drop it: it
+	 * cannot wait for the monitor, it gives up at once. */
+	if ((fault_flags & FAULT_FLAG_VMA_LOCK) && !vma_fault_callee_releases())
+		return vma_fault_give_up(vma, "userfault");
 	if (!(fault_flags & FAULT_FLAG_ALLOW_RETRY)) {
 		/* Before 5.7 a retried fault could not wait a second time. */
 		mm_trace("handle_userfault P%d va %d: no retry allowed -> SIGBUS", mm->id, va);
@@ -69,7 +74,7 @@ int handle_userfault(struct mm_struct *mm, int va, unsigned fault_flags)
 		 "handle_userfault P%d va %d: wp fault to the monitor", mm->id, va);
 	uffd_queue_msg(mm, va);
 	sched_wake_all(&mm->uffd_monitor);
-	mmap_read_unlock(mm);
+	release_fault_lock(mm, vma, fault_flags);
 	while (ptep_get(mm, va).uffd_wp && !uffd_released(mm)) {
 		if (!sched_block_timeout(&mm->uffd_faulting, SITE("handle_userfault:wait"))) {
 			mm_trace("userfaultfd of P%d closed: faults resolve normally", mm->id);

@@ -18,9 +18,12 @@ bool userfaultfd_wp(struct mm_struct *mm, const struct vm_area_struct *vma);
 bool userfaultfd_pte_wp(struct mm_struct *mm, const struct vm_area_struct *vma, struct pte pte);
 
 /* The wp fault on mm/va: queue a message and sleep until resolved.
- * Entered with the mmap_lock for read; returns VM_FAULT_RETRY with it
- * dropped, or VM_FAULT_SIGBUS (lock held) when the fault may not retry. */
-int handle_userfault(struct mm_struct *mm, int va, unsigned fault_flags);
+ * Entered with the mmap_lock for read, or (>= 6.6, FAULT_FLAG_VMA_LOCK)
+ * vma's read lock; returns VM_FAULT_RETRY with that lock dropped (see
+ * vma_fault_give_up for the VMA lock), or VM_FAULT_SIGBUS (lock held)
+ * when the fault may not retry. */
+int handle_userfault(struct mm_struct *mm, struct vm_area_struct *vma, int va,
+		     unsigned fault_flags);
 
 /* UFFDIO_REGISTER(MODE_WP) of the page at va; UFFDIO_WRITEPROTECT. */
 bool sys_uffd_register(int va);

@@ -1,10 +1,58 @@
 /* SPDX-License-Identifier: MIT */
 #include "vma_lock.h"
 
+#include <string.h>
+
+#include "fault.h"
 #include "mmap_lock.h"
 #include "policy.h"
 #include "scheduler/ordering.h"
 #include "vma.h"
+
+/* Statistics of the execution, not model state: kept out of TSan's view
+ * and out of the state hash. */
+static struct vma_lock_stats stats;
+
+MM_ATOMIC void count_vm_vma_lock_event(enum vma_lock_event event)
+{
+	stats.event[event]++;
+}
+
+MM_ATOMIC void count_user_fault(void)
+{
+	stats.user_faults++;
+}
+
+static MM_ATOMIC void note_write_wait(uint64_t waited)
+{
+	if (waited > stats.write_wait_max)
+		stats.write_wait_max = waited;
+}
+
+static MM_ATOMIC void count_no_anon_vma(void)
+{
+	stats.no_anon_vma++;
+}
+
+static MM_ATOMIC void count_no_anon_vma_retry(void)
+{
+	stats.no_anon_vma_retry++;
+}
+
+MM_ATOMIC void count_anon_vma_trylocked(void)
+{
+	stats.anon_vma_trylocked++;
+}
+
+void vma_lock_stats_reset(void)
+{
+	memset(&stats, 0, sizeof(stats));
+}
+
+void vma_lock_stats_read(struct vma_lock_stats *out)
+{
+	*out = stats;
+}
 
 static struct mm_struct *vma_mm(const struct vm_area_struct *vma)
 {
@@ -48,14 +96,18 @@ void vma_end_read(struct vm_area_struct *vma)
 void vma_start_write(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma_mm(vma);
+	uint64_t asked;
 
 	if (!policy.per_vma_lock)
 		return;
 	mmap_assert_write_locked(mm);
 	if (vma_write_locked(vma))
 		return;
-	/* Waits for the faults that hold it for read. */
+	/* Waits for the faults that hold it for read: the lock-latency view
+	 * of the VMA lock. */
+	asked = sched_step();
 	down_write(&vma->vm_lock);
+	note_write_wait(sched_step() - asked);
 	mm_trace("vma_start_write P%d VMA [%d, %d)", mm->id, vma->start, vma->end);
 	vma_access(vma, SCHED_WRITE);
 	vma->vm_lock_seq = mm->mm_lock_seq;
@@ -106,9 +158,22 @@ void vm_flags_clear(struct vm_area_struct *vma, unsigned flags)
  * Also read before the lock is taken: a lockless read, hidden from TSan. */
 static MM_ATOMIC bool vma_lock_refused(const struct vm_area_struct *vma)
 {
-	/* 6.4: only anonymous VMAs, and not those a userfaultfd watches
-	 * (its handler drops mmap_lock, which a VMA-locked fault lacks). */
+	/* 6.4-6.5: only anonymous VMAs, and not those a userfaultfd watches
+	 * (its handler drops mmap_lock, which a VMA-locked fault lacks).
+	 * From 6.6 the handlers that wait drop whichever lock they hold. */
+	if (policy.vma_lock_scope == VMA_LOCK_SCOPE_ANY)
+		return false;
 	return !vma->anon || (vma->vm_flags & VM_UFFD_WP);
+}
+
+/* An anonymous VMA without its anon_vma: the first anonymous page would
+ * have to look at the neighbours' anon_vma (find_mergeable_anon_vma),
+ * which the VMA lock does not cover. Refused here up to 6.9; file VMAs
+ * (>= 6.6), and from 6.10 these too, are let in, and the fault deals with
+ * it when it maps an anonymous page (vmf_anon_prepare, memory.c). */
+static bool vma_needs_anon_vma(const struct vm_area_struct *vma)
+{
+	return vma->anon && !vma->anon_vma;
 }
 
 /* The RCU walk of the tree (mas_walk): find_vma's walk, but lockless
@@ -130,9 +195,9 @@ static MM_ATOMIC struct vm_area_struct *vma_walk_rcu(struct mm_struct *mm, int v
 }
 
 /* 6.4's unlocked look at anon_vma (B8b). */
-static MM_ATOMIC bool vma_has_anon_vma_unlocked(const struct vm_area_struct *vma)
+static MM_ATOMIC bool vma_needs_anon_vma_unlocked(const struct vm_area_struct *vma)
 {
-	return vma->anon_vma;
+	return vma_needs_anon_vma(vma);
 }
 
 struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, int va)
@@ -148,16 +213,29 @@ struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, int va)
 	/* 6.4 looked at anon_vma before locking: the VMA could change (and
 	 * its neighbours go away) between the look and the lock (B8b). */
 	if (policy.vma_lock_anon_vma_check == ANON_VMA_CHECK_BEFORE_LOCK &&
-	    !vma_has_anon_vma_unlocked(vma))
+	    vma_needs_anon_vma_unlocked(vma)) {
+		count_no_anon_vma();
 		goto inval;
+	}
 	if (!vma_start_read(vma))
 		goto inval;
 	vma_access(vma, SCHED_READ);
-	if (policy.vma_lock_anon_vma_check == ANON_VMA_CHECK_UNDER_LOCK && !vma->anon_vma)
+	if (policy.vma_lock_anon_vma_check == ANON_VMA_CHECK_UNDER_LOCK &&
+	    vma_needs_anon_vma(vma)) {
+		count_no_anon_vma();
 		goto inval_end_read;
-	/* Changed or unmapped between the walk and the lock. */
-	if (vma_lock_refused(vma) || va < vma->start || va >= vma->end || vma->detached)
+	}
+	/* Changed between the walk and the lock. */
+	if (vma_lock_refused(vma) || va < vma->start || va >= vma->end)
 		goto inval_end_read;
+	if (vma->detached) {
+		/* Replaced: the kernel walks again (a "miss"); the model
+		 * takes mmap_lock instead. */
+		vma_end_read(vma);
+		rcu_read_unlock();
+		count_vm_vma_lock_event(VMA_LOCK_MISS);
+		return NULL;
+	}
 	rcu_read_unlock();
 	return vma;
 
@@ -165,5 +243,66 @@ inval_end_read:
 	vma_end_read(vma);
 inval:
 	rcu_read_unlock();
+	count_vm_vma_lock_event(VMA_LOCK_ABORT);
 	return NULL;
+}
+
+/* A VMA the running thread holds for read, or write-locked in its mmap
+ * write section (vma_assert_locked). */
+static void vma_assert_locked(const struct vm_area_struct *vma)
+{
+	if (rwsem_held_by_me(&vma->vm_lock) || vma_write_locked(vma))
+		return;
+	sched_fail("lock-discipline", "fault-lock-not-held",
+		   "T%d handles a fault on VMA [%d, %d) of P%d without that VMA's lock",
+		   sched_self(), vma->start, vma->end, vma->mm);
+}
+
+void assert_fault_locked(const struct mm_struct *mm, const struct vm_area_struct *vma,
+			 unsigned fault_flags)
+{
+	if (sched_self() < 0)
+		return;
+	if (fault_flags & FAULT_FLAG_VMA_LOCK)
+		vma_assert_locked(vma);
+	else
+		mmap_assert_locked(mm);
+}
+
+void release_fault_lock(struct mm_struct *mm, struct vm_area_struct *vma, unsigned fault_flags)
+{
+	if (fault_flags & FAULT_FLAG_VMA_LOCK)
+		vma_end_read(vma);
+	else
+		mmap_read_unlock(mm);
+}
+
+bool vma_fault_callee_releases(void)
+{
+	return policy.vma_release_on_retry == VMA_RELEASE_CALLEE ||
+	       policy.vma_release_on_retry == VMA_RELEASE_MUTANT_BOTH;
+}
+
+bool vma_fault_caller_releases_retry(void)
+{
+	return policy.vma_release_on_retry == VMA_RELEASE_CALLER ||
+	       policy.vma_release_on_retry == VMA_RELEASE_MUTANT_BOTH;
+}
+
+int vma_fault_give_up_anon_vma(struct vm_area_struct *vma, const char *why)
+{
+	count_no_anon_vma_retry();
+	return vma_fault_give_up(vma, why);
+}
+
+int vma_fault_give_up(struct vm_area_struct *vma, const char *why)
+{
+	bool release = vma_fault_callee_releases();
+
+	mm_trace("fault on P%d VMA [%d, %d) gives up the VMA lock (%s): %s", vma->mm, vma->start,
+		 vma->end, why,
+		 release ? "vma_end_read, VM_FAULT_RETRY" : "VM_FAULT_RETRY, lock held");
+	if (release)
+		vma_end_read(vma);
+	return VM_FAULT_RETRY;
 }

@@ -37,4 +37,55 @@ void vm_flags_clear(struct vm_area_struct *vma, unsigned flags);
  * when the fault must take mmap_lock instead (lock_vma_under_rcu). */
 struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, int va);
 
+/*
+ * The lock a fault runs under (B7c): the VMA's read lock with
+ * FAULT_FLAG_VMA_LOCK in fault_flags, else mmap_lock for read. A handler
+ * that must sleep (page-cache I/O, a userfaultfd) drops it with
+ * release_fault_lock() and returns VM_FAULT_RETRY; whether it may drop
+ * the VMA lock, or must return with it held for the arch handler to drop,
+ * is policy.vma_release_on_retry.
+ */
+void release_fault_lock(struct mm_struct *mm, struct vm_area_struct *vma, unsigned fault_flags);
+/* The fault's lock is held by the running thread, else lock-discipline. */
+void assert_fault_locked(const struct mm_struct *mm, const struct vm_area_struct *vma,
+			 unsigned fault_flags);
+/* May a handler under the VMA lock drop it before returning RETRY? */
+bool vma_fault_callee_releases(void);
+/* Does the arch handler call vma_end_read() after a RETRY? */
+bool vma_fault_caller_releases_retry(void);
+/* A handler under the VMA lock cannot go on (it would sleep, or needs
+ * mmap_lock): give up with VM_FAULT_RETRY, dropping the lock first if the
+ * contract says the handler does. */
+int vma_fault_give_up(struct vm_area_struct *vma, const char *why);
+/* The same, because the VMA has no anon_vma yet (counted apart). */
+int vma_fault_give_up_anon_vma(struct vm_area_struct *vma, const char *why);
+
+/* The kernel's vmstat events for VMA-locked faults (CONFIG_PER_VMA_LOCK_STATS):
+ * completed under the VMA lock, no lockable VMA found (fault under
+ * mmap_lock), given up (retried under mmap_lock), VMA replaced between
+ * the walk and the lock. */
+enum vma_lock_event {
+	VMA_LOCK_SUCCESS,
+	VMA_LOCK_ABORT,
+	VMA_LOCK_RETRY,
+	VMA_LOCK_MISS,
+	NR_VMA_LOCK_EVENTS
+};
+
+/* Per-execution statistics, not model state. */
+struct vma_lock_stats {
+	unsigned event[NR_VMA_LOCK_EVENTS];
+	unsigned user_faults;	     /* do_user_addr_fault() calls */
+	unsigned no_anon_vma;	     /* aborts: an anonymous VMA's first fault (no anon_vma) */
+	unsigned no_anon_vma_retry;  /* retries: the same, given up in vmf_anon_prepare */
+	unsigned anon_vma_trylocked; /* VMA-locked faults that assigned it under a trylock */
+	uint64_t write_wait_max;     /* longest vma_start_write() wait, in steps */
+};
+
+void count_vm_vma_lock_event(enum vma_lock_event event);
+void count_user_fault(void);
+void count_anon_vma_trylocked(void);
+void vma_lock_stats_reset(void);
+void vma_lock_stats_read(struct vma_lock_stats *out);
+
 #endif
