@@ -58,13 +58,14 @@
 #include "fuzz/runner.h"
 #include "xalloc.h"
 
-#define DEFAULT_SECONDS	  60
-#define KILL_GRACE	  5.0 /* after SIGINT, before SIGKILL */
-#define TICK		  1.0 /* progress, statistics and filing, in seconds */
-#define MIN_ROUND_SECONDS 0.2 /* less left than this: no new round */
-#define BACKSTOP_SECONDS  2   /* -max_total_time beyond the deadline */
-#define FUZZER_MAX_LEN	  512
-#define FUZZER_TIMEOUT	  10
+#define DEFAULT_SECONDS	    60
+#define KILL_GRACE	    5.0 /* after SIGINT, before SIGKILL */
+#define TICK		    1.0 /* progress, statistics and filing, in seconds */
+#define MIN_ROUND_SECONDS   0.2 /* less left than this: no new round */
+#define BACKSTOP_SECONDS    2	/* -max_total_time beyond the deadline */
+#define FUZZER_MAX_LEN	    512
+#define FUZZER_TIMEOUT	    10
+#define WORK_SETTLE_SECONDS 0.25 /* a working-corpus file this recent may be half-written */
 
 double campaign_now(void)
 {
@@ -206,6 +207,161 @@ static int install_seeds(const struct campaign *c)
 	return n;
 }
 
+/* ---- the working corpus ---- */
+
+/*
+ * libFuzzer writes each input it keeps into its first corpus folder as
+ * soon as it keeps it, and early in a campaign it keeps one execution in
+ * five: on this project's ext4 disk, creating those files took 65% of a
+ * 15-second campaign's CPU time (docs/fuzzing.md). So libFuzzer gets a
+ * folder in memory first (/dev/shm/mmfuzz-<uid>-<hash of the corpus
+ * path>) and the corpus second, which it only reads; every second the
+ * campaign copies what it kept into the corpus (the files a quarter of a
+ * second old: whole), and moves all of it after each round. The folder's name is
+ * the corpus's, so the next campaign on that corpus (the corpus lock
+ * allows one at a time) moves in what a killed one left.
+ */
+static bool copy_file(const char *from, const char *to)
+{
+	char *tmp = xasprintf("%s.tmp", to);
+	FILE *in = fopen(from, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
+	char buf[8192];
+	size_t n;
+	bool ok = out != NULL;
+
+	while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ok = fwrite(buf, 1, n, out) == n;
+	ok = ok && !ferror(in);
+	if (out && fclose(out) != 0)
+		ok = false;
+	if (in)
+		fclose(in);
+	ok = ok && rename(tmp, to) == 0;
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	return ok;
+}
+
+/* Written at least this long ago: libFuzzer (one fwrite per input) is
+ * done with it. */
+static bool settled_file(const char *path)
+{
+	struct stat st;
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return stat(path, &st) == 0 &&
+	       (double)(now.tv_sec - st.st_mtim.tv_sec) +
+			       (double)(now.tv_nsec - st.st_mtim.tv_nsec) / 1e9 >=
+		       WORK_SETTLE_SECONDS;
+}
+
+/* While the fuzzer runs: copy the inputs it kept a while ago into the
+ * corpus, and remember them (it may still drop one for a smaller input
+ * with the same features). */
+static void copy_working_corpus(struct campaign *c)
+{
+	DIR *d = c->work ? opendir(c->work) : NULL;
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *from, *to;
+
+		if (e->d_name[0] == '.')
+			continue;
+		from = xasprintf("%s/%s", c->work, e->d_name);
+		to = xasprintf("%s/%s", c->corpus, e->d_name);
+		if (settled_file(from) && access(to, F_OK) != 0 && copy_file(from, to)) {
+			if (c->n_copied == c->cap_copied) {
+				c->cap_copied = c->cap_copied ? 2 * c->cap_copied : 64;
+				c->copied = check_alloc(realloc(
+					c->copied, (size_t)c->cap_copied * sizeof(*c->copied)));
+			}
+			c->copied[c->n_copied++] = xstrdup(e->d_name);
+		}
+		free(from);
+		free(to);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* After a round: what the fuzzer dropped after it was copied leaves the
+ * corpus too, and the rest moves in (one already there is the same
+ * input: libFuzzer names them by their SHA-1). The corpus ends as moving
+ * the whole working corpus now would leave it, however the copies fell
+ * in time: a --seed campaign stays reproducible. */
+static void move_working_corpus(struct campaign *c)
+{
+	DIR *d;
+	struct dirent *e;
+
+	for (int i = 0; i < c->n_copied; i++) {
+		char *from = xasprintf("%s/%s", c->work, c->copied[i]);
+		char *to = xasprintf("%s/%s", c->corpus, c->copied[i]);
+
+		if (access(from, F_OK) != 0)
+			unlink(to);
+		free(from);
+		free(to);
+		free(c->copied[i]);
+	}
+	c->n_copied = 0;
+	d = c->work ? opendir(c->work) : NULL;
+	while (d && (e = readdir(d))) {
+		char *from, *to;
+
+		if (e->d_name[0] == '.')
+			continue;
+		from = xasprintf("%s/%s", c->work, e->d_name);
+		to = xasprintf("%s/%s", c->corpus, e->d_name);
+		if (access(to, F_OK) == 0 || copy_file(from, to))
+			unlink(from);
+		else
+			fprintf(stderr, "mmfuzz: warning: cannot move %s to %s: %s\n", from, to,
+				strerror(errno));
+		free(from);
+		free(to);
+	}
+	if (d)
+		closedir(d);
+}
+
+char *campaign_memory_dir(const struct campaign *c, const char *suffix)
+{
+	char real[PATH_MAX];
+	unsigned long long h = 14695981039346656037ull; /* FNV-1a */
+
+	if (!is_dir("/dev/shm") || !realpath(c->corpus, real))
+		return NULL;
+	for (const char *p = real; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	return xasprintf("/dev/shm/mmfuzz-%u-%016llx%s", (unsigned)getuid(), h, suffix);
+}
+
+static void open_working_corpus(struct campaign *c)
+{
+	c->work = campaign_memory_dir(c, "");
+	if (c->work && mkdir(c->work, 0700) < 0 && errno != EEXIST) {
+		free(c->work);
+		c->work = NULL;
+		return;
+	}
+	if (c->work)
+		move_working_corpus(c); /* what a killed campaign left */
+}
+
+static void close_working_corpus(struct campaign *c)
+{
+	if (!c->work)
+		return;
+	move_working_corpus(c);
+	rmdir(c->work);
+	free(c->work);
+	c->work = NULL;
+}
+
 /* ---- progress and statistics ---- */
 
 static const char *stats_status(const struct campaign *c, bool running)
@@ -251,21 +407,32 @@ void campaign_take_sample(struct campaign *c, bool running)
 	fputc('\n', stderr);
 }
 
-/* "mmfuzz: lock-latency execs N mmap-write-wait-max W io-under-mmap-lock K":
- * the harness's running figures for this round. */
+/* "mmfuzz: lock-latency execs N mmap-write-wait-max W io-under-mmap-lock K
+ * vma-write-wait-max V faults F vma-lock success S retry R abort A miss M":
+ * the harness's running figures for this round (the VMA part may be
+ * missing: a harness built before it). */
 static void note_latency(struct campaign *c, const char *line)
 {
-	unsigned long long execs, wait, io;
+	unsigned long long execs, wait, io, vma_wait;
+	struct vma_lock_share v;
+	int n = sscanf(line,
+		       "mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
+		       "io-under-mmap-lock %llu vma-write-wait-max %llu faults %llu "
+		       "vma-lock success %llu retry %llu abort %llu miss %llu",
+		       &execs, &wait, &io, &vma_wait, &v.faults, &v.success, &v.retry, &v.abort,
+		       &v.miss);
 
-	if (sscanf(line,
-		   "mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
-		   "io-under-mmap-lock %llu",
-		   &execs, &wait, &io) != 3)
+	if (n < 3)
 		return;
 	c->lat_execs = execs;
 	c->lat_io = io;
 	if (wait > c->lat_wait_max)
 		c->lat_wait_max = wait;
+	if (n == 9) {
+		c->lat_vma = v;
+		if (vma_wait > c->lat_vma_wait_max)
+			c->lat_vma_wait_max = vma_wait;
+	}
 	if (c->jobs == 1)
 		c->harness_execs = execs;
 }
@@ -368,6 +535,7 @@ static void watch(struct campaign *c, struct round *r)
 		t = campaign_now();
 		enforce_deadline(c, r, t);
 		if (t >= next_tick(c)) {
+			copy_working_corpus(c);
 			if (campaign_file_incoming(c, true))
 				campaign_write_summary(c);
 			campaign_take_sample(c, true);
@@ -404,9 +572,16 @@ static char **round_argv(const struct campaign *c)
 		 * only make the run depend on the clock. */
 		add_arg(argv, &n, xasprintf("-reload=0"));
 	}
+	/* Entropic's per-feature bookkeeping (two thirds of libFuzzer's own
+	 * time with the interleaving features) for a schedule the structure-
+	 * aware mutator does not need: 1.6x the executions per CPU second,
+	 * and no more executions to B2 (docs/fuzzing.md). */
+	add_arg(argv, &n, xasprintf("-entropic=0"));
 	add_arg(argv, &n, xasprintf("-max_len=%d", FUZZER_MAX_LEN));
 	add_arg(argv, &n, xasprintf("-timeout=%d", FUZZER_TIMEOUT));
 	add_arg(argv, &n, xasprintf("-print_final_stats=1"));
+	if (c->work)
+		add_arg(argv, &n, xasprintf("%s", c->work));
 	add_arg(argv, &n, xasprintf("%s", c->corpus));
 	return argv;
 }
@@ -477,6 +652,7 @@ static void end_round(struct campaign *c)
 {
 	uint64_t execs = c->now.final ? c->now.execs : campaign_execs(c) - c->done_execs;
 
+	move_working_corpus(c);
 	campaign_file_incoming(c, false);
 	campaign_collect_hits(c, true);
 	campaign_write_summary(c);
@@ -485,6 +661,12 @@ static void end_round(struct campaign *c)
 	c->lat_done_execs += c->lat_execs;
 	c->lat_done_io += c->lat_io;
 	c->lat_execs = c->lat_io = 0;
+	c->lat_done_vma.faults += c->lat_vma.faults;
+	c->lat_done_vma.success += c->lat_vma.success;
+	c->lat_done_vma.retry += c->lat_vma.retry;
+	c->lat_done_vma.abort += c->lat_vma.abort;
+	c->lat_done_vma.miss += c->lat_vma.miss;
+	c->lat_vma = (struct vma_lock_share){0};
 	c->round++;
 }
 
@@ -572,19 +754,62 @@ static void run_rounds(struct campaign *c)
 
 /* ---- setting up, and the end ---- */
 
+/*
+ * The target, and the sanitizer build that confirms its findings. By
+ * default libFuzzer runs the coverage-only build (mmfuzz-fuzzer-cov: no
+ * ASan or UBSan, 1.4x the executions and to B2 in less time,
+ * docs/fuzzing.md), and each new finding is replayed on mmfuzz-fuzzer
+ * (ASan+UBSan) before it is filed; --sanitize fuzzes with mmfuzz-fuzzer
+ * itself. AFL++'s target has no sanitizers either: its findings are
+ * replayed the same way whenever mmfuzz-fuzzer is there.
+ */
+static int locate_targets(struct campaign *c)
+{
+	char cov[CAMPAIGN_PATH_LEN];
+
+	if (c->engine == ENGINE_AFL) {
+		if (!afl_locate(&c->afl))
+			return -1;
+		snprintf(c->fuzzer, sizeof(c->fuzzer), "%s", c->afl.target);
+		if (!libfuzzer_find("mmfuzz-fuzzer", c->confirm_with, sizeof(c->confirm_with))) {
+			fprintf(stderr,
+				"mmfuzz: warning: %s not found: AFL++'s findings are filed "
+				"without a replay under ASan+UBSan\n",
+				c->confirm_with);
+			c->confirm_with[0] = 0;
+		}
+		return 0;
+	}
+	if (!libfuzzer_locate(c->fuzzer, sizeof(c->fuzzer)))
+		return -1;
+	if (c->sanitize)
+		return 0;
+	if (!libfuzzer_find("mmfuzz-fuzzer-cov", cov, sizeof(cov))) {
+		fprintf(stderr, "mmfuzz: %s not found: fuzzing with the sanitizer build\n", cov);
+		return 0;
+	}
+	snprintf(c->confirm_with, sizeof(c->confirm_with), "%s", c->fuzzer);
+	snprintf(c->fuzzer, sizeof(c->fuzzer), "%s", cov);
+	return 0;
+}
+
+static const char *build_name(const struct campaign *c)
+{
+	if (c->engine == ENGINE_AFL)
+		return c->confirm_with[0] ? "mmfuzz-afl, findings replayed under ASan+UBSan"
+					  : "mmfuzz-afl";
+	return c->confirm_with[0] ? "coverage only, findings replayed under ASan+UBSan"
+				  : "ASan+UBSan";
+}
+
 static int prepare(struct campaign *c, const struct cli_options *o)
 {
 	const char *model = runner_profile_name();
 	char err[1024];
 	int seeds = 0;
 
-	if (c->engine == ENGINE_AFL) {
-		if (!afl_locate(&c->afl))
-			return -1;
-		snprintf(c->fuzzer, sizeof(c->fuzzer), "%s", c->afl.target);
-	} else if (!libfuzzer_locate(c->fuzzer, sizeof(c->fuzzer))) {
+	if (locate_targets(c) < 0)
 		return -1;
-	}
 	c->corpus = o->n_args ? xasprintf("%s", o->args[0]) : corpus_default_dir();
 	if (mkdir_p(c->corpus) < 0) {
 		fprintf(stderr, "mmfuzz: cannot create %s: %s\n", c->corpus, strerror(errno));
@@ -593,6 +818,8 @@ static int prepare(struct campaign *c, const struct cli_options *o)
 	c->corpus_lock = corpus_lock(c->corpus);
 	if (c->corpus_lock < 0)
 		return -1;
+	if (c->engine == ENGINE_LIBFUZZER)
+		open_working_corpus(c);
 	if (!findings_open(&c->f, "findings", err, sizeof(err))) {
 		fprintf(stderr, "mmfuzz: %s\n", err);
 		return -1;
@@ -613,9 +840,10 @@ static int prepare(struct campaign *c, const struct cli_options *o)
 		fprintf(stderr, "%llu runs", (unsigned long long)c->runs);
 	fprintf(stderr,
 		", seed %llu, %d job(s)\n"
+		"        build: %s\n"
 		"        corpus %s (%llu inputs, %d seed scenarios added)\n"
 		"        findings %s (%d known signature(s), muted)\n",
-		(unsigned long long)c->seed, c->jobs, c->corpus,
+		(unsigned long long)c->seed, c->jobs, build_name(c), c->corpus,
 		(unsigned long long)c->corpus_start.files, seeds, c->f.root, c->f.n_sigs);
 	return 0;
 }
@@ -644,6 +872,8 @@ static int exit_status(const struct campaign *c)
 
 static void release(struct campaign *c)
 {
+	close_working_corpus(c);
+	free(c->copied);
 	stats_close(&c->stats);
 	findings_close(&c->f);
 	if (c->corpus_lock >= 0)
@@ -665,6 +895,7 @@ int cmd_fuzz(const struct cli_options *o)
 					       ? ENGINE_AFL
 					       : ENGINE_LIBFUZZER,
 			     .stop_at_first = o->stop_at_first,
+			     .sanitize = o->sanitize,
 			     .corpus_lock = -1};
 	int status;
 

@@ -34,9 +34,17 @@ enum campaign_engine { ENGINE_LIBFUZZER, ENGINE_AFL };
 struct campaign {
 	enum campaign_engine engine;
 	char fuzzer[CAMPAIGN_PATH_LEN]; /* the target binary */
-	struct afl_tools afl;		/* ENGINE_AFL */
+	/* The ASan+UBSan build (mmfuzz-fuzzer) that replays each new finding
+	 * of an uninstrumented target before it is filed: the coverage-only
+	 * build's, AFL++'s; "" when the target is that build (--sanitize). */
+	char confirm_with[CAMPAIGN_PATH_LEN];
+	bool sanitize;	      /* --sanitize: fuzz with mmfuzz-fuzzer itself */
+	struct afl_tools afl; /* ENGINE_AFL */
 	bool stop_at_first;
 	char *corpus;
+	char *work;    /* the working corpus in /dev/shm (NULL: none), see campaign.c */
+	char **copied; /* its inputs copied into the corpus during this round */
+	int n_copied, cap_copied;
 	int corpus_lock;
 	char *hits; /* MMFUZZ_HITS: <root>/.incoming/.hits */
 	char seeds[CAMPAIGN_PATH_LEN];
@@ -53,6 +61,10 @@ struct campaign {
 	int new_hidden;	    /* new to the folder, outside --only */
 	int filed_in_round; /* files filed since the fuzzer last started */
 	int errors;	    /* files that could not be filed */
+	/* The sanitizer replays (confirm_with): new signatures it confirmed;
+	 * its own reports (filed as sanitizer.<kind>); findings it did not
+	 * reproduce (filed in unreproducible/). */
+	int confirmed, sanitizer_reports, not_confirmed;
 	enum campaign_end end;
 	int signal;	 /* the one that ended it, if any */
 	int fuzzer_code; /* END_FAILED: its exit status (128 + signal if killed) */
@@ -70,7 +82,18 @@ struct campaign {
 	 * current round's running figures and the sums of rounds past. */
 	unsigned long long lat_execs, lat_io, lat_wait_max;
 	unsigned long long lat_done_execs, lat_done_io;
+	/* The VMA lock's share of the user faults, from the same lines: the
+	 * current round's and the sums of rounds past; the longest wait for
+	 * a VMA write lock. */
+	struct vma_lock_share {
+		unsigned long long faults, success, retry, abort, miss;
+	} lat_vma, lat_done_vma;
+	unsigned long long lat_vma_wait_max;
 };
+
+/* A folder in memory for this corpus: /dev/shm/mmfuzz-<uid>-<hash of the
+ * corpus's real path><suffix>, malloc'd; NULL without /dev/shm. */
+char *campaign_memory_dir(const struct campaign *c, const char *suffix);
 
 /* Seconds on the monotonic clock. */
 double campaign_now(void);

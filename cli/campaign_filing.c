@@ -5,12 +5,24 @@
  * and then during the run, and when the fuzzer stops) and filed into its
  * signature's folder, or into unreproducible/ if it replays clean (see
  * findings.h). Re-hits of muted signatures come from MMFUZZ_HITS.
+ *
+ * A target without sanitizers (the coverage-only build, AFL++'s) cannot
+ * see a memory error in the model's own code. Each file whose signature
+ * is new to the folder is therefore run once more on the ASan+UBSan
+ * build (c->confirm_with, which runs a file given to it once) before it
+ * is filed: the same signature there -> filed as usual, and said to be
+ * confirmed; a sanitizer report -> filed as sanitizer.<kind> with that
+ * report; anything else -> filed in unreproducible/, and said so. A file
+ * of a signature already filed is not replayed again: its signature was
+ * confirmed when it was first filed.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,7 +30,9 @@
 #include "fuzz/runner.h"
 #include "xalloc.h"
 
-#define SETTLE_SECONDS 2 /* a staged file this recent may be half-written */
+#define SETTLE_SECONDS	  2 /* a staged file this recent may be half-written */
+#define REPLAY_OUTPUT_MAX ((size_t)256 * 1024)
+#define SANITIZER_ORACLE  "sanitizer"
 
 bool campaign_admits(const struct campaign *c, const char *oracle, const char *kind)
 {
@@ -34,10 +48,10 @@ static void announce_new(struct campaign *c, const struct finding_sig *s)
 	c->new_sigs++;
 	fprintf(stderr,
 		"[%6.1fs] FINDING mmfuzz: VIOLATION %s %s profile=%s\n"
-		"           filed in %s/%s/ (%s, report.txt, %s)\n",
+		"           filed in %s/%s/ (%s, report.txt, %s)%s\n",
 		campaign_now() - c->start, s->oracle, s->kind[0] ? s->kind : "-", c->f.model,
-		c->f.root, s->name, s->reproducer,
-		s->minimized ? "minimized.mmf" : "not minimised");
+		c->f.root, s->name, s->reproducer, s->minimized ? "minimized.mmf" : "not minimised",
+		c->confirm_with[0] ? "; confirmed under ASan+UBSan" : "");
 }
 
 static void file_one(struct campaign *c, const char *path)
@@ -56,6 +70,254 @@ static void file_one(struct campaign *c, const char *path)
 	/* Known again, or clean: counted, told in the summary. */
 }
 
+/* ---- the sanitizer replay of an uninstrumented target's findings ---- */
+
+/* In the child: the model of the campaign, no filter (the replay judges
+ * the bare execution), the output on the pipe. */
+static void become_replay(const struct campaign *c, const char *path, int fds[2])
+{
+	static const char *const filters[] = {
+		"MMFUZZ_SET",	   "MMFUZZ_ONLY",	 "MMFUZZ_KNOWN",  "MMFUZZ_HITS",
+		"MMFUZZ_PROGRESS", "MMFUZZ_MUTE_ALL",	 "MMFUZZ_WINDOW", "MMFUZZ_FIXED_BY",
+		"MMFUZZ_WITH_OPS", "MMFUZZ_WITHOUT_OPS",
+	};
+	char *argv[] = {xstrdup(c->confirm_with), xstrdup("-timeout=10"), xstrdup(path), NULL};
+
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		unsetenv(filters[i]);
+	setenv("MMFUZZ_PROFILE", runner_profile_name(), 1);
+	dup2(fds[1], STDOUT_FILENO);
+	dup2(fds[1], STDERR_FILENO);
+	close(fds[0]);
+	close(fds[1]);
+	execv(argv[0], argv);
+	fprintf(stderr, "mmfuzz: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Read fd to its end, keeping the first `max` bytes. How many kept. */
+static size_t read_all(int fd, char *out, size_t max)
+{
+	char sink[4096];
+	size_t have = 0;
+
+	for (;;) {
+		bool room = have < max;
+		ssize_t n = read(fd, room ? out + have : sink, room ? max - have : sizeof(sink));
+
+		if (n == 0 || (n < 0 && errno != EINTR))
+			return have;
+		if (n > 0 && room)
+			have += (size_t)n;
+	}
+}
+
+/* What the sanitizer build prints on `path` (NUL-terminated, at most
+ * REPLAY_OUTPUT_MAX bytes kept); malloc'd, NULL if it cannot be run. */
+static char *sanitizer_replay(const struct campaign *c, const char *path)
+{
+	char *out;
+	int fds[2], status;
+	pid_t pid;
+
+	if (pipe(fds) < 0) {
+		fprintf(stderr, "mmfuzz: pipe: %s\n", strerror(errno));
+		return NULL;
+	}
+	pid = fork();
+	if (pid == 0)
+		become_replay(c, path, fds);
+	close(fds[1]);
+	if (pid < 0) {
+		fprintf(stderr, "mmfuzz: cannot run %s: %s\n", c->confirm_with, strerror(errno));
+		close(fds[0]);
+		return NULL;
+	}
+	out = check_alloc(malloc(REPLAY_OUTPUT_MAX + 1));
+	out[read_all(fds[0], out, REPLAY_OUTPUT_MAX)] = 0;
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return out;
+}
+
+/* "SUMMARY: AddressSanitizer: heap-use-after-free ..." -> the kind
+ * ("heap-use-after-free"; "undefined-behavior" for UBSan, "leak" for
+ * LeakSanitizer's byte counts). false if no sanitizer reported. */
+static bool sanitizer_kind(const char *out, char *kind, size_t len)
+{
+	for (const char *p = strstr(out, "SUMMARY: "); p; p = strstr(p + 1, "SUMMARY: ")) {
+		const char *name = p + strlen("SUMMARY: ");
+		const char *colon = strstr(name, "Sanitizer: ");
+		size_t n;
+
+		if (!colon || memchr(name, '\n', (size_t)(colon - name)))
+			continue;
+		name = colon + strlen("Sanitizer: ");
+		n = strcspn(name, " \n");
+		if (name[0] >= '0' && name[0] <= '9')
+			snprintf(kind, len, "leak");
+		else
+			snprintf(kind, len, "%.*s", (int)(n < len ? n : len - 1), name);
+		for (char *k = kind; *k; k++)
+			if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				    "_-",
+				    *k))
+				*k = '_';
+		return kind[0] != 0;
+	}
+	return false;
+}
+
+/* Does the output carry this signature line, whole? */
+static bool has_line(const char *out, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = strstr(out, line); p; p = strstr(p + 1, line))
+		if ((p == out || p[-1] == '\n') && (p[n] == '\n' || p[n] == 0))
+			return true;
+	return false;
+}
+
+/* Write text or an input into dir (made if needed); false + a message. */
+static bool write_into(const char *dir, const char *name, const char *text, const struct input *in)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char err[512] = "";
+	bool ok = mkdir(dir, 0755) == 0 || errno == EEXIST;
+	FILE *fp;
+
+	if (ok && in) {
+		ok = input_save_file(in, path, err, sizeof(err));
+	} else if (ok) {
+		fp = fopen(path, "w");
+		ok = fp && fputs(text, fp) >= 0;
+		ok = fp && fclose(fp) == 0 && ok;
+	}
+	if (!ok)
+		fprintf(stderr, "mmfuzz: error: cannot write %s: %s\n", path,
+			err[0] ? err : strerror(errno));
+	free(path);
+	return ok;
+}
+
+/* A sanitizer report: the folder sanitizer.<kind> (the same layout as a
+ * signature's, which the next campaign loads as one), its report the
+ * sanitizer's output. A second input of that kind goes to duplicates/. */
+static void file_sanitizer_report(struct campaign *c, const char *path, const struct input *in,
+				  const char *kind, const char *output)
+{
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *dir = xasprintf("%s/%s.%s", c->f.root, SANITIZER_ORACLE, kind);
+	char *report = xasprintf("%s/report.txt", dir);
+	bool first = access(report, F_OK) != 0;
+	char *into = first ? xstrdup(dir) : xasprintf("%s/duplicates", dir);
+	bool ok = mkdir(dir, 0755) == 0 || errno == EEXIST;
+
+	ok = ok && (!first || write_into(dir, "report.txt", output, NULL)) &&
+	     write_into(into, name, NULL, in);
+	if (!ok) {
+		c->errors++;
+	} else {
+		unlink(path);
+		c->filed_in_round++;
+		if (first) {
+			c->sanitizer_reports++;
+			c->new_sigs++;
+			fprintf(stderr,
+				"[%6.1fs] FINDING mmfuzz: SANITIZER %s profile=%s (on replay under "
+				"ASan+UBSan)\n"
+				"           filed in %s/ (%s, report.txt)\n",
+				campaign_now() - c->start, kind, c->f.model, dir, name);
+		}
+	}
+	free(dir);
+	free(report);
+	free(into);
+}
+
+/* Not reproduced by the sanitizer build: kept in unreproducible/ (as a
+ * file that replays clean is), and said so, never dropped. */
+static void file_not_confirmed(struct campaign *c, const char *path, const char *sig,
+			       const char *output)
+{
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *dir = xasprintf("%s/unreproducible", c->f.root);
+	char *to = xasprintf("%s/%s", dir, name);
+	struct str_list *l = &c->f.unreproducible;
+
+	if ((mkdir(dir, 0755) < 0 && errno != EEXIST) || rename(path, to) < 0) {
+		fprintf(stderr, "mmfuzz: error: cannot move %s to %s: %s\n", path, to,
+			strerror(errno));
+		c->errors++;
+	} else {
+		const char *last = strrchr(output, '\n');
+
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 8;
+			l->items =
+				check_alloc(realloc(l->items, (size_t)l->cap * sizeof(*l->items)));
+		}
+		l->items[l->n++] = xstrdup(name);
+		c->f.clean_here++;
+		c->not_confirmed++;
+		c->filed_in_round++;
+		fprintf(stderr,
+			"mmfuzz: %s: \"%s\" did not reproduce under ASan+UBSan (%s): kept in %s/\n",
+			name, sig, last && last[1] ? last + 1 : "no violation", dir);
+	}
+	free(dir);
+	free(to);
+}
+
+static bool signature_filed(const struct campaign *c, const struct exec_result *r)
+{
+	for (int i = 0; i < c->f.n_sigs; i++)
+		if (strcmp(c->f.sigs[i].oracle, r->oracle) == 0 &&
+		    strcmp(c->f.sigs[i].kind, r->kind) == 0)
+			return true;
+	return false;
+}
+
+/* File one staged file of an uninstrumented target: a signature new to
+ * the folder only once the sanitizer build has replayed it. */
+static void confirm_and_file(struct campaign *c, const char *path)
+{
+	struct input *in = check_alloc(malloc(sizeof(*in)));
+	uint8_t *storage = NULL;
+	char err[256], sig[256], kind[64];
+	struct exec_result r;
+	char *output = NULL;
+
+	if (input_load_file(path, in, &storage, err, sizeof(err)) != INPUT_OK)
+		goto as_usual; /* unreproducible/, as findings_file says why */
+	snprintf(in->model, sizeof(in->model), "%s", c->f.model);
+	runner_execute(in, NULL, false, NULL, &r);
+	if (!r.violation || signature_filed(c, &r))
+		goto as_usual;
+	runner_signature(&r, sig, sizeof(sig));
+	output = sanitizer_replay(c, path);
+	if (!output) {
+		c->errors++;
+		goto out;
+	}
+	if (sanitizer_kind(output, kind, sizeof(kind))) {
+		file_sanitizer_report(c, path, in, kind, output);
+	} else if (has_line(output, sig)) {
+		c->confirmed++;
+		goto as_usual;
+	} else {
+		file_not_confirmed(c, path, sig, output);
+	}
+	goto out;
+as_usual:
+	file_one(c, path);
+out:
+	free(output);
+	free(storage);
+	free(in);
+}
 static bool settled(const char *path)
 {
 	struct stat st;
@@ -98,7 +360,10 @@ int campaign_file_incoming(struct campaign *c, bool running)
 		if (!running || settled(names[i])) {
 			int errors = c->errors;
 
-			file_one(c, names[i]);
+			if (c->confirm_with[0])
+				confirm_and_file(c, names[i]);
+			else
+				file_one(c, names[i]);
 			filed += c->errors == errors;
 		}
 		free(names[i]);

@@ -123,10 +123,16 @@ static void print_leftovers(const struct campaign *c)
 	struct dirent *e;
 	int other = 0;
 
+	const char *sanitizer_build = c->confirm_with[0] ? c->confirm_with : c->fuzzer;
+
+	if (c->confirmed || c->sanitizer_reports || c->not_confirmed)
+		printf("replayed under ASan+UBSan: %d new signature(s) confirmed, %d sanitizer "
+		       "report(s) filed as %s/sanitizer.<kind>/, %d finding(s) not reproduced\n",
+		       c->confirmed, c->sanitizer_reports, c->f.root, c->not_confirmed);
 	if (c->f.clean_here)
 		printf("%lu file(s) replay clean: kept in %s/unreproducible/ (not a signature; a "
 		       "sanitizer report or a timeout? run %s FILE); exit status 2\n",
-		       c->f.clean_here, c->f.root, c->fuzzer);
+		       c->f.clean_here, c->f.root, sanitizer_build);
 	if (c->new_hidden)
 		printf("%d new signature(s) outside --only filed (see summary.json)\n",
 		       c->new_hidden);
@@ -139,7 +145,30 @@ static void print_leftovers(const struct campaign *c)
 	if (other)
 		printf("%d file(s) left in %s (timeouts, OOMs or leaks: not replayed, see "
 		       "them with %s FILE)\n",
-		       other, c->f.incoming, c->fuzzer);
+		       other, c->f.incoming, sanitizer_build);
+}
+
+/* A share in per cent, one decimal, of a total that may be 0. */
+static double percent(unsigned long long part, unsigned long long total)
+{
+	return total ? 100.0 * (double)part / (double)total : 0.0;
+}
+
+/* The VMA lock's share of the user faults, as the kernel's vmstat
+ * (vma_lock_success/retry/abort/miss) would show it. */
+static void print_vma_lock_share(const struct campaign *c)
+{
+	const struct vma_lock_share *a = &c->lat_done_vma, *b = &c->lat_vma;
+	unsigned long long faults = a->faults + b->faults;
+	unsigned long long success = a->success + b->success, retry = a->retry + b->retry;
+	unsigned long long abort = a->abort + b->abort, miss = a->miss + b->miss;
+
+	if (!faults || !(success + retry + abort + miss))
+		return;
+	printf("faults under the VMA lock: %.1f%% (success), retry %.1f%%, abort %.1f%%, "
+	       "miss %.1f%% of %llu faults; longest wait for a VMA write lock %llu steps\n",
+	       percent(success, faults), percent(retry, faults), percent(abort, faults),
+	       percent(miss, faults), faults, c->lat_vma_wait_max);
 }
 
 static void print_latency(const struct campaign *c)
@@ -150,6 +179,7 @@ static void print_latency(const struct campaign *c)
 		printf("lock latency: longest wait for an mmap_lock in write mode %llu steps; "
 		       "I/O slept under an mmap_lock in %llu of %llu executions\n",
 		       c->lat_wait_max, c->lat_done_io + c->lat_io, execs);
+	print_vma_lock_share(c);
 }
 
 void campaign_report(const struct campaign *c)

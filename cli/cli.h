@@ -42,6 +42,7 @@ struct cli_options {
 	const char *only;	/* fuzz: report only these oracle[:kind]s (validated) */
 	const char *engine;	/* fuzz: "libfuzzer" (NULL: the default) or "afl" */
 	bool stop_at_first;	/* fuzz: end at the first new signature */
+	bool sanitize;		/* fuzz: fuzz with the ASan+UBSan build */
 	const char *out;	/* explore, minimize: where to save (-o, --out); "-" is stdout */
 	const char *html;	/* replay: the timeline page */
 	const char *junit;	/* smoke: JUnit XML results */
@@ -52,6 +53,7 @@ struct cli_options {
 	uint64_t max_schedules; /* prove: stop after this many schedules (0: no limit) */
 	bool no_reduction;	/* prove: enumerate every schedule (no partial-order reduction) */
 	bool no_sleep_sets;	/* prove: partial-order reduction without sleep sets */
+	bool classic_dpor;	/* prove: the classic backtrack rule, not source sets */
 	char **args;		/* the operands, in argv order (points into argv's storage) */
 	int n_args;
 };

@@ -45,6 +45,8 @@ enum cli_option_bit {
 	OPT_ENGINE = 1u << 17,	      /* fuzz: --engine */
 	OPT_STOP_AT_FIRST = 1u << 18, /* fuzz: --stop-at-first */
 	OPT_NO_SLEEP_SETS = 1u << 19, /* prove: --no-sleep-sets */
+	OPT_CLASSIC_DPOR = 1u << 20,  /* prove: --classic-dpor */
+	OPT_SANITIZE = 1u << 21,      /* fuzz: --sanitize */
 };
 
 struct cli_command {

@@ -15,14 +15,19 @@
 
 #define EXEC_FAILED 127
 
-bool libfuzzer_locate(char *path, size_t len)
+bool libfuzzer_find(const char *name, char *path, size_t len)
 {
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	self[n > 0 ? n : 0] = 0;
-	snprintf(path, len, "%s/mmfuzz-fuzzer", n > 0 ? dirname(self) : ".");
-	if (access(path, X_OK) == 0)
+	snprintf(path, len, "%s/%s", n > 0 ? dirname(self) : ".", name);
+	return access(path, X_OK) == 0;
+}
+
+bool libfuzzer_locate(char *path, size_t len)
+{
+	if (libfuzzer_find("mmfuzz-fuzzer", path, len))
 		return true;
 	fprintf(stderr,
 		"mmfuzz: %s not found: the fuzz target is built with clang "

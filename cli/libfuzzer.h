@@ -21,9 +21,14 @@
 /* libFuzzer's exit status when SIGINT or SIGTERM interrupted it. */
 #define LIBFUZZER_INTERRUPTED 72
 
-/* Find mmfuzz-fuzzer beside the running mmfuzz. false after printing
- * why not (it is built with clang only). */
+/* Find mmfuzz-fuzzer (libFuzzer + ASan + UBSan) beside the running
+ * mmfuzz. false after printing why not (it is built with clang only). */
 bool libfuzzer_locate(char *path, size_t len);
+
+/* Is the binary `name` beside the running mmfuzz (its path in `path`
+ * either way)? Silent: e.g. "mmfuzz-fuzzer-cov", the coverage-only
+ * build. */
+bool libfuzzer_find(const char *name, char *path, size_t len);
 
 /* Start `path` with argv (NULL-terminated), its stdout and stderr on a
  * pipe whose reading end is *out_fd; it dies with us (PDEATHSIG). The

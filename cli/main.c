@@ -19,19 +19,26 @@ int main(int argc, char **argv);
 static const struct cli_command commands[] = {
 	{"fuzz", cmd_fuzz,
 	 OPT_MODEL | OPT_TIME | OPT_RUNS | OPT_SEED | OPT_JOBS | OPT_NO_SEEDS | OPT_ONLY |
-		 OPT_ENGINE | OPT_STOP_AT_FIRST,
+		 OPT_ENGINE | OPT_STOP_AT_FIRST | OPT_SANITIZE,
 	 0, 1,
-	 "[--engine libfuzzer|afl] [--time SECONDS | --runs N] [--seed N] [--jobs N]\n"
-	 "       [--no-seeds] [--only LIST] [--stop-at-first] [DIR]",
+	 "[--engine libfuzzer|afl] [--sanitize] [--time SECONDS | --runs N] [--seed N]\n"
+	 "       [--jobs N] [--no-seeds] [--only LIST] [--stop-at-first] [DIR]",
 	 "a fuzz campaign (libFuzzer or AFL++) on one model, resumable",
 	 "A fuzz campaign on one model. The corpus is DIR (default\n"
 	 "mmfuzz-corpus/<model>); findings go to findings/<model>/, one folder per\n"
 	 "signature (summary.json). Known signatures are muted; a resumed campaign\n"
 	 "looks for new ones. Progress goes to stderr, the summary to stdout.\n"
-	 "  --engine NAME       libfuzzer (default: mmfuzz-fuzzer) or afl (AFL++:\n"
-	 "                      afl-fuzz with mmfuzz-afl and mmfuzz-afl-mutator.so, the\n"
-	 "                      same mutator and interleaving feedback; AFL++'s own\n"
-	 "                      folder is DIR.afl/)\n"
+	 "  --engine NAME       libfuzzer (default) or afl (AFL++: afl-fuzz with\n"
+	 "                      mmfuzz-afl and mmfuzz-afl-mutator.so, the same mutator\n"
+	 "                      and interleaving feedback; AFL++'s own folder is\n"
+	 "                      DIR.afl/)\n"
+	 "  --sanitize          fuzz with the ASan+UBSan build (mmfuzz-fuzzer). By\n"
+	 "                      default libFuzzer runs the coverage-only build\n"
+	 "                      (mmfuzz-fuzzer-cov, faster), and every new finding of\n"
+	 "                      it (or of AFL++) is replayed on mmfuzz-fuzzer before\n"
+	 "                      it is filed: confirmed, a sanitizer report\n"
+	 "                      (sanitizer.<kind>/), or not reproduced\n"
+	 "                      (unreproducible/)\n"
 	 "  --time SECONDS      stop after this long (default 60)\n"
 	 "  --runs N            stop after N executions (without --time, no time\n"
 	 "                      limit); a round that restarts after a finding first\n"
@@ -99,10 +106,10 @@ static const struct cli_command commands[] = {
 	 "  -o, --out OUT       save the violating input\n"},
 	{"prove", cmd_prove,
 	 OPT_MODEL | OPT_PREEMPTIONS | OPT_MAX_SCHEDULES | OPT_NO_REDUCTION | OPT_NO_SLEEP_SETS |
-		 OPT_OUT | OPT_JSON,
+		 OPT_CLASSIC_DPOR | OPT_OUT | OPT_JSON,
 	 1, 1,
-	 "[--preemptions K] [--max-schedules N] [--no-reduction | --no-sleep-sets]\n"
-	 "       [-o OUT] [--json F] FILE",
+	 "[--preemptions K] [--max-schedules N]\n"
+	 "       [--no-reduction | --no-sleep-sets | --classic-dpor] [-o OUT] [--json F] FILE",
 	 "every schedule of a scenario up to K preemptions: a bounded proof",
 	 "Explore every schedule of FILE's program with at most K preemptions\n"
 	 "(K = 0, 1, ... up to the bound: the first violation is found at the\n"
@@ -114,6 +121,8 @@ static const struct cli_command commands[] = {
 	 "  --no-reduction      run every schedule (to measure the reduction)\n"
 	 "  --no-sleep-sets     reduce without sleep sets (they skip a few more\n"
 	 "                      Mazurkiewicz classes on some programs: docs/prove.md)\n"
+	 "  --classic-dpor      the classic backtrack rule instead of source sets (to\n"
+	 "                      compare)\n"
 	 "  -o, --out OUT       where the counterexample goes (.mmf: text, else binary)\n"
 	 "  --json FILE         the result as JSON (- for stdout; the text then goes\n"
 	 "                      to stderr)\n"},

@@ -36,8 +36,10 @@ enum {
 	LONG_MAX_SCHEDULES,
 	LONG_NO_REDUCTION,
 	LONG_NO_SLEEP_SETS,
+	LONG_CLASSIC_DPOR,
 	LONG_ENGINE,
 	LONG_STOP_AT_FIRST,
+	LONG_SANITIZE,
 	LONG_VERSION
 };
 
@@ -61,8 +63,10 @@ static const struct option long_options[] = {
 	{"max-schedules", required_argument, NULL, LONG_MAX_SCHEDULES},
 	{"no-reduction", no_argument, NULL, LONG_NO_REDUCTION},
 	{"no-sleep-sets", no_argument, NULL, LONG_NO_SLEEP_SETS},
+	{"classic-dpor", no_argument, NULL, LONG_CLASSIC_DPOR},
 	{"engine", required_argument, NULL, LONG_ENGINE},
 	{"stop-at-first", no_argument, NULL, LONG_STOP_AT_FIRST},
+	{"sanitize", no_argument, NULL, LONG_SANITIZE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, LONG_VERSION},
 	{NULL, 0, NULL, 0},
@@ -109,10 +113,14 @@ static unsigned option_bit(int c)
 		return OPT_NO_REDUCTION;
 	case LONG_NO_SLEEP_SETS:
 		return OPT_NO_SLEEP_SETS;
+	case LONG_CLASSIC_DPOR:
+		return OPT_CLASSIC_DPOR;
 	case LONG_ENGINE:
 		return OPT_ENGINE;
 	case LONG_STOP_AT_FIRST:
 		return OPT_STOP_AT_FIRST;
+	case LONG_SANITIZE:
+		return OPT_SANITIZE;
 	default:
 		return 0;
 	}
@@ -250,6 +258,9 @@ static bool take_option(int c, const char *arg, struct cli_options *o)
 		return set_count("preemptions", arg, 0, 16, &o->preemptions);
 	case LONG_MAX_SCHEDULES:
 		return cli_parse_count("max-schedules", arg, 1, UINT64_MAX / 2, &o->max_schedules);
+	case LONG_CLASSIC_DPOR:
+		o->classic_dpor = true;
+		return true;
 	case LONG_NO_SLEEP_SETS:
 		o->no_sleep_sets = true;
 		return true;
@@ -264,6 +275,9 @@ static bool take_option(int c, const char *arg, struct cli_options *o)
 		return false;
 	case LONG_STOP_AT_FIRST:
 		o->stop_at_first = true;
+		return true;
+	case LONG_SANITIZE:
+		o->sanitize = true;
 		return true;
 	default:
 		return false;

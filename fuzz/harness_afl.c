@@ -12,15 +12,16 @@
  * module makes: the runtime numbers them after the code's edges and
  * sizes the map (and tells afl-fuzz its size) to hold them. The features
  * are then counted there exactly as into libFuzzer's extra counters: one
- * byte per feature's low 16 bits, no collision with code edges, one
- * store per feature.
+ * byte per feature (its id folded into FEATURE_SLOTS), no collision with
+ * code edges, one store per feature.
  *
  * MMFUZZ_AFL_NO_FEEDBACK=1 counts the features into a private array
  * instead: AFL++ then sees code coverage only (to measure what the
  * feedback is worth).
  *
  * MMFUZZ_EXEC_COUNTER=FILE: count the executions into FILE (8 bytes,
- * mapped shared, so every child of the fork server adds to one count):
+ * mapped shared, so every child of the fork server adds to one count;
+ * the model steps they ran in the next 8, for bench/campaign_exec.sh):
  * AFL++ 4.04c rewrites its fuzzer_stats only once a minute, and a
  * campaign shows its progress every second.
  *
@@ -40,7 +41,20 @@
 #include "harness_core.h"
 #include "input.h"
 
-#define FEATURE_SLOTS	(1u << 16)
+/*
+ * A power of two: the features' ids folded into it. afl-fuzz clears,
+ * classifies and compares the whole map at every execution; with 65,536
+ * slots the map was 71,723 bytes and with 8,192 it is 14,379: 1.6x the
+ * executions per CPU second, and the feedback still keeps inputs that
+ * differ only in their schedule (276 queue entries in 20,000 executions
+ * from the seeds on latest, 335 with 65,536, 41 without feedback;
+ * docs/fuzzing.md). -DMMFUZZ_AFL_FEATURE_SLOTS=N to measure another.
+ */
+#ifdef MMFUZZ_AFL_FEATURE_SLOTS
+#define FEATURE_SLOTS MMFUZZ_AFL_FEATURE_SLOTS
+#else
+#define FEATURE_SLOTS (1u << 13)
+#endif
 #define PERSISTENT_RUNS 100000 /* inputs per child before a fresh fork */
 #define MAX_FILE	(1u << 20)
 
@@ -121,8 +135,9 @@ static void map_exec_counter(void)
 	if (!path || !*path)
 		return;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd >= 0 && ftruncate(fd, sizeof(*exec_counter)) == 0)
-		p = mmap(NULL, sizeof(*exec_counter), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (fd >= 0 && ftruncate(fd, 2 * sizeof(*exec_counter)) == 0)
+		p = mmap(NULL, 2 * sizeof(*exec_counter), PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 0);
 	if (fd >= 0)
 		close(fd);
 	if (p == MAP_FAILED) {
@@ -136,6 +151,12 @@ static void count_execution(void)
 {
 	if (exec_counter)
 		__atomic_fetch_add(exec_counter, 1, __ATOMIC_RELAXED);
+}
+
+static void count_steps(uint64_t steps)
+{
+	if (exec_counter)
+		__atomic_fetch_add(&exec_counter[1], steps, __ATOMIC_RELAXED);
 }
 
 static void run_file(const char *path)
@@ -179,9 +200,12 @@ static void fuzz_loop(void)
 	while (__AFL_LOOP(PERSISTENT_RUNS)) {
 		size_t len = __AFL_FUZZ_TESTCASE_LEN;
 
+		uint64_t steps = harness_steps();
+
 		count_features_in_map();
 		count_execution();
 		harness_run(buf, len);
+		count_steps(harness_steps() - steps);
 	}
 }
 #else

@@ -238,20 +238,26 @@ CLOCK_DRIVEN static void note_known_hit(struct known_entry *k)
 /* The lock-latency view over a run: printed every 65536 executions and
  * at exit for `mmfuzz fuzz` to gather (execution counts, the longest wait
  * for an mmap_lock in write mode, executions that slept for I/O under
- * one); every second too with MMFUZZ_PROGRESS=1, which the campaign sets:
- * its execution count between libFuzzer's own status lines. */
+ * one; the longest wait for a VMA write lock, and the user faults with how
+ * many completed under the VMA lock, gave up under it, found nothing to
+ * lock, or found their VMA replaced); every second too with
+ * MMFUZZ_PROGRESS=1, which the campaign sets: its execution count between
+ * libFuzzer's own status lines. */
 static bool progress_each_second;
 
 static struct {
 	unsigned long long execs, io_execs, wait_max;
+	unsigned long long vma_wait_max, faults, success, retry, abort, miss;
 } latency;
 
 CLOCK_DRIVEN static void print_latency(void)
 {
 	fprintf(stderr,
 		"mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
-		"io-under-mmap-lock %llu\n",
-		latency.execs, latency.wait_max, latency.io_execs);
+		"io-under-mmap-lock %llu vma-write-wait-max %llu faults %llu "
+		"vma-lock success %llu retry %llu abort %llu miss %llu\n",
+		latency.execs, latency.wait_max, latency.io_execs, latency.vma_wait_max,
+		latency.faults, latency.success, latency.retry, latency.abort, latency.miss);
 }
 
 CLOCK_DRIVEN static void note_latency(const struct exec_result *r)
@@ -261,6 +267,13 @@ CLOCK_DRIVEN static void note_latency(const struct exec_result *r)
 		latency.wait_max = r->mmap_write_wait_max;
 	if (r->io_under_mmap_lock)
 		latency.io_execs++;
+	if (r->vma_write_wait_max > latency.vma_wait_max)
+		latency.vma_wait_max = r->vma_write_wait_max;
+	latency.faults += r->user_faults;
+	latency.success += r->vma_lock_success;
+	latency.retry += r->vma_lock_retry;
+	latency.abort += r->vma_lock_abort;
+	latency.miss += r->vma_lock_miss;
 	if (latency.execs % 65536 == 0) {
 		print_latency();
 	} else if (progress_each_second && latency.execs % 256 == 0) {
@@ -341,6 +354,20 @@ static bool env_is_one(const char *name)
 	return v && strcmp(v, "1") == 0;
 }
 
+/* Steps and executions, for the throughput bench (MMFUZZ_STEPS=1). */
+static uint64_t steps_run, inputs_run;
+
+uint64_t harness_steps(void)
+{
+	return steps_run;
+}
+
+static void print_steps(void)
+{
+	fprintf(stderr, "mmfuzz: steps %llu execs %llu\n", (unsigned long long)steps_run,
+		(unsigned long long)inputs_run);
+}
+
 void harness_setup(void)
 {
 	const char *only = getenv("MMFUZZ_ONLY");
@@ -357,6 +384,8 @@ void harness_setup(void)
 	progress_each_second = env_is_one("MMFUZZ_PROGRESS");
 	atexit(print_latency);
 	atexit(write_hits);
+	if (env_is_one("MMFUZZ_STEPS"))
+		atexit(print_steps);
 	fprintf(stderr, "mmfuzz: fuzzing profile %s%s%s%s\n", runner_profile_name(),
 		only_oracles[0] ? ", reporting only " : "", only_oracles,
 		n_known ? ", known signatures muted" : "");
@@ -410,6 +439,7 @@ ORACLE_ABORT(violation_lock_discipline, 9)
 ORACLE_ABORT(violation_lock_latency, 10)
 ORACLE_ABORT(violation_memory_safety, 11)
 ORACLE_ABORT(violation_other, 12)
+ORACLE_ABORT(violation_protection_bypass, 13)
 
 static const struct {
 	const char *oracle;
@@ -426,6 +456,7 @@ static const struct {
 	{"lock-discipline", violation_lock_discipline},
 	{"lock-latency", violation_lock_latency},
 	{"memory-safety", violation_memory_safety},
+	{"protection-bypass", violation_protection_bypass},
 };
 
 static _Noreturn void abort_for_oracle(const char *oracle)
@@ -448,6 +479,8 @@ void harness_run(const uint8_t *data, size_t size)
 		return;
 	window_opened = false;
 	runner_execute(&in, NULL, false, record_feature, &r);
+	steps_run += r.sched.steps;
+	inputs_run++;
 	note_latency(&r);
 	if (!worth_reporting(&in, &r))
 		return;

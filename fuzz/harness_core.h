@@ -10,7 +10,8 @@
  * Environment: MMFUZZ_PROFILE, MMFUZZ_SET (the model); MMFUZZ_ONLY,
  * MMFUZZ_KNOWN, MMFUZZ_HITS, MMFUZZ_MUTE_ALL, MMFUZZ_WITH_OPS,
  * MMFUZZ_WITHOUT_OPS, MMFUZZ_FIXED_BY, MMFUZZ_WINDOW (what is reported);
- * MMFUZZ_PROGRESS (a lock-latency line every second). See harness_core.c.
+ * MMFUZZ_PROGRESS (a lock-latency line every second); MMFUZZ_STEPS (the
+ * model steps run, printed at exit). See harness_core.c.
  */
 #ifndef MMFUZZ_FUZZ_HARNESS_CORE_H
 #define MMFUZZ_FUZZ_HARNESS_CORE_H
@@ -36,5 +37,10 @@ void harness_set_feature_counters(uint8_t *counters, size_t n);
  * it: a violation that passes the filters is printed, its first line the
  * signature, and aborts. */
 void harness_run(const uint8_t *data, size_t size);
+
+/* Model steps run so far, over every input (bench/campaign_exec.sh
+ * compares them with bench_exec's). MMFUZZ_STEPS=1 prints
+ * "mmfuzz: steps S execs N" at exit. */
+uint64_t harness_steps(void);
 
 #endif

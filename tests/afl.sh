@@ -5,6 +5,8 @@
 #     like a libFuzzer finding: a self-describing crash-afl-* file in the
 #     signature's folder, summary.json, a report; `mmfuzz replay` shows
 #     the violation; AFL++'s new queue entries join the corpus folder;
+#     the finding was replayed under ASan+UBSan (mmfuzz-fuzzer) and
+#     confirmed before it was filed;
 #  2. --jobs 2 runs one -M and one -S instance, both counted, and a
 #     campaign on latest ends at its --time with no findings, exit 0;
 #  3. no afl-fuzz is left running; a bad --engine is refused (exit 2).
@@ -19,7 +21,14 @@ if ! command -v afl-fuzz >/dev/null 2>&1; then
 	exit 77
 fi
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# AFL++'s folders live in memory (<corpus>.afl links there): those too.
+cleanup() {
+	for link in "$TMP"/mmfuzz-corpus/*.afl; do
+		[ -L "$link" ] && rm -rf "$(readlink "$link")"
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
 unset MMFUZZ_PROFILE MMFUZZ_SET MMFUZZ_ONLY MMFUZZ_WINDOW MMFUZZ_KNOWN MMFUZZ_HITS
 export MMFUZZ_SEEDS="$CORPUS/seeds"
 # shellcheck source=tests/lib.sh
@@ -59,12 +68,23 @@ else
 	fail "v5.7: mmfuzz replay does not show the violation"
 	cat out.txt err.txt
 fi
+if grep -q "findings replayed under ASan+UBSan" err.txt &&
+	grep -q "confirmed under ASan+UBSan" err.txt &&
+	grep -q "^replayed under ASan+UBSan: [1-9][0-9]* new signature(s) confirmed" out.txt; then
+	ok
+else
+	fail "v5.7: the finding was not confirmed under ASan+UBSan"
+fi
 if ls mmfuzz-corpus/v5.7/afl-* >/dev/null 2>&1; then ok; else
 	fail "v5.7: AFL++'s queue did not join the corpus folder"
 fi
 if [ -f mmfuzz-corpus/v5.7.afl/main/fuzzer_stats ]; then ok; else
 	fail "v5.7: no AFL++ output folder beside the corpus"
 fi
+case $(readlink mmfuzz-corpus/v5.7.afl) in
+/dev/shm/*) ok ;;
+*) [ -d /dev/shm ] && fail "v5.7: AFL++'s output folder is not in memory" ;;
+esac
 
 # --- 2. latest, two instances: nothing to find -------------------------
 "$M" fuzz --engine afl --profile latest --jobs 2 --time 6 --seed 2 >out2.txt 2>err2.txt

@@ -15,7 +15,12 @@
 #  7. SIGINT ends a campaign with its summary, findings filed, exit 130;
 #     SIGTERM, exit 143;
 #  8. a fuzzer that fails to start (a bad MMFUZZ_WINDOW) or is missing:
-#     exit 2, never "no findings".
+#     exit 2, never "no findings";
+#  9. by default libFuzzer runs the coverage-only build and every new
+#     finding is replayed under ASan+UBSan before it is filed (confirmed;
+#     a sanitizer report filed as sanitizer.<kind>/; not reproduced, kept
+#     in unreproducible/ with exit 2, never dropped); --sanitize fuzzes
+#     with the ASan+UBSan build itself.
 #   campaign.sh BUILD_DIR CORPUS_DIR
 set -u
 B=$(cd "$1" && pwd) || exit 2
@@ -233,5 +238,73 @@ mkdir alone && cp "$M" alone/
 status=$?
 check "8: a missing fuzzer: exit 2 (got $status)" test "$status" -eq 2
 check "8: a missing fuzzer is named" grep -q "mmfuzz-fuzzer not found" err
+
+# 9. The coverage-only build, its findings confirmed under ASan+UBSan.
+mkdir "$TMP/cov" && cd "$TMP/cov" || exit 2
+"$M" fuzz --profile v5.7 --time 60 --seed 5 --stop-at-first >out 2>err
+status=$?
+sig=$(find findings/v5.7 -mindepth 1 -maxdepth 1 -type d ! -name unreproducible ! -name '.*' \
+	-printf '%f\n' | sort | head -1)
+if [ "$status" -eq 1 ] && grep -q "build: coverage only, findings replayed under ASan+UBSan" err &&
+	grep -q "FINDING mmfuzz: VIOLATION" err && grep -q "confirmed under ASan+UBSan" err &&
+	grep -q "^replayed under ASan+UBSan: 1 new signature(s) confirmed, 0 sanitizer report(s)" out &&
+	[ -n "$sig" ] && [ ! -d findings/v5.7/unreproducible ]; then
+	ok
+else
+	fail "9: coverage-only campaign on v5.7: exit $status, signature '${sig:-none}'"
+	cat out err
+fi
+# The sanitizer build replays the very file the coverage-only one filed.
+repro=$(ls findings/v5.7/"$sig"/crash-* | head -1)
+MMFUZZ_PROFILE=v5.7 "$F" "$repro" >replay.out 2>&1
+check "9: the ASan+UBSan build does not see the filed finding" \
+	grep -q "^mmfuzz: VIOLATION $(echo "$sig" | tr . ' ') " replay.out
+# --sanitize: the ASan+UBSan build fuzzes, nothing to confirm.
+mkdir "$TMP/asan" && cd "$TMP/asan" || exit 2
+"$M" fuzz --help | grep -q -- "--sanitize" || fail "9: --sanitize is not in mmfuzz fuzz --help"
+"$M" fuzz --sanitize --profile v5.7 --time 60 --seed 5 --stop-at-first >out 2>err
+status=$?
+if [ "$status" -eq 1 ] && grep -q "build: ASan+UBSan$" err && grep -q "FINDING mmfuzz: VIOLATION" err &&
+	! grep -q "confirmed" err && ! grep -q "^replayed under" out; then
+	ok
+else
+	fail "9: --sanitize campaign on v5.7: exit $status"
+	cat out err
+fi
+# Stand-ins for the sanitizer build: one that reports a use-after-free,
+# one that sees nothing.
+for verdict in asan clean; do
+	mkdir "$TMP/$verdict-stub" && cd "$TMP/$verdict-stub" || exit 2
+	mkdir bin && cp "$M" "$B/mmfuzz-fuzzer-cov" bin/
+	if [ $verdict = asan ]; then
+		printf '#!/bin/sh\necho "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x1"\n%s\nexit 1\n' \
+			'echo "SUMMARY: AddressSanitizer: heap-use-after-free model.c:1 in f"' >bin/mmfuzz-fuzzer
+	else
+		printf '#!/bin/sh\necho "Executed $2 in 1 ms"\nexit 0\n' >bin/mmfuzz-fuzzer
+	fi
+	chmod +x bin/mmfuzz-fuzzer
+	# (not confirmed, the signature is not filed: the campaign goes on)
+	./bin/mmfuzz fuzz --profile v5.7 --time 6 --seed 5 --stop-at-first >out 2>err
+	echo $? >status
+done
+cd "$TMP/asan-stub" || exit 2
+if [ "$(cat status)" -eq 1 ] && [ -s findings/v5.7/sanitizer.heap-use-after-free/report.txt ] &&
+	ls findings/v5.7/sanitizer.heap-use-after-free/crash-* >/dev/null 2>&1 &&
+	grep -q "SANITIZER heap-use-after-free" err &&
+	grep -q "0 new signature(s) confirmed, 1 sanitizer report(s)" out; then
+	ok
+else
+	fail "9: a sanitizer report on replay: exit $(cat status)"
+	cat out err
+fi
+cd "$TMP/clean-stub" || exit 2
+n=$(ls findings/v5.7/unreproducible 2>/dev/null | wc -l)
+if [ "$(cat status)" -eq 2 ] && [ "$n" -ge 1 ] && grep -q "did not reproduce under ASan+UBSan" err &&
+	grep -q "finding(s) not reproduced" out && ! grep -q "^new signatures" out; then
+	ok
+else
+	fail "9: a finding the sanitizer build does not reproduce: exit $(cat status), $n kept"
+	cat out err
+fi
 
 finish campaign
