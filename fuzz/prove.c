@@ -79,9 +79,10 @@ static void keep_drift(struct prove_result *r, unsigned k, const struct exec_res
 static void explore_bound(const struct input *in, const struct prove_options *o, unsigned k,
 			  struct prove_result *r)
 {
-	struct dpor_options dopt = {
-		.preemptions = k, .reduce = o->reduce, .no_sleep_sets = o->no_sleep_sets,
-		.classic_dpor = o->classic_dpor};
+	struct dpor_options dopt = {.preemptions = k,
+				    .reduce = o->reduce,
+				    .no_sleep_sets = o->no_sleep_sets,
+				    .classic_dpor = o->classic_dpor};
 	struct dpor *d = dpor_create(&dopt);
 	struct prove_bound *b = &r->bounds[r->n_bounds++];
 	double start = now_seconds();
