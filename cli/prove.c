@@ -312,8 +312,9 @@ static void print_proof(const struct prove_run *p)
 	print_bounds(p->text, r);
 	if (p->reduce)
 		fprintf(p->text,
-			"reduced search: a few interleavings whose switch falls where a thread "
-			"blocks can be missed (docs/prove.md); --no-reduction runs every one\n");
+			"reduced search: not complete for the bound (where a thread blocks, a "
+			"few interleavings can be missed: docs/prove.md); --no-reduction runs "
+			"every one\n");
 	if (r->exhaustive)
 		fprintf(p->text,
 			"no schedule needs more than %u preemptions: this covers every schedule "

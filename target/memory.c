@@ -113,6 +113,7 @@ static int vmf_anon_prepare(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	bool vma_locked = vmf->flags & FAULT_FLAG_VMA_LOCK;
 
+	assert_fault_locked(vmf->mm, vma, vmf->flags);
 	if (vma_has_anon_vma(vma))
 		return 0;
 	if (vma_locked) {

@@ -116,7 +116,10 @@ static MM_ATOMIC bool pte_allows_store(const struct mm_struct *mm, int va,
 }
 
 /* A writable entry, filled before `since`, of a PTE not zapped since,
- * that the PTE no longer allows. */
+ * that the PTE no longer allows. A clean writable entry counts too,
+ * although a store through it re-walks (user_access needs writable and
+ * dirty, as x86 does): the contract is the kernel's, which flushes every
+ * entry whose PTE lost write (pte_needs_flush), not only dirty ones. */
 static MM_ATOMIC bool revoked_but_writable(const struct mm_struct *mm, int va,
 					   const struct tlb_entry *e, uint64_t since)
 {

@@ -271,6 +271,7 @@ void assert_fault_locked(const struct mm_struct *mm, const struct vm_area_struct
 
 void release_fault_lock(struct mm_struct *mm, struct vm_area_struct *vma, unsigned fault_flags)
 {
+	assert_fault_locked(mm, vma, fault_flags);
 	if (fault_flags & FAULT_FLAG_VMA_LOCK)
 		vma_end_read(vma);
 	else
@@ -299,6 +300,8 @@ int vma_fault_give_up(struct vm_area_struct *vma, const char *why)
 {
 	bool release = vma_fault_callee_releases();
 
+	if (sched_self() >= 0)
+		vma_assert_locked(vma);
 	mm_trace("fault on P%d VMA [%d, %d) gives up the VMA lock (%s): %s", vma->mm, vma->start,
 		 vma->end, why,
 		 release ? "vma_end_read, VM_FAULT_RETRY" : "VM_FAULT_RETRY, lock held");
