@@ -65,6 +65,7 @@ struct campaign {
 	 * its own reports (filed as sanitizer.<kind>); findings it did not
 	 * reproduce (filed in unreproducible/). */
 	int confirmed, sanitizer_reports, not_confirmed;
+	int left_staged; /* not replayed: the campaign was ending by a signal */
 	enum campaign_end end;
 	int signal;	 /* the one that ended it, if any */
 	int fuzzer_code; /* END_FAILED: its exit status (128 + signal if killed) */

@@ -83,6 +83,9 @@ static void become_replay(const struct campaign *c, const char *path, int fds[2]
 	};
 	char *argv[] = {xstrdup(c->confirm_with), xstrdup("-timeout=10"), xstrdup(path), NULL};
 
+	/* Its own process group: a Ctrl-C meant for the campaign must not cut
+	 * the replay short and make a real finding look unreproduced. */
+	setpgid(0, 0);
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
 		unsetenv(filters[i]);
 	setenv("MMFUZZ_PROFILE", runner_profile_name(), 1);
@@ -113,11 +116,12 @@ static size_t read_all(int fd, char *out, size_t max)
 }
 
 /* What the sanitizer build prints on `path` (NUL-terminated, at most
- * REPLAY_OUTPUT_MAX bytes kept); malloc'd, NULL if it cannot be run. */
-static char *sanitizer_replay(const struct campaign *c, const char *path)
+ * REPLAY_OUTPUT_MAX bytes kept) and its wait status; malloc'd, NULL if
+ * it cannot be run. */
+static char *sanitizer_replay(const struct campaign *c, const char *path, int *status)
 {
 	char *out;
-	int fds[2], status;
+	int fds[2];
 	pid_t pid;
 
 	if (pipe(fds) < 0) {
@@ -136,7 +140,7 @@ static char *sanitizer_replay(const struct campaign *c, const char *path)
 	out = check_alloc(malloc(REPLAY_OUTPUT_MAX + 1));
 	out[read_all(fds[0], out, REPLAY_OUTPUT_MAX)] = 0;
 	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	return out;
 }
@@ -220,8 +224,14 @@ static void file_sanitizer_report(struct campaign *c, const char *path, const st
 	if (!ok) {
 		c->errors++;
 	} else {
-		unlink(path);
-		c->filed_in_round++;
+		/* The file also goes to its model signature's folder: a
+		 * violation the sanitizer run also showed is still a finding. */
+		file_one(c, path);
+		if (!first)
+			fprintf(stderr,
+				"mmfuzz: %s: sanitizer report %s again on replay (known): a copy "
+				"in %s/\n",
+				name, kind, into);
 		if (first) {
 			c->sanitizer_reports++;
 			c->new_sigs++;
@@ -280,8 +290,19 @@ static bool signature_filed(const struct campaign *c, const struct exec_result *
 	return false;
 }
 
+/* A replay that ran to its end and judged the input: libFuzzer's exit
+ * after a clean run, or its crash exit with our verdict printed. A
+ * replay that could not start, timed out, ran out of memory or was
+ * interrupted judged nothing. */
+static bool replay_judged(int status, const char *output)
+{
+	return WIFEXITED(status) &&
+	       (WEXITSTATUS(status) == 0 || strstr(output, "mmfuzz: VIOLATION ") != NULL);
+}
+
 /* File one staged file of an uninstrumented target: a signature new to
- * the folder only once the sanitizer build has replayed it. */
+ * the folder only once the sanitizer build has replayed it. A file whose
+ * replay judged nothing stays staged, for the next round or campaign. */
 static void confirm_and_file(struct campaign *c, const char *path)
 {
 	struct input *in = check_alloc(malloc(sizeof(*in)));
@@ -289,6 +310,7 @@ static void confirm_and_file(struct campaign *c, const char *path)
 	char err[256], sig[256], kind[64];
 	struct exec_result r;
 	char *output = NULL;
+	int status = 0;
 
 	if (input_load_file(path, in, &storage, err, sizeof(err)) != INPUT_OK)
 		goto as_usual; /* unreproducible/, as findings_file says why */
@@ -297,7 +319,15 @@ static void confirm_and_file(struct campaign *c, const char *path)
 	if (!r.violation || signature_filed(c, &r))
 		goto as_usual;
 	runner_signature(&r, sig, sizeof(sig));
-	output = sanitizer_replay(c, path);
+	if (campaign_stop_signal()) { /* ending: the next campaign replays it */
+		c->left_staged++;
+		fprintf(stderr,
+			"mmfuzz: %s (\"%s\"): not replayed, the campaign is ending: left "
+			"in %s/\n",
+			path, sig, c->f.incoming);
+		goto out;
+	}
+	output = sanitizer_replay(c, path, &status);
 	if (!output) {
 		c->errors++;
 		goto out;
@@ -307,8 +337,15 @@ static void confirm_and_file(struct campaign *c, const char *path)
 	} else if (has_line(output, sig)) {
 		c->confirmed++;
 		goto as_usual;
-	} else {
+	} else if (replay_judged(status, output)) {
 		file_not_confirmed(c, path, sig, output);
+	} else {
+		c->errors++;
+		fprintf(stderr,
+			"mmfuzz: error: the ASan+UBSan replay of %s (\"%s\") judged nothing (%s "
+			"%d): left in %s/ for the next campaign\n",
+			path, sig, WIFEXITED(status) ? "exit status" : "signal",
+			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), c->f.incoming);
 	}
 	goto out;
 as_usual:

@@ -133,6 +133,10 @@ static void print_leftovers(const struct campaign *c)
 		printf("%lu file(s) replay clean: kept in %s/unreproducible/ (not a signature; a "
 		       "sanitizer report or a timeout? run %s FILE); exit status 2\n",
 		       c->f.clean_here, c->f.root, sanitizer_build);
+	if (c->left_staged)
+		printf("%d finding(s) not yet replayed under ASan+UBSan (interrupted): left in %s "
+		       "for the next campaign on this corpus\n",
+		       c->left_staged, c->f.incoming);
 	if (c->new_hidden)
 		printf("%d new signature(s) outside --only filed (see summary.json)\n",
 		       c->new_hidden);

@@ -273,14 +273,16 @@ else
 fi
 # Stand-ins for the sanitizer build: one that reports a use-after-free,
 # one that sees nothing.
-for verdict in asan clean; do
+for verdict in asan clean broken; do
 	mkdir "$TMP/$verdict-stub" && cd "$TMP/$verdict-stub" || exit 2
 	mkdir bin && cp "$M" "$B/mmfuzz-fuzzer-cov" bin/
 	if [ $verdict = asan ]; then
 		printf '#!/bin/sh\necho "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x1"\n%s\nexit 1\n' \
 			'echo "SUMMARY: AddressSanitizer: heap-use-after-free model.c:1 in f"' >bin/mmfuzz-fuzzer
-	else
+	elif [ $verdict = clean ]; then
 		printf '#!/bin/sh\necho "Executed $2 in 1 ms"\nexit 0\n' >bin/mmfuzz-fuzzer
+	else
+		printf '#!/bin/sh\nexit 127\n' >bin/mmfuzz-fuzzer
 	fi
 	chmod +x bin/mmfuzz-fuzzer
 	# (not confirmed, the signature is not filed: the campaign goes on)
@@ -304,6 +306,17 @@ if [ "$(cat status)" -eq 2 ] && [ "$n" -ge 1 ] && grep -q "did not reproduce und
 	ok
 else
 	fail "9: a finding the sanitizer build does not reproduce: exit $(cat status), $n kept"
+	cat out err
+fi
+# A replay that judged nothing (the sanitizer build would not start) is
+# no verdict: the finding stays staged for the next campaign, exit 2.
+cd "$TMP/broken-stub" || exit 2
+n=$(ls findings/v5.7/.incoming/crash-* 2>/dev/null | wc -l)
+if [ "$(cat status)" -eq 2 ] && [ "$n" -ge 1 ] && [ ! -d findings/v5.7/unreproducible ] &&
+	grep -q "judged nothing (exit status 127)" err; then
+	ok
+else
+	fail "9: a replay that could not run: exit $(cat status), $n staged"
 	cat out err
 fi
 
