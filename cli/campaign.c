@@ -264,10 +264,11 @@ static bool settled_file(const char *path)
 		       WORK_SETTLE_SECONDS;
 }
 
-/* While the fuzzer runs: copy the inputs it kept a while ago into the
- * corpus, and remember them (it may still drop one for a smaller input
- * with the same features). */
-static void copy_working_corpus(struct campaign *c)
+/* Call fn(c, from, to, name) for each input of the working corpus, with
+ * its path there and its path in the corpus. */
+static void for_each_working_input(struct campaign *c,
+				   void (*fn)(struct campaign *c, const char *from, const char *to,
+					      const char *name))
 {
 	DIR *d = c->work ? opendir(c->work) : NULL;
 	struct dirent *e;
@@ -279,19 +280,43 @@ static void copy_working_corpus(struct campaign *c)
 			continue;
 		from = xasprintf("%s/%s", c->work, e->d_name);
 		to = xasprintf("%s/%s", c->corpus, e->d_name);
-		if (settled_file(from) && access(to, F_OK) != 0 && copy_file(from, to)) {
-			if (c->n_copied == c->cap_copied) {
-				c->cap_copied = c->cap_copied ? 2 * c->cap_copied : 64;
-				c->copied = check_alloc(realloc(
-					c->copied, (size_t)c->cap_copied * sizeof(*c->copied)));
-			}
-			c->copied[c->n_copied++] = xstrdup(e->d_name);
-		}
+		fn(c, from, to, e->d_name);
 		free(from);
 		free(to);
 	}
 	if (d)
 		closedir(d);
+}
+
+static void copy_if_settled(struct campaign *c, const char *from, const char *to, const char *name)
+{
+	if (!settled_file(from) || access(to, F_OK) == 0 || !copy_file(from, to))
+		return;
+	if (c->n_copied == c->cap_copied) {
+		c->cap_copied = c->cap_copied ? 2 * c->cap_copied : 64;
+		c->copied =
+			check_alloc(realloc(c->copied, (size_t)c->cap_copied * sizeof(*c->copied)));
+	}
+	c->copied[c->n_copied++] = xstrdup(name);
+}
+
+/* While the fuzzer runs: copy the inputs it kept a while ago into the
+ * corpus, and remember them (it may still drop one for a smaller input
+ * with the same features). */
+static void copy_working_corpus(struct campaign *c)
+{
+	for_each_working_input(c, copy_if_settled);
+}
+
+static void move_in(struct campaign *c, const char *from, const char *to, const char *name)
+{
+	(void)c;
+	(void)name;
+	if (access(to, F_OK) == 0 || copy_file(from, to))
+		unlink(from);
+	else
+		fprintf(stderr, "mmfuzz: warning: cannot move %s to %s: %s\n", from, to,
+			strerror(errno));
 }
 
 /* After a round: what the fuzzer dropped after it was copied leaves the
@@ -301,9 +326,6 @@ static void copy_working_corpus(struct campaign *c)
  * in time: a --seed campaign stays reproducible. */
 static void move_working_corpus(struct campaign *c)
 {
-	DIR *d;
-	struct dirent *e;
-
 	for (int i = 0; i < c->n_copied; i++) {
 		char *from = xasprintf("%s/%s", c->work, c->copied[i]);
 		char *to = xasprintf("%s/%s", c->corpus, c->copied[i]);
@@ -315,24 +337,7 @@ static void move_working_corpus(struct campaign *c)
 		free(c->copied[i]);
 	}
 	c->n_copied = 0;
-	d = c->work ? opendir(c->work) : NULL;
-	while (d && (e = readdir(d))) {
-		char *from, *to;
-
-		if (e->d_name[0] == '.')
-			continue;
-		from = xasprintf("%s/%s", c->work, e->d_name);
-		to = xasprintf("%s/%s", c->corpus, e->d_name);
-		if (access(to, F_OK) == 0 || copy_file(from, to))
-			unlink(from);
-		else
-			fprintf(stderr, "mmfuzz: warning: cannot move %s to %s: %s\n", from, to,
-				strerror(errno));
-		free(from);
-		free(to);
-	}
-	if (d)
-		closedir(d);
+	for_each_working_input(c, move_in);
 }
 
 char *campaign_memory_dir(const struct campaign *c, const char *suffix)
