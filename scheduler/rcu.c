@@ -88,6 +88,9 @@ static void invoke_callback(struct rcu_head *head)
 {
 	bool in_thread = sched_self() >= 0;
 
+	/* What the thread did before call_rcu happens-before the callback,
+	 * whichever thread ends up running it. */
+	acquire_ordering(head);
 	if (in_thread) {
 		lockdep_acquire(&rcu_callback_map, true);
 		tsan_lock_acquired(&rcu_callback_map, true, false);
@@ -201,6 +204,7 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func)
 		return;
 	}
 	gp_begin(&head->gp);
+	release_ordering(head);
 	sched_access(&rcu.callbacks, SCHED_WRITE);
 	*rcu.tail = head;
 	rcu.tail = &head->next;
