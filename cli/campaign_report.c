@@ -47,11 +47,15 @@ static void print_run(const struct campaign *c)
 	printf("executions: %llu in %d round(s), %.0f exec/s; seed %llu\n",
 	       (unsigned long long)execs, c->round, elapsed > 0 ? (double)execs / elapsed : 0,
 	       (unsigned long long)c->seed);
-	printf("corpus %s: %llu inputs (%.1f KB), %llu at the start; features %llu, "
-	       "coverage %llu\n",
-	       c->corpus, (unsigned long long)c->corpus_end.files,
-	       (double)c->corpus_end.bytes / 1024, (unsigned long long)c->corpus_start.files,
-	       (unsigned long long)c->now.features, (unsigned long long)c->now.coverage);
+	printf("corpus %s: %llu inputs (%.1f KB), %llu at the start; ", c->corpus,
+	       (unsigned long long)c->corpus_end.files, (double)c->corpus_end.bytes / 1024,
+	       (unsigned long long)c->corpus_start.files);
+	/* AFL++ reports map edges, not libFuzzer's features and coverage. */
+	if (c->engine == ENGINE_AFL)
+		printf("map edges %llu\n", (unsigned long long)c->now.features);
+	else
+		printf("features %llu, coverage %llu\n", (unsigned long long)c->now.features,
+		       (unsigned long long)c->now.coverage);
 	if (c->corpus_end.files >= MERGE_ADVICE_FILES &&
 	    c->corpus_end.files >= MERGE_ADVICE_GROWTH * c->corpus_start.files)
 		printf("  it grew %llu-fold: `mmfuzz corpus merge %s` keeps the inputs that "

@@ -99,6 +99,10 @@ for inst in main s1; do
 done
 total=$(sed -n 's/^executions: \([0-9]*\) .*/\1/p' out2.txt)
 if [ "${total:-0}" -gt 0 ]; then ok; else fail "latest: no executions in the summary"; fi
+# AFL++ counts map edges; libFuzzer's features and coverage are not shown.
+if grep -q "; map edges [1-9]" out2.txt && ! grep -q "coverage 0" out2.txt; then ok; else
+	fail "latest: the summary does not give AFL++'s map edges: $(grep 'inputs (' out2.txt)"
+fi
 
 # --- 3. nothing left behind; a bad engine ------------------------------
 left=0
