@@ -24,11 +24,15 @@ static bool take(struct reader *r, uint8_t *byte)
 }
 
 /* How many op kinds each input version knows: version 2 appended the
- * write-protect, file and fault-retry ops, so version 1 inputs decode as
- * they always did. */
+ * write-protect, file and fault-retry ops, version 3 mremap, mbind and
+ * the stack, so older inputs decode as they always did. */
+_Static_assert(OP_EIO + 1 == OP_NR_V2, "version 2 inputs must decode as they did");
+
 static int op_kinds(uint8_t version)
 {
-	return version == 1 ? OP_NR_V1 : OP_NR;
+	if (version == 1)
+		return OP_NR_V1;
+	return version == 2 ? OP_NR_V2 : OP_NR;
 }
 
 static void decode_op(uint8_t version, uint8_t kind, uint8_t fields, struct op *op)

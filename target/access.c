@@ -11,6 +11,7 @@
 #include "oracle.h"
 #include "pgtable.h"
 #include "policy.h"
+#include "stack.h"
 #include "syscalls.h"
 #include "tlb.h"
 #include "vma.h"
@@ -75,6 +76,14 @@ static bool do_user_addr_fault(int va, bool write)
 retry:
 	mmap_read_lock(mm);
 	vma = find_vma(mm, va);
+	if (!vma) {
+		/* Just below a stack: grow it (stack.c). Else mmap_lock is gone. */
+		vma = expand_stack(mm, va);
+		if (!vma) {
+			mm_trace("do_user_addr_fault P%d va %d: SIGSEGV", mm->id, va);
+			return false;
+		}
+	}
 	if (bad_area(vma, write)) {
 		mmap_read_unlock(mm);
 		mm_trace("do_user_addr_fault P%d va %d: SIGSEGV", mm->id, va);

@@ -8,6 +8,7 @@
 #include "feedback.h"
 #include "filemap.h"
 #include "folio.h"
+#include "mempolicy.h"
 #include "model.h"
 #include "oracle.h"
 #include "scheduler/sync.h"
@@ -187,6 +188,15 @@ static void run_op(const struct thread_ctx *ctx, const struct op *op)
 	case OP_EIO:
 		sys_inject_eio(op->va);
 		break;
+	case OP_MREMAP:
+		sys_mremap_dontunmap(op->va, op->arg);
+		break;
+	case OP_MBIND:
+		sys_mbind(op->va);
+		break;
+	case OP_MMAP_STACK:
+		sys_mmap_stack(op->va);
+		break;
 	case OP_NR:
 		break;
 	}
@@ -241,7 +251,8 @@ static void check_teardown(struct exec_result *out)
 		return;
 	}
 	truncate_inode_pages_final();
-	if (folio_check_leaks(out->sched.report, sizeof(out->sched.report))) {
+	if (folio_check_leaks(out->sched.report, sizeof(out->sched.report)) ||
+	    mpol_check_leaks(out->sched.report, sizeof(out->sched.report))) {
 		out->violation = true;
 		out->oracle = "memory-safety";
 		out->kind = "leak";
@@ -369,7 +380,8 @@ static uint64_t hash_process(uint64_t h, const struct process *p)
 		const struct vm_area_struct *v = mm->vma[i];
 
 		h = mix(h, (uint64_t)v->start << 32 | (uint64_t)v->end);
-		h = mix(h, v->vm_flags | v->anon << 16 | v->file << 17);
+		h = mix(h, v->vm_flags | v->anon << 16 | v->file << 17 |
+				   (uint64_t)(v->vm_policy != NULL) << 18);
 	}
 	h = mix(h, (uint64_t)mm->uffd_nr_msgs);
 	for (int i = 0; i < mm->uffd_nr_msgs && i < SCHED_MAX_THREADS; i++)

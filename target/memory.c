@@ -11,11 +11,13 @@
 #include "feedback.h"
 #include "filemap.h"
 #include "folio.h"
+#include "mempolicy.h"
 #include "mmap_lock.h"
 #include "mmu_gather.h"
 #include "oracle.h"
 #include "pgtable.h"
 #include "policy.h"
+#include "rmap.h"
 #include "tlb.h"
 #include "userfaultfd.h"
 #include "vma.h"
@@ -69,28 +71,9 @@ static struct pte ptep_clear_flush(struct mm_struct *mm, int va)
 	return old;
 }
 
-/*
- * A VMA gets its anon_vma with its first anonymous page (the rmap's root).
- * The kernel checks and sets it under mm->page_table_lock, a lock the
- * model does not have; here the check and the set are one step (no
- * scheduling point between them), so the function is kept out of TSan's
- * view like the model's other atomics. Under a VMA lock it writes a VMA
- * that fork may be reading (B8a).
- */
-static MM_ATOMIC void anon_vma_prepare(struct vm_area_struct *vma)
-{
-	vma_access(vma, SCHED_READ);
-	if (vma->anon_vma)
-		return;
-	/* Choosing the anon_vma reads the neighbouring VMAs, which only
-	 * mmap_lock keeps in place (the kernel asserts it since 6.10). */
-	mmap_assert_locked(&M.proc[vma->mm].mm);
-	vma_access(vma, SCHED_WRITE);
-	vma->anon_vma = true;
-}
-
 /* The VMA's anon_vma, read under the fault's lock; set only by
- * anon_vma_prepare (an atomic step, above). */
+ * anon_vma_prepare (rmap.c). Under a VMA lock that writes a VMA that
+ * fork may be reading (B8a). */
 static MM_ATOMIC bool vma_has_anon_vma(const struct vm_area_struct *vma)
 {
 	vma_access(vma, SCHED_READ);
@@ -116,6 +99,12 @@ static int vmf_anon_prepare(struct vm_fault *vmf)
 	assert_fault_locked(vmf->mm, vma, vmf->flags);
 	if (vma_has_anon_vma(vma))
 		return 0;
+	/* 6.4 called anon_vma_prepare() as it was: under the VMA lock alone
+	 * only after lock_vma_under_rcu's check before the lock (B8b). */
+	if (policy.vma_lock_anon_vma_check == ANON_VMA_CHECK_BEFORE_LOCK) {
+		anon_vma_prepare(vma);
+		return 0;
+	}
 	if (vma_locked) {
 		if (policy.vma_anon_prepare == ANON_PREPARE_RETRY)
 			return vma_fault_give_up_anon_vma(vma, "no anon_vma yet");
@@ -164,7 +153,7 @@ static int do_anonymous_page(struct vm_fault *vmf)
 	ret = do_anonymous_anon_vma(vmf);
 	if (ret)
 		return ret;
-	pfn = folio_alloc_anon();
+	pfn = vma_alloc_folio(vmf->vma, vmf->va, vmf->flags);
 	if (pfn < 0)
 		return VM_FAULT_OOM;
 	spin_lock(&mm->ptl);
@@ -230,7 +219,7 @@ static int do_cow_fault(struct vm_fault *vmf)
 	mm_point("do_cow_fault", OBJ_THREAD_LOCAL, SCHED_READ,
 		 "do_cow_fault P%d va %d: private copy of file page (frame %d)", mm->id, vmf->va,
 		 src);
-	pfn = folio_alloc_anon();
+	pfn = vma_alloc_folio(vmf->vma, vmf->va, vmf->flags);
 	if (pfn < 0) {
 		folio_put(pfn_folio(src));
 		return VM_FAULT_OOM;
@@ -323,7 +312,7 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 			folio_put(old);
 		return ret;
 	}
-	pfn = folio_alloc_anon();
+	pfn = vma_alloc_folio(vmf->vma, vmf->va, vmf->flags);
 	if (pfn < 0) {
 		if (old)
 			folio_put(old);

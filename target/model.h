@@ -69,6 +69,18 @@ struct pte {
 #define VM_MAYSHARE  0x10u
 #define VM_SOFTDIRTY 0x20u /* the whole VMA counts as soft-dirty */
 #define VM_UFFD_WP   0x40u /* registered with userfaultfd in write-protect mode */
+#define VM_GROWSDOWN 0x80u /* a stack: a fault on the free page below expands it */
+
+/*
+ * A NUMA memory policy (mbind), an object from its own slab with a
+ * reference count: freed at once (kmem_cache_free) when the last reference
+ * goes. The model tracks no nodes: only the lifetime matters.
+ */
+#define MAX_MPOL_OBJS (MAX_VMA_OBJS + 2 * SCHED_MAX_THREADS) /* never runs out */
+struct mempolicy {
+	bool allocated; /* false: free in the slab; an access is a use-after-free */
+	int refcnt;
+};
 
 /*
  * A VMA is an object with a lifetime, as in the kernel: allocated from the
@@ -90,6 +102,20 @@ struct vm_area_struct {
 	 * mmap_write_unlock that ends the writer's section unlocks them all. */
 	struct rw_semaphore vm_lock;
 	int vm_lock_seq;
+	struct rcu_head rcu;
+	struct mempolicy *vm_policy; /* mbind()'s policy, one reference; NULL: default */
+};
+
+/*
+ * A node of an mm's VMA tree (the maple tree, 6.1+). The tree's contents
+ * stay in mm->vma[]; the node stands for the memory a lookup walks. A
+ * store to the tree writes a new node and frees the old one through
+ * call_rcu(), as the maple tree in RCU mode does (vma.c).
+ */
+#define MT_NODES 8 /* per mm */
+struct maple_node {
+	bool allocated; /* false: back in the mm's node slab; a walk is a use-after-free */
+	int mm;
 	struct rcu_head rcu;
 };
 
@@ -113,6 +139,13 @@ struct mm_struct {
 	/* The VMA tree: the mm's VMAs sorted by address (the maple tree). */
 	struct vm_area_struct *vma[MAX_VMAS];
 	int nr_vmas;
+	/* Its root node (NULL: none tracked) and the node slab. Nodes are
+	 * tracked once the mm has had a VM_GROWSDOWN VMA (had_stack): only
+	 * then can a lookup be preempted inside a node (vma.c). */
+	struct maple_node *ma_root;
+	struct maple_node mt_nodes[MT_NODES];
+	int mt_next;
+	bool had_stack;
 	/* Bumped by every mmap_write_unlock (vma_end_write_all). */
 	int mm_lock_seq;
 	struct pte pte[MM_NR_PAGES];
@@ -224,6 +257,8 @@ struct machine {
 	struct folio frame[NR_FRAMES];
 	struct vm_area_struct vma_slab[MAX_VMA_OBJS];
 	int vma_next; /* where vm_area_alloc() looks first: slots are reused late */
+	struct mempolicy mpol_slab[MAX_MPOL_OBJS];
+	int mpol_next; /* the same round-robin for memory policies */
 	struct process proc[MAX_PROCS];
 	struct cpu cpu[NR_CPUS];
 	int thread_proc[NR_CPUS]; /* process of each thread */

@@ -662,3 +662,39 @@ MM_ATOMIC void oracle_check_rmap(int proc)
 				   mm->pte[va].pfn, proc, va, f->mapcount, ptes, live);
 	}
 }
+
+/* mremap: device pins follow their page to its new address. */
+static void oracle_pins_moved(struct process *p, int old_va, int new_va)
+{
+	for (int i = 0; i < MAX_PINS; i++) {
+		sched_access(&p->pins[i], SCHED_READ);
+		if (p->pins[i].used && p->pins[i].va == old_va && !p->pins[i].discarded) {
+			sched_access(&p->pins[i], SCHED_WRITE);
+			p->pins[i].va = new_va;
+		}
+	}
+}
+
+/*
+ * The oracles' bookkeeping of a move: what a read at old_va had to return
+ * a read at new_va now must (the page moved, with the device pins on it),
+ * and old_va reads zero, as after a zap (its next fault maps a fresh
+ * page). What new_va mapped before is gone, as after munmap, and the
+ * trackers of both pages lose their promises. Done in the step that moves
+ * the PTE.
+ */
+void oracle_moved(int proc, int old_va, int new_va)
+{
+	struct process *p = &M.proc[proc];
+	struct expectation moved[PAGE_WORDS];
+
+	sched_access(OBJ_ORACLE(proc, old_va), SCHED_READ);
+	for (int w = 0; w < PAGE_WORDS; w++)
+		moved[w] = p->expect[old_va][w];
+	oracle_discard(proc, new_va, false, false);
+	sched_access(OBJ_ORACLE(proc, new_va), SCHED_WRITE);
+	for (int w = 0; w < PAGE_WORDS; w++)
+		p->expect[new_va][w] = moved[w];
+	oracle_pins_moved(p, old_va, new_va);
+	oracle_discard(proc, old_va, false, false);
+}

@@ -74,6 +74,8 @@ void oracle_gup_grabbed(int proc, int va);
 bool oracle_zapped_since_grab(int proc, int va);
 /* va was mapped afresh: anon (reads return zero) or the file. */
 void oracle_mapped(int proc, int va, bool file);
+/* mremap moved the page at old_va to new_va (under the PTL). */
+void oracle_moved(int proc, int old_va, int new_va);
 
 /* O5, soft-dirty: clear_refs "4" ran; pagemap reported `soft_dirty`. */
 void oracle_clear_refs_begin(int proc);

@@ -43,7 +43,8 @@ struct mm_policy policy;
 		   .odirect_pin = true, .per_vma_lock = true,                                      \
 		   .vma_lock_anon_vma_check = ANON_VMA_CHECK_IN_FAULT, .vma_lock_fork = true,      \
 		   .vma_release_on_retry = VMA_RELEASE_CALLEE,                                     \
-		   .vma_lock_scope = VMA_LOCK_SCOPE_ANY, .vma_anon_prepare = ANON_PREPARE_TRYLOCK
+		   .vma_lock_scope = VMA_LOCK_SCOPE_ANY, .vma_anon_prepare = ANON_PREPARE_TRYLOCK, \
+		   .vma_lock_mbind = true, .stack_expand_lock = STACK_EXPAND_WRITE
 /* 6.4-6.5: per-VMA locks for anonymous faults only, released by the caller */
 #define VMA_LOCK_6_4                                                                               \
 	.vma_release_on_retry = VMA_RELEASE_CALLER, .vma_lock_scope = VMA_LOCK_SCOPE_ANON,         \
@@ -112,9 +113,12 @@ static const struct profile profiles[] = {
 	 "does not write-lock the parent's VMAs, lock_vma_under_rcu checks anon_vma before "
 	 "locking; as in 6.5, only anonymous faults take the VMA lock (file and userfaultfd "
 	 "faults take mmap_lock) and the arch handler drops it after every fault",
-	 "fork vs a VMA-locked COW fault and a stale TLB entry (B8a, lost-write)",
+	 "fork vs a VMA-locked COW fault and a stale TLB entry (B8a, lost-write); mbind frees the "
+	 "mempolicy a VMA-locked fault is reading (B8d, memory-safety); StackRot: a fault grows "
+	 "a stack under the mmap read lock, freeing a maple node another lookup walks (B8f, "
+	 "6.4.0 only, memory-safety)",
 	 {ERA_LATEST, .vma_lock_fork = false, .vma_lock_anon_vma_check = ANON_VMA_CHECK_BEFORE_LOCK,
-	  VMA_LOCK_6_4}},
+	  .vma_lock_mbind = false, .stack_expand_lock = STACK_EXPAND_READ, VMA_LOCK_6_4}},
 	{"latest",
 	 "Linux >= 6.10: + FOLL_FORCE needs an exclusive anon page (6.0), mprotect maps "
 	 "exclusive pages writable, change_protection flushes through an mmu_gather (6.0), R/O "
@@ -351,11 +355,22 @@ static const struct switch_desc switches[] = {
 	 "userfaultfd-armed (6.4-6.5), or any VMA, userfaults (6.6) and file faults (6.6-6.7) "
 	 "included, whose handlers may then have to drop the lock to wait",
 	 SWITCH_ENUM(vma_lock_scope)},
+	{"vma_lock.mbind",
+	 {"no", "yes"},
+	 "mbind write-locks the VMA before replacing vm_policy (>=6.4.8/6.5, 6c21e066f925)",
+	 SWITCH_BOOL(vma_lock_mbind)},
 	{"vma_lock.mutant_free_at_once",
 	 {"no", "yes"},
 	 "MUTANT, never shipped: free an unmapped VMA at once, not after an RCU grace period, "
 	 "although faults walk the VMA tree under RCU",
 	 SWITCH_BOOL(vma_free_at_once)},
+	{"stack.expand_lock",
+	 {"read-rbtree", "read", "write"},
+	 "stack expansion in the fault path runs under the mmap read lock and moves the VMA's "
+	 "start in place (<=6.0, rbtree), rewrites the maple tree under the read lock, freeing "
+	 "a node lookups may still walk (6.1-6.4.0, StackRot CVE-2023-3269), or under the "
+	 "write lock, the VMA write-locked (>=6.4.1/6.5, 8d7071af8907, c137381f71ae)",
+	 SWITCH_ENUM(stack_expand_lock)},
 };
 
 #define NR_SWITCHES ((int)(sizeof(switches) / sizeof(switches[0])))

@@ -123,6 +123,23 @@ enum vma_lock_scope {
 	VMA_LOCK_SCOPE_ANY,
 };
 
+/* expand_stack() from the page-fault path: under which mmap_lock mode. */
+enum stack_expand_lock {
+	/* <= 6.0: under the read lock; the VMA's start moves in place (the
+	 * rbtree's gap is updated under page_table_lock), no tree node is
+	 * replaced. */
+	STACK_EXPAND_READ_RBTREE,
+	/* 6.1-6.4.0: under the read lock, but the range is a store to the
+	 * maple tree, which replaces a node and frees the old one through RCU
+	 * while lookups under the read lock still walk it (StackRot,
+	 * CVE-2023-3269). */
+	STACK_EXPAND_READ,
+	/* >= 6.4.1/6.5 (8d7071af8907): the fault drops the read lock, takes
+	 * the write lock, looks the VMA up again and expands it write-locked
+	 * (c137381f71ae), then downgrades. */
+	STACK_EXPAND_WRITE,
+};
+
 struct mm_policy {
 	enum wp_reuse_rule wp_reuse;
 	/* 5.8 (17839856fd58): a FOLL_GET/FOLL_PIN lookup in a COW mapping
@@ -191,9 +208,13 @@ struct mm_policy {
 	enum vma_release_rule vma_release_on_retry;
 	enum vma_lock_scope vma_lock_scope;
 	enum anon_prepare_rule vma_anon_prepare;
+	/* 6.4.8/6.5 (6c21e066f925): mbind write-locks a VMA before replacing
+	 * its vm_policy. */
+	bool vma_lock_mbind;
 	/* MUTANT, never shipped: a VMA is freed at once, not after an RCU
 	 * grace period, while faults still walk the tree under RCU. */
 	bool vma_free_at_once;
+	enum stack_expand_lock stack_expand_lock;
 };
 
 struct profile {

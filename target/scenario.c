@@ -32,6 +32,9 @@ static const char *const op_names[OP_NR] = {
 	[OP_DIO_READ] = "dio-read",
 	[OP_MEM_WRITE] = "mem-write",
 	[OP_EIO] = "eio",
+	[OP_MREMAP] = "mremap",
+	[OP_MBIND] = "mbind",
+	[OP_MMAP_STACK] = "mmap-stack",
 };
 
 const char *op_name(enum op_kind kind)
@@ -65,6 +68,9 @@ bool op_uses_va(enum op_kind kind)
 	case OP_DIO_READ:
 	case OP_MEM_WRITE:
 	case OP_EIO:
+	case OP_MREMAP:
+	case OP_MBIND:
+	case OP_MMAP_STACK:
 		return true;
 	default:
 		return false;
@@ -89,6 +95,7 @@ bool op_uses_arg(enum op_kind kind)
 	case OP_MMAP_FILE:
 	case OP_MPROTECT:
 	case OP_UFFD_WP:
+	case OP_MREMAP:
 		return true;
 	default:
 		return false;
@@ -105,6 +112,8 @@ const char *op_arg_name(enum op_kind kind)
 		return "mode";
 	case OP_UFFD_WP:
 		return "wp";
+	case OP_MREMAP:
+		return "to";
 	case OP_UNPIN:
 	case OP_DMA_WRITE:
 	case OP_DMA_READ:
@@ -139,6 +148,8 @@ uint8_t op_arg_limit(enum op_kind kind)
 		return 2;
 	case OP_MMAP_FILE:
 		return NR_FILE_MAPS;
+	case OP_MREMAP:
+		return MM_NR_PAGES;
 	case OP_UNPIN:
 	case OP_DMA_WRITE:
 	case OP_DMA_READ:

@@ -18,6 +18,7 @@
 #define SCN_MAX_OPS	16
 #define SCN_MAX_EVENTS	4
 #define OP_NR_V1	14 /* ops of input version 1: read..wait */
+#define OP_NR_V2	24 /* ops of input version 2: read..eio */
 
 enum op_kind {
 	OP_READ,      /* va word: CPU load */
@@ -45,6 +46,10 @@ enum op_kind {
 	OP_DIO_READ,	  /* va word: read(O_DIRECT) into the buffer */
 	OP_MEM_WRITE,	  /* va word: pwrite(/proc/self/mem), FOLL_FORCE */
 	OP_EIO,		  /* va: the next read I/O of that file page fails */
+	/* input version 3: the per-VMA-lock era's VMA changes */
+	OP_MREMAP,     /* va arg: mremap(MREMAP_DONTUNMAP) of the page at va to va arg */
+	OP_MBIND,      /* va: mbind() a new memory policy onto the page's VMA */
+	OP_MMAP_STACK, /* va: map a fresh anon page at va that grows down (a stack) */
 	OP_NR
 };
 

@@ -10,16 +10,20 @@ set(MMFUZZ_TARGET_SOURCES
   target/gup.c
   target/machine.c
   target/memory.c
+  target/mempolicy.c
   target/mmap.c
   target/mmap_lock.c
   target/mmu_gather.c
   target/mprotect.c
+  target/mremap.c
   target/oracle.c
   target/pgtable.c
   target/pipe.c
   target/policy.c
   target/proc_mem.c
+  target/rmap.c
   target/scenario.c
+  target/stack.c
   target/task.c
   target/task_mmu.c
   target/tlb.c

@@ -22,6 +22,14 @@ bool sys_madvise_dontneed(int va);
 /* mmap(MAP_FIXED) of the file's page va at va; mode: enum file_map. */
 bool sys_mmap_file(int va, int mode);
 bool sys_mprotect(int va, bool writable);
+/* mremap(va, 1 page, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, new_va):
+ * the page moves to new_va; the old VMA stays, empty and without anon_vma. */
+bool sys_mremap_dontunmap(int va, int new_va);
+/* mbind(va, 1 page, ...): the page's VMA gets a new memory policy. */
+bool sys_mbind(int va);
+/* A fresh private anon RW page at va that grows down (VM_GROWSDOWN): a
+ * fault on the free page just below it expands it (expand_stack). */
+bool sys_mmap_stack(int va);
 
 /* Soft-dirty: write "4" to /proc/self/clear_refs; read pagemap's bit 55. */
 void sys_clear_refs(void);

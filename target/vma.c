@@ -9,11 +9,23 @@
  * when faults walk the tree under RCU (per-VMA locks, 6.4+), at once
  * before. Slots are handed out round-robin, so a stale pointer finds its
  * slot free (a use-after-free the oracle reports) rather than reused.
+ *
+ * The tree itself has nodes (struct maple_node): a store writes a new
+ * node and frees the old one through call_rcu(), as the maple tree in RCU
+ * mode does (6.1+), because lock_vma_under_rcu() walks it under RCU.
+ * Lookups under mmap_lock take no RCU read lock: a node they walk stays
+ * allocated only because every store is made under the write lock. The
+ * one store that was not, stack expansion in 6.1-6.4.0, freed nodes under
+ * such walkers (StackRot, CVE-2023-3269; stack.c). Nodes are tracked from
+ * the first VM_GROWSDOWN VMA of an mm on: before, no walk is preempted
+ * between loading its node and reading it, so the node's lifetime cannot
+ * matter, and programs without a stack keep their schedules.
  */
 #include "vma.h"
 
 #include <string.h>
 
+#include "mempolicy.h"
 #include "policy.h"
 #include "scheduler/ordering.h"
 #include "vma_lock.h"
@@ -25,7 +37,12 @@ void vma_use_after_free(const struct vm_area_struct *vma)
 		   (int)(vma - M.vma_slab), vma->start, vma->end, vma->mm);
 }
 
-struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
+/*
+ * The slab allocator's own locking orders its free list: picking a slot is
+ * one atomic step, and a slot handed out again is ordered after the free
+ * that returned it (release_ordering() in vm_area_free_rcu_cb()).
+ */
+static MM_ATOMIC struct vm_area_struct *vma_slab_take(void)
 {
 	/* The slab's cursor is shared by every process: which slot a VMA gets
 	 * depends on every allocation before it, in any mm. */
@@ -37,8 +54,19 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 		sched_access(v, SCHED_READ);
 		if (v->allocated)
 			continue;
-		sched_access(v, SCHED_WRITE);
 		M.vma_next = (slot + 1) % MAX_VMA_OBJS;
+		return v;
+	}
+	return NULL;
+}
+
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *v = vma_slab_take();
+
+	if (v) {
+		acquire_ordering(v);
+		sched_access(v, SCHED_WRITE);
 		*v = (struct vm_area_struct){
 			.mm = mm->id,
 			.allocated = true,
@@ -64,6 +92,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig, struct mm_struct
 	v->anon = orig->anon;
 	v->file = orig->file;
 	v->anon_vma = orig->anon_vma;
+	v->vm_policy = mpol_dup(orig->vm_policy); /* vma_dup_policy: a copy of its own */
 	return v;
 }
 
@@ -74,20 +103,122 @@ static void vm_area_free_rcu_cb(struct rcu_head *head)
 
 	sched_access(v, SCHED_WRITE);
 	v->allocated = false;
+	release_ordering(v); /* the slot's next vm_area_alloc comes after this */
 }
 
 void vm_area_free(struct vm_area_struct *vma)
 {
 	vma_access(vma, SCHED_WRITE);
+	mpol_put(vma->vm_policy); /* remove_vma(): at once, not after RCU */
 	if (policy.per_vma_lock && !policy.vma_free_at_once)
 		call_rcu(&vma->rcu, vm_area_free_rcu_cb);
 	else
 		vm_area_free_rcu_cb(&vma->rcu);
 }
 
+static void maple_node_use_after_free(const struct mm_struct *mm, const struct maple_node *node)
+{
+	sched_fail("memory-safety", "use-after-free",
+		   "T%d walked maple node N%d of P%d's VMA tree after it was freed (a tree "
+		   "store replaced it and RCU freed it %s)",
+		   sched_self(), (int)(node - mm->mt_nodes), mm->id,
+		   rcu_read_lock_held() ? "although this walk is inside an RCU read-side section"
+					: "after this walk loaded it without the RCU read lock");
+}
+
+/*
+ * The node functions touch the tree's memory, not model state that a
+ * lock orders: a node's lifetime is what the memory-safety oracle judges
+ * (a ThreadSanitizer report would only say the same, less precisely), so
+ * they are kept out of TSan's view.
+ */
+static MM_ATOMIC void maple_node_free_rcu_cb(struct rcu_head *head)
+{
+	struct maple_node *node =
+		(struct maple_node *)((char *)head - offsetof(struct maple_node, rcu));
+
+	sched_access(node, SCHED_WRITE);
+	node->allocated = false;
+	mm_trace("maple node N%d of P%d freed (RCU callback)",
+		 (int)(node - M.proc[node->mm].mm.mt_nodes), node->mm);
+}
+
+/* A node from mm's slab, round-robin like the VMA slab; NULL if every
+ * node still waits for its grace period. */
+static MM_ATOMIC struct maple_node *maple_node_alloc(struct mm_struct *mm)
+{
+	for (int n = 0; n < MT_NODES; n++) {
+		int slot = (mm->mt_next + n) % MT_NODES;
+		struct maple_node *node = &mm->mt_nodes[slot];
+
+		sched_access(node, SCHED_WRITE);
+		if (node->allocated)
+			continue;
+		mm->mt_next = (slot + 1) % MT_NODES;
+		*node = (struct maple_node){.allocated = true, .mm = mm->id};
+		return node;
+	}
+	return NULL;
+}
+
+MM_ATOMIC void vma_tree_store(struct mm_struct *mm)
+{
+	struct maple_node *old = mm->ma_root;
+	struct maple_node *node = NULL;
+
+	if (!mm->had_stack)
+		return;
+	sched_access(OBJ_VMA_LIST(mm), SCHED_WRITE);
+	if (mm->nr_vmas > 0) {
+		node = maple_node_alloc(mm);
+		if (!node) {
+			mm_trace("vma_tree_store P%d: no free maple node, node N%d rewritten in "
+				 "place",
+				 mm->id, old ? (int)(old - mm->mt_nodes) : -1);
+			return;
+		}
+	}
+	/* rcu_assign_pointer, then the old node waits for RCU walkers. */
+	mm->ma_root = node;
+	if (!old) {
+		if (node)
+			mm_trace("mas_store P%d: maple node N%d is the root", mm->id,
+				 (int)(node - mm->mt_nodes));
+		return;
+	}
+	mm_trace("mas_store P%d: %s N%d, freed by call_rcu", mm->id,
+		 node ? "a new maple node replaces" : "the tree is empty: no more",
+		 (int)(old - mm->mt_nodes));
+	call_rcu(&old->rcu, maple_node_free_rcu_cb);
+}
+
+static MM_ATOMIC struct maple_node *mas_root(const struct mm_struct *mm)
+{
+	return mm->ma_root;
+}
+
+static MM_ATOMIC bool maple_node_live(const struct maple_node *node)
+{
+	sched_access(node, SCHED_READ);
+	return node->allocated;
+}
+
+void vma_tree_walk(struct mm_struct *mm)
+{
+	struct maple_node *node = mas_root(mm);
+
+	if (!node)
+		return;
+	mm_point("mas_walk", node, SCHED_READ, "mas_walk P%d: read maple node N%d", mm->id,
+		 (int)(node - mm->mt_nodes));
+	if (!maple_node_live(node))
+		maple_node_use_after_free(mm, node);
+}
+
 struct vm_area_struct *find_vma(struct mm_struct *mm, int va)
 {
 	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
+	vma_tree_walk(mm);
 	for (int i = 0; i < mm->nr_vmas; i++) {
 		struct vm_area_struct *v = mm->vma[i];
 
@@ -118,6 +249,9 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *v)
 	mm->vma[index] = v;
 	mm->nr_vmas++;
 	vma_mark_detached(v, false);
+	if (v->vm_flags & VM_GROWSDOWN)
+		mm->had_stack = true;
+	vma_tree_store(mm);
 }
 
 /* Take the VMA at `index` out of the tree and free it (the caller has
@@ -130,6 +264,7 @@ static void vma_unlink_free(struct mm_struct *mm, int index)
 	memmove(&mm->vma[index], &mm->vma[index + 1],
 		sizeof(struct vm_area_struct *) * (size_t)(mm->nr_vmas - index - 1));
 	mm->nr_vmas--;
+	vma_tree_store(mm);
 	vma_mark_detached(v, true);
 	vm_area_free(v);
 }
@@ -156,13 +291,18 @@ static bool vma_insert(struct mm_struct *mm, struct vm_area_struct tmpl)
 }
 
 /* A new mapping is soft-dirty as a whole until the next clear_refs. */
-bool vma_insert_anon(struct mm_struct *mm, int start, int end)
+bool vma_insert_anon_flags(struct mm_struct *mm, int start, int end, unsigned extra)
 {
 	return vma_insert(mm, (struct vm_area_struct){.start = start,
 						      .end = end,
 						      .vm_flags = VM_READ | VM_WRITE | VM_MAYWRITE |
-								  VM_SOFTDIRTY,
+								  VM_SOFTDIRTY | extra,
 						      .anon = true});
+}
+
+bool vma_insert_anon(struct mm_struct *mm, int start, int end)
+{
+	return vma_insert_anon_flags(mm, start, end, 0);
 }
 
 bool vma_insert_file(struct mm_struct *mm, int va, enum file_map mode)
@@ -231,6 +371,7 @@ void vma_remove_range(struct mm_struct *mm, int start, int end)
 			if (vma_split(mm, v, end)) {
 				vma_start_write(v);
 				v->end = start;
+				vma_tree_store(mm);
 			}
 			return;
 		}
@@ -238,10 +379,12 @@ void vma_remove_range(struct mm_struct *mm, int start, int end)
 		vma_access(v, SCHED_WRITE);
 		if (v->start < start) {
 			v->end = start;
+			vma_tree_store(mm);
 			continue;
 		}
 		if (v->end > end) {
 			v->start = end;
+			vma_tree_store(mm);
 			continue;
 		}
 		vma_unlink_free(mm, i);

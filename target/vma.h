@@ -9,6 +9,18 @@
  * RCU is lock_vma_under_rcu, vma_lock.h). */
 struct vm_area_struct *find_vma(struct mm_struct *mm, int va);
 
+/*
+ * The tree's nodes (vma.c). vma_tree_walk: a lookup loads the root node
+ * and reads it, preemptible in between, a use-after-free if the node was
+ * freed meanwhile; the caller holds mmap_lock or the RCU read lock and has
+ * recorded its read of the tree. vma_tree_store: a store to the tree, a
+ * new root node, the old one freed after an RCU grace period; the caller
+ * holds mmap_lock for write (for read only in 6.1-6.4.0's stack expansion).
+ * Both do nothing in an mm that never had a VM_GROWSDOWN VMA.
+ */
+void vma_tree_walk(struct mm_struct *mm);
+void vma_tree_store(struct mm_struct *mm);
+
 /* The VMA slab: a blank VMA of mm (NULL if the slab is empty), a copy of
  * orig for mm (fork, split), and the free that waits for RCU readers when
  * faults walk the tree under RCU. */
@@ -22,6 +34,8 @@ bool is_cow_mapping(unsigned vm_flags);
 /* Insert a private anonymous RW VMA for [start, end); false if any page
  * of the range is mapped already or no VMA slot is free. */
 bool vma_insert_anon(struct mm_struct *mm, int start, int end);
+/* The same with more vm_flags (VM_GROWSDOWN for a stack). */
+bool vma_insert_anon_flags(struct mm_struct *mm, int start, int end, unsigned extra);
 
 /* How a scenario maps the file at one page (the `mode` of mmap-file). */
 enum file_map {

@@ -104,6 +104,21 @@ add_executable(test_tlb_invariant tests/model/test_tlb_invariant.c)
 target_link_libraries(test_tlb_invariant PRIVATE mmfuzz_core)
 add_test(NAME tlb_invariant COMMAND test_tlb_invariant)
 
+# Stacks: growth from the page fault, and StackRot's flip (B8f).
+add_executable(test_stack tests/model/test_stack.c)
+target_link_libraries(test_stack PRIVATE mmfuzz_core)
+add_test(NAME stack COMMAND test_stack)
+
+# mremap(MREMAP_DONTUNMAP) and B8b (lock_vma_under_rcu's anon_vma check).
+add_executable(test_mremap tests/model/test_mremap.c)
+target_link_libraries(test_mremap PRIVATE mmfuzz_core)
+add_test(NAME mremap COMMAND test_mremap)
+
+# Memory policies and mbind (B8d): refcounts, fork's copy, the v6.4 use-after-free.
+add_executable(test_mempolicy tests/model/test_mempolicy.c)
+target_link_libraries(test_mempolicy PRIVATE mmfuzz_core)
+add_test(NAME mempolicy COMMAND test_mempolicy)
+
 # AFL++ as the second engine (issue 14): `mmfuzz fuzz --engine afl` finds
 # v5.7's fork-isolation violation and files it; --jobs 2; no leftovers.
 if(TARGET mmfuzz-afl)
