@@ -119,6 +119,20 @@ static const struct profile profiles[] = {
 	 "6.4.0 only, memory-safety)",
 	 {ERA_LATEST, .vma_lock_fork = false, .vma_lock_anon_vma_check = ANON_VMA_CHECK_BEFORE_LOCK,
 	  .vma_lock_mbind = false, .stack_expand_lock = STACK_EXPAND_READ, VMA_LOCK_6_4}},
+	{"v6.4.3",
+	 "Linux 6.4.3-6.4.7 (the fixes of 6.5-rc1): v6.4 + fork write-locks each parent VMA "
+	 "(fb49c455323f); a fault grows a stack only under the mmap write lock, the VMA "
+	 "write-locked (8d7071af8907, c137381f71ae; 6.4.1)",
+	 "mremap(MREMAP_DONTUNMAP) vs a fault that checked anon_vma before locking (B8b, "
+	 "memory-safety); mbind frees the policy a VMA-locked fault reads (B8d, memory-safety)",
+	 {ERA_LATEST, .vma_lock_anon_vma_check = ANON_VMA_CHECK_BEFORE_LOCK,
+	  .vma_lock_mbind = false, VMA_LOCK_6_4}},
+	{"v6.5",
+	 "Linux 6.4.8+ and 6.5: v6.4.3 + lock_vma_under_rcu checks anon_vma with the VMA "
+	 "read-locked (657b5146955e), mbind write-locks the VMA (6c21e066f925); still only "
+	 "anonymous faults under the VMA lock, dropped by the arch handler",
+	 "none of the 6.4 family: the B8 reproducers are clean",
+	 {ERA_LATEST, .vma_lock_anon_vma_check = ANON_VMA_CHECK_UNDER_LOCK, VMA_LOCK_6_4}},
 	{"latest",
 	 "Linux >= 6.10: + FOLL_FORCE needs an exclusive anon page (6.0), mprotect maps "
 	 "exclusive pages writable, change_protection flushes through an mmu_gather (6.0), R/O "
