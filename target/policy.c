@@ -175,6 +175,12 @@ static const struct profile profiles[] = {
 	 "VMA-locked fault (B7c: the contract changed in one series, 4089eef0e6ac)",
 	 "a double vma_end_read after a file fault that sleeps for I/O (lock-discipline)",
 	 {ERA_LATEST, .vma_release_on_retry = VMA_RELEASE_MUTANT_BOTH}},
+	{"clear-refs-no-vma-lock",
+	 "MUTANT, never shipped: latest whose clear_refs clears VM_SOFTDIRTY under the mmap "
+	 "write lock but without write-locking each VMA (vm_flags_clear's vma_start_write), "
+	 "so a fault under the VMA lock reads vm_flags while it changes",
+	 "a data race on vm_flags with a VMA-locked fault (ThreadSanitizer build)",
+	 {ERA_LATEST, .vma_softdirty_no_write_lock = true}},
 	{"clear-refs-no-upgrade",
 	 "MUTANT, never shipped: 5.10 whose clear_refs clears VM_SOFTDIRTY under the read "
 	 "lock instead of upgrading",
@@ -378,6 +384,11 @@ static const struct switch_desc switches[] = {
 	 "MUTANT, never shipped: free an unmapped VMA at once, not after an RCU grace period, "
 	 "although faults walk the VMA tree under RCU",
 	 SWITCH_BOOL(vma_free_at_once)},
+	{"vma_lock.mutant_softdirty_no_write_lock",
+	 {"no", "yes"},
+	 "MUTANT, never shipped: clear_refs clears VM_SOFTDIRTY with a plain store, without "
+	 "vma_start_write, although faults under the VMA lock read vm_flags",
+	 SWITCH_BOOL(vma_softdirty_no_write_lock)},
 	{"stack.expand_lock",
 	 {"read-rbtree", "read", "write"},
 	 "stack expansion in the fault path runs under the mmap read lock and moves the VMA's "

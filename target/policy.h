@@ -214,6 +214,9 @@ struct mm_policy {
 	/* MUTANT, never shipped: a VMA is freed at once, not after an RCU
 	 * grace period, while faults still walk the tree under RCU. */
 	bool vma_free_at_once;
+	/* MUTANT, never shipped: clear_refs clears VM_SOFTDIRTY without
+	 * write-locking the VMA, which VMA-locked faults read. */
+	bool vma_softdirty_no_write_lock;
 	enum stack_expand_lock stack_expand_lock;
 };
 

@@ -46,6 +46,16 @@ static void clear_soft_dirty(struct mm_struct *mm, const struct vm_area_struct *
 	spin_unlock(&mm->ptl);
 }
 
+/* MUTANT: the store vm_flags_clear() makes, without its vma_start_write(),
+ * so nothing orders it against a fault holding the VMA's read lock. */
+static void vm_flags_clear_unlocked(struct mm_struct *mm, struct vm_area_struct *vma,
+				    unsigned flags)
+{
+	mmap_assert_write_locked(mm);
+	vma_access(vma, SCHED_WRITE);
+	vma->vm_flags &= ~flags;
+}
+
 static void clear_vm_softdirty(struct mm_struct *mm)
 {
 	for (int i = 0; i < mm->nr_vmas; i++) {
@@ -53,7 +63,10 @@ static void clear_vm_softdirty(struct mm_struct *mm)
 			 "clear_refs P%d: clear VM_SOFTDIRTY of VMA %d", mm->id, i);
 		/* Each step reads the tree again (the loop's bound and slot). */
 		sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
-		vm_flags_clear(mm->vma[i], VM_SOFTDIRTY);
+		if (policy.vma_softdirty_no_write_lock)
+			vm_flags_clear_unlocked(mm, mm->vma[i], VM_SOFTDIRTY);
+		else
+			vm_flags_clear(mm->vma[i], VM_SOFTDIRTY);
 	}
 }
 
