@@ -42,6 +42,7 @@ bool dev_pin(int va, bool writable)
 	if (pfn >= 0) {
 		/* A zap while GUP ran may have come after the pin was taken:
 		 * then the user discarded the pinned page already. */
+		va = oracle_grabbed_va(p->mm.id, va);
 		sched_access(pin, SCHED_WRITE);
 		*pin = (struct gup_ref){.used = true,
 					.pin = true,

@@ -29,7 +29,9 @@ bool sys_read_odirect(int va, int word)
 	mm_point("dio:dma", &pfn_folio(pfn)->data[word], SCHED_WRITE,
 		 "O_DIRECT DMA into frame %d word %d", pfn, word);
 	folio_check_live(pfn_folio(pfn), "O_DIRECT DMA");
-	/* A user who unmapped or zapped the buffer meanwhile discarded it. */
+	/* The buffer's page may have moved (mremap): the DMA lands there. A
+	 * user who unmapped or zapped the buffer meanwhile discarded it. */
+	va = oracle_grabbed_va(p->mm.id, va);
 	discarded = oracle_zapped_since_grab(p->mm.id, va);
 	if (!discarded)
 		oracle_check_private_write(p->mm.id, va, pfn, VIA_DIO);

@@ -264,8 +264,12 @@ struct machine {
 	int thread_proc[NR_CPUS]; /* process of each thread */
 	struct write_record writes[MAX_WRITES];
 	wseq_t nr_writes; /* last used seq */
-	/* Per CPU: the zap count of the page its last GUP grabbed (oracle). */
-	unsigned grab_discards[NR_CPUS];
+	/* Per CPU: the page its last GUP grabbed (oracle): where it is mapped
+	 * (mremap moves it) and the zap count of that va at the grab. */
+	struct gup_grab {
+		int proc, va;
+		unsigned discards;
+	} grab[NR_CPUS];
 	atomic_int nr_procs; /* processes created (the pid allocator) */
 	struct address_space file;
 	/* Lock-latency view: per thread, mmap_lock held (depth); per

@@ -416,14 +416,46 @@ void oracle_discard(int proc, int va, bool unmapped, bool file)
 
 void oracle_gup_grabbed(int proc, int va)
 {
+	struct gup_grab *g = &M.grab[sched_self()];
+
 	sched_access(OBJ_ZAPS(proc, va), SCHED_READ);
-	M.grab_discards[sched_self()] = M.proc[proc].discards[va];
+	sched_access(g, SCHED_WRITE);
+	*g = (struct gup_grab){.proc = proc, .va = va, .discards = M.proc[proc].discards[va]};
+}
+
+int oracle_grabbed_va(int proc, int va)
+{
+	const struct gup_grab *g = &M.grab[sched_self()];
+
+	sched_access(g, SCHED_READ);
+	return g->proc == proc ? g->va : va;
 }
 
 bool oracle_zapped_since_grab(int proc, int va)
 {
+	const struct gup_grab *g = &M.grab[sched_self()];
+
 	sched_access(OBJ_ZAPS(proc, va), SCHED_READ);
-	return M.grab_discards[sched_self()] != M.proc[proc].discards[va];
+	sched_access(g, SCHED_READ);
+	return g->discards != M.proc[proc].discards[va];
+}
+
+/* mremap moved the page at old_va: a grab of it, still current, follows
+ * the page (the caller's discard of both vas comes after this). */
+static void oracle_grabs_moved(int proc, int old_va, int new_va)
+{
+	sched_access(OBJ_ZAPS(proc, old_va), SCHED_READ);
+	for (int t = 0; t < NR_CPUS; t++) {
+		struct gup_grab *g = &M.grab[t];
+
+		sched_access(g, SCHED_READ);
+		if (g->proc != proc || g->va != old_va ||
+		    g->discards != M.proc[proc].discards[old_va])
+			continue;
+		sched_access(g, SCHED_WRITE);
+		g->va = new_va;
+		g->discards = M.proc[proc].discards[new_va] + 1; /* after the move's own discard */
+	}
 }
 
 void oracle_mapped(int proc, int va, bool file)
@@ -691,6 +723,7 @@ void oracle_moved(int proc, int old_va, int new_va)
 	sched_access(OBJ_ORACLE(proc, old_va), SCHED_READ);
 	for (int w = 0; w < PAGE_WORDS; w++)
 		moved[w] = p->expect[old_va][w];
+	oracle_grabs_moved(proc, old_va, new_va);
 	oracle_discard(proc, new_va, false, false);
 	sched_access(OBJ_ORACLE(proc, new_va), SCHED_WRITE);
 	for (int w = 0; w < PAGE_WORDS; w++)

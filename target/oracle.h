@@ -72,6 +72,9 @@ void oracle_discard(int proc, int va, bool unmapped, bool file);
 void oracle_gup_grabbed(int proc, int va);
 /* Was va zapped since this CPU's last GUP grab? */
 bool oracle_zapped_since_grab(int proc, int va);
+/* Where the page this CPU's last GUP grabbed at va is mapped now: va, or
+ * where mremap moved it since (an I/O in flight lands there). */
+int oracle_grabbed_va(int proc, int va);
 /* va was mapped afresh: anon (reads return zero) or the file. */
 void oracle_mapped(int proc, int va, bool file);
 /* mremap moved the page at old_va to new_va (under the PTL). */

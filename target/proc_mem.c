@@ -32,6 +32,7 @@ bool sys_proc_mem_write(int va, int word)
 	mm_point("access_remote_vm", &pfn_folio(pfn)->data[word], SCHED_WRITE,
 		 "/proc/P%d/mem write va %d word %d -> frame %d", mm->id, va, word, pfn);
 	folio_check_live(pfn_folio(pfn), "access_remote_vm");
+	va = oracle_grabbed_va(mm->id, va); /* where the page is now */
 	discarded = oracle_zapped_since_grab(mm->id, va);
 	if (!discarded)
 		oracle_check_private_write(mm->id, va, pfn, VIA_KERNEL);

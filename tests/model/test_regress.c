@@ -18,7 +18,7 @@
 #include "fuzz/runner.h"
 #include "target/policy.h"
 
-#define MAX_RUNS 256
+#define MAX_RUNS 512
 
 struct run {
 	char file[512];
