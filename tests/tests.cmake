@@ -96,7 +96,7 @@ add_test(NAME explore COMMAND ${CMAKE_SOURCE_DIR}/tests/explore.sh $<TARGET_FILE
 set_tests_properties(explore PROPERTIES LABELS unit TIMEOUT 600)
 
 # Per-VMA locks: which faults take which lock, read off the trace.
-add_executable(test_vma_lock tests/model/test_vma_lock.c)
+add_executable(test_vma_lock tests/model/test_vma_lock.c tests/model/trace_run.c)
 target_link_libraries(test_vma_lock PRIVATE mmfuzz_core)
 add_test(NAME vma_lock COMMAND test_vma_lock)
 
@@ -105,17 +105,17 @@ target_link_libraries(test_tlb_invariant PRIVATE mmfuzz_core)
 add_test(NAME tlb_invariant COMMAND test_tlb_invariant)
 
 # Stacks: growth from the page fault, and StackRot's flip (B8f).
-add_executable(test_stack tests/model/test_stack.c)
+add_executable(test_stack tests/model/test_stack.c tests/model/trace_run.c)
 target_link_libraries(test_stack PRIVATE mmfuzz_core)
 add_test(NAME stack COMMAND test_stack)
 
 # mremap(MREMAP_DONTUNMAP) and B8b (lock_vma_under_rcu's anon_vma check).
-add_executable(test_mremap tests/model/test_mremap.c)
+add_executable(test_mremap tests/model/test_mremap.c tests/model/trace_run.c)
 target_link_libraries(test_mremap PRIVATE mmfuzz_core)
 add_test(NAME mremap COMMAND test_mremap)
 
 # Memory policies and mbind (B8d): refcounts, fork's copy, the v6.4 use-after-free.
-add_executable(test_mempolicy tests/model/test_mempolicy.c)
+add_executable(test_mempolicy tests/model/test_mempolicy.c tests/model/trace_run.c)
 target_link_libraries(test_mempolicy PRIVATE mmfuzz_core)
 add_test(NAME mempolicy COMMAND test_mempolicy)
 

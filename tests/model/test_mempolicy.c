@@ -19,44 +19,9 @@
 #include "scheduler/trace.h"
 #include "target/mempolicy.h"
 #include "check.h"
+#include "trace_run.h"
 
 static int passed, failed;
-/* The result of the last trace_of(). */
-static struct exec_result last;
-
-/* Run a text program (its own schedule, if it has one) on a model; return
- * its trace (malloc'd) and verdict. */
-static char *trace_of(const char *model, const char *program, bool *violation)
-{
-	struct input in;
-	struct exec_result r;
-	char err[256];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	if (!runner_select_model(model, err, sizeof(err)) ||
-	    input_parse_text(program, &in, err, sizeof(err)) != INPUT_OK) {
-		printf("FAIL setup %s: %s\n", model, err);
-		exit(1);
-	}
-	trace_enable(out);
-	runner_execute(&in, NULL, false, NULL, &r);
-	trace_enable(NULL);
-	fclose(out);
-	*violation = r.violation;
-	last = r;
-	return buf;
-}
-
-static int count(const char *text, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = text; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
 
 /* Where `what` first occurs, or the end of text (orders compare false). */
 static const char *at(const char *text, const char *what)
@@ -218,10 +183,11 @@ static void test_b8d(void)
 	bool v;
 	char *t = trace_of("v6.4", b8d, &v);
 
-	CHECK(v && !strcmp(last.oracle, "memory-safety") && !strcmp(last.kind, "use-after-free") &&
-		      strstr(last.sched.report, "touched mempolicy #1 after it was freed"),
-	      "v6.4: the fault reads the policy mbind freed (%s %s: %s):\n%s", last.oracle,
-	      last.kind, last.sched.report, t);
+	CHECK(v && !strcmp(trace_last.oracle, "memory-safety") &&
+		      !strcmp(trace_last.kind, "use-after-free") &&
+		      strstr(trace_last.sched.report, "touched mempolicy #1 after it was freed"),
+	      "v6.4: the fault reads the policy mbind freed (%s %s: %s):\n%s", trace_last.oracle,
+	      trace_last.kind, trace_last.sched.report, t);
 	CHECK(strstr(t, "mpol_put: mempolicy #1 freed  {mmap_lock[P0]}") &&
 		      at(t, "handle_pte_fault P0 va 0 write  {vm_lock[V0](R)}") <
 			      at(t, "mpol_put: mempolicy #1 freed"),
@@ -233,9 +199,9 @@ static void test_b8d(void)
 	CHECK(!v && no_leak(), "v6.4+vma_lock.mbind=yes: clean, no leak:\n%s", t);
 	CHECK(count(t, "vma_start_write P0 VMA [0, 1)") >= 1 &&
 		      at(t, "get_vma_policy P0 va 0") < at(t, "mpol_put: mempolicy #1 freed") &&
-		      last.vma_write_wait_max > 0,
+		      trace_last.vma_write_wait_max > 0,
 	      "the second mbind waits for the fault to read the policy (wait %llu):\n%s",
-	      (unsigned long long)last.vma_write_wait_max, t);
+	      (unsigned long long)trace_last.vma_write_wait_max, t);
 	free(t);
 
 	t = trace_of("latest", b8d, &v);
@@ -245,7 +211,8 @@ static void test_b8d(void)
 	CHECK(!v, "v5.19: faults hold mmap_lock, mbind waits:\n%s", t);
 	free(t);
 	t = trace_of("latest+vma_lock.mbind=no", b8d, &v);
-	CHECK(v && !strcmp(last.oracle, "memory-safety") && !strcmp(last.kind, "use-after-free"),
+	CHECK(v && !strcmp(trace_last.oracle, "memory-safety") &&
+		      !strcmp(trace_last.kind, "use-after-free"),
 	      "latest+vma_lock.mbind=no: the use-after-free is back:\n%s", t);
 	free(t);
 }

@@ -20,49 +20,14 @@
 #include "fuzz/runner.h"
 #include "scheduler/trace.h"
 #include "check.h"
+#include "trace_run.h"
 
 static int passed, failed;
-/* The result of the last trace_of(). */
-static struct exec_result last;
-
-/* Run a text program (its own schedule, if it has one) on a model; return
- * its trace (malloc'd) and verdict. */
-static char *trace_of(const char *model, const char *program, bool *violation)
-{
-	struct input in;
-	struct exec_result r;
-	char err[256];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	if (!runner_select_model(model, err, sizeof(err)) ||
-	    input_parse_text(program, &in, err, sizeof(err)) != INPUT_OK) {
-		printf("FAIL setup %s: %s\n", model, err);
-		exit(1);
-	}
-	trace_enable(out);
-	runner_execute(&in, NULL, false, NULL, &r);
-	trace_enable(NULL);
-	fclose(out);
-	*violation = r.violation;
-	last = r;
-	return buf;
-}
-
-static int count(const char *text, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = text; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
 
 static bool verdict_is(const char *oracle, const char *kind)
 {
-	return last.violation && last.oracle && !strcmp(last.oracle, oracle) &&
-	       (!kind || (last.kind && !strcmp(last.kind, kind)));
+	return trace_last.violation && trace_last.oracle && !strcmp(trace_last.oracle, oracle) &&
+	       (!kind || (trace_last.kind && !strcmp(trace_last.kind, kind)));
 }
 
 /* The contents move; the old address reads zero; a store there after the
@@ -139,17 +104,17 @@ static void test_whole_vma_unlinks(void)
 
 	CHECK(!v && count(t, "VMA [0, 1) stays, empty, without anon_vma") == 1,
 	      "v6.4: the emptied VMA drops its anon_vma:\n%s", t);
-	CHECK(last.vma_lock_abort_no_anon_vma == 2 && last.vma_lock_success == 0,
+	CHECK(trace_last.vma_lock_abort_no_anon_vma == 2 && trace_last.vma_lock_success == 0,
 	      "v6.4: both writes to the VMA without anon_vma are refused the VMA lock "
 	      "(got %u aborts, %u successes)",
-	      last.vma_lock_abort_no_anon_vma, last.vma_lock_success);
+	      trace_last.vma_lock_abort_no_anon_vma, trace_last.vma_lock_success);
 	CHECK(count(t, "find_mergeable_anon_vma") == 0,
 	      "v6.4: under mmap_lock the neighbour walk has no scheduling point:\n%s", t);
 	free(t);
 	t = trace_of("latest", program, &v);
-	CHECK(!v && last.vma_lock_anon_vma_trylocked == 2,
+	CHECK(!v && trace_last.vma_lock_anon_vma_trylocked == 2,
 	      "latest: each first write assigns the anon_vma under a trylock (got %u)",
-	      last.vma_lock_anon_vma_trylocked);
+	      trace_last.vma_lock_anon_vma_trylocked);
 	free(t);
 }
 
@@ -215,7 +180,8 @@ static void test_b8b_flips(void)
 	CHECK(v && verdict_is("memory-safety", "use-after-free") &&
 		      count(t, "find_mergeable_anon_vma P0: read next VMA V2 without mmap_lock") ==
 			      1,
-	      "v6.4: the fault reads the freed neighbour (%s/%s):\n%s", last.oracle, last.kind, t);
+	      "v6.4: the fault reads the freed neighbour (%s/%s):\n%s", trace_last.oracle,
+	      trace_last.kind, t);
 	free(t);
 	t = trace_of("latest+vma_lock.anon_vma_check=before-lock", b8b, &v);
 	CHECK(v && verdict_is("memory-safety", "use-after-free"),

@@ -19,44 +19,9 @@
 #include "fuzz/runner.h"
 #include "scheduler/trace.h"
 #include "check.h"
+#include "trace_run.h"
 
 static int passed, failed;
-/* The result of the last trace_of(). */
-static struct exec_result last;
-
-/* Run a text program (with its schedule, if it has one) on a model;
- * return its trace (malloc'd) and verdict. */
-static char *trace_of(const char *model, const char *program, bool *violation)
-{
-	struct input in;
-	struct exec_result r;
-	char err[256];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	if (!runner_select_model(model, err, sizeof(err)) ||
-	    input_parse_text(program, &in, err, sizeof(err)) != INPUT_OK) {
-		printf("FAIL setup %s: %s\n", model, err);
-		exit(1);
-	}
-	trace_enable(out);
-	runner_execute(&in, NULL, false, NULL, &r);
-	trace_enable(NULL);
-	fclose(out);
-	*violation = r.violation;
-	last = r;
-	return buf;
-}
-
-static int count(const char *text, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = text; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
 
 /* The line of the first trace event that contains `what`, or NULL. */
 static const char *line_of(const char *text, const char *what)
@@ -236,8 +201,8 @@ static void test_stackrot(void)
 	bool v;
 	char *t = trace_of("v6.4", stackrot, &v);
 
-	CHECK(v && strcmp(last.oracle, "memory-safety") == 0 &&
-		      strcmp(last.kind, "use-after-free") == 0,
+	CHECK(v && strcmp(trace_last.oracle, "memory-safety") == 0 &&
+		      strcmp(trace_last.kind, "use-after-free") == 0,
 	      "v6.4: StackRot is a use-after-free:\n%s", t);
 	CHECK(line_of(t, "maple node N0 of P0 freed") &&
 		      line_has(line_of(t, "violation memory-safety"), "walked maple node N0") &&
@@ -252,7 +217,7 @@ static void test_stackrot(void)
 	CHECK(!v, "latest: clean:\n%s", t);
 	free(t);
 	t = trace_of("latest+stack.expand_lock=read", stackrot, &v);
-	CHECK(v && strcmp(last.oracle, "memory-safety") == 0,
+	CHECK(v && strcmp(trace_last.oracle, "memory-safety") == 0,
 	      "latest+stack.expand_lock=read: the use-after-free again:\n%s", t);
 	free(t);
 }

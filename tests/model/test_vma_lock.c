@@ -21,44 +21,9 @@
 #include "fuzz/runner.h"
 #include "scheduler/trace.h"
 #include "check.h"
+#include "trace_run.h"
 
 static int passed, failed;
-/* The result of the last trace_of(). */
-static struct exec_result last;
-
-/* Run a text program on a model with the default schedule; return its
- * trace (malloc'd) and verdict. */
-static char *trace_of(const char *model, const char *program, bool *violation)
-{
-	struct input in;
-	struct exec_result r;
-	char err[256];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-
-	if (!runner_select_model(model, err, sizeof(err)) ||
-	    input_parse_text(program, &in, err, sizeof(err)) != INPUT_OK) {
-		printf("FAIL setup %s: %s\n", model, err);
-		exit(1);
-	}
-	trace_enable(out);
-	runner_execute(&in, NULL, false, NULL, &r);
-	trace_enable(NULL);
-	fclose(out);
-	*violation = r.violation;
-	last = r;
-	return buf;
-}
-
-static int count(const char *text, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = text; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
 
 /* The line of the n-th (from 1) trace event that contains `what`. */
 static const char *nth_line(const char *text, const char *what, int n)
@@ -150,31 +115,33 @@ static void test_anon_fault_counts(void)
 
 	/* Both complete under the VMA lock (success), the first having
 	 * assigned the anon_vma under a trylocked mmap_lock. */
-	CHECK(last.user_faults == 2 && last.vma_lock_success == 2 && last.vma_lock_abort == 0 &&
-		      last.vma_lock_retry == 0 && last.vma_lock_miss == 0 &&
-		      last.vma_lock_anon_vma_trylocked == 1,
+	CHECK(trace_last.user_faults == 2 && trace_last.vma_lock_success == 2 &&
+		      trace_last.vma_lock_abort == 0 && trace_last.vma_lock_retry == 0 &&
+		      trace_last.vma_lock_miss == 0 && trace_last.vma_lock_anon_vma_trylocked == 1,
 	      "latest: 2 faults, 2 successes, 1 trylock (got %u faults, %u/%u/%u/%u, %u)",
-	      last.user_faults, last.vma_lock_success, last.vma_lock_abort, last.vma_lock_retry,
-	      last.vma_lock_miss, last.vma_lock_anon_vma_trylocked);
+	      trace_last.user_faults, trace_last.vma_lock_success, trace_last.vma_lock_abort,
+	      trace_last.vma_lock_retry, trace_last.vma_lock_miss,
+	      trace_last.vma_lock_anon_vma_trylocked);
 	free(t);
 	/* 6.5-6.9: the first fault finds no anon_vma (abort). */
 	t = trace_of("latest+vma_lock.anon_vma_check=under-lock+vma_lock.anon_prepare=retry",
 		     two_writes, &v);
-	CHECK(last.vma_lock_success == 1 && last.vma_lock_abort == 1 &&
-		      last.vma_lock_abort_no_anon_vma == 1 && last.vma_lock_retry == 0,
+	CHECK(trace_last.vma_lock_success == 1 && trace_last.vma_lock_abort == 1 &&
+		      trace_last.vma_lock_abort_no_anon_vma == 1 && trace_last.vma_lock_retry == 0,
 	      "under-lock: 1 success, 1 abort for the anon_vma (got %u/%u/%u/%u)",
-	      last.vma_lock_success, last.vma_lock_abort, last.vma_lock_abort_no_anon_vma,
-	      last.vma_lock_retry);
+	      trace_last.vma_lock_success, trace_last.vma_lock_abort,
+	      trace_last.vma_lock_abort_no_anon_vma, trace_last.vma_lock_retry);
 	free(t);
 	t = trace_of("latest+vma_lock.anon_prepare=retry", two_writes, &v);
-	CHECK(last.vma_lock_success == 1 && last.vma_lock_retry == 1 &&
-		      last.vma_lock_retry_no_anon_vma == 1 && last.vma_lock_abort == 0,
+	CHECK(trace_last.vma_lock_success == 1 && trace_last.vma_lock_retry == 1 &&
+		      trace_last.vma_lock_retry_no_anon_vma == 1 && trace_last.vma_lock_abort == 0,
 	      "anon_prepare=retry: 1 success, 1 retry for the anon_vma (got %u/%u/%u/%u)",
-	      last.vma_lock_success, last.vma_lock_retry, last.vma_lock_retry_no_anon_vma,
-	      last.vma_lock_abort);
+	      trace_last.vma_lock_success, trace_last.vma_lock_retry,
+	      trace_last.vma_lock_retry_no_anon_vma, trace_last.vma_lock_abort);
 	free(t);
 	t = trace_of("v5.19", two_writes, &v);
-	CHECK(last.user_faults == 2 && last.vma_lock_success + last.vma_lock_abort == 0,
+	CHECK(trace_last.user_faults == 2 &&
+		      trace_last.vma_lock_success + trace_last.vma_lock_abort == 0,
 	      "v5.19: 2 faults, no VMA-lock events");
 	free(t);
 }
@@ -205,11 +172,12 @@ static void test_anon_prepare_contended(void)
 		t = trace_of("latest", text, &v);
 		busy = nth_line(t, "(no anon_vma, mmap_lock busy)", 1);
 		waiting = nth_line(t, "(at down_write:sleep)  {mmap_lock[P0]}", 1);
-		CHECK(!v && last.user_faults == 1, "gap %d: clean, one fault:\n%s", gap, t);
-		trylocked += last.vma_lock_anon_vma_trylocked;
+		CHECK(!v && trace_last.user_faults == 1, "gap %d: clean, one fault:\n%s", gap, t);
+		trylocked += trace_last.vma_lock_anon_vma_trylocked;
 		if (busy) {
 			contended++;
-			CHECK(waiting && waiting < busy && last.vma_lock_retry_no_anon_vma == 1 &&
+			CHECK(waiting && waiting < busy &&
+				      trace_last.vma_lock_retry_no_anon_vma == 1 &&
 				      line_has(nth_line(t, "handle_pte_fault P0", 2),
 					       "mmap_lock[P0](R)"),
 			      "gap %d: the trylock fails while mprotect holds mmap_lock, and the "
@@ -253,14 +221,15 @@ static void test_file_faults(void)
 	/* The shared write fault completes under the VMA lock. */
 	CHECK(line_has(wp, "vm_lock[V1](R)") && !line_has(wp, "mmap_lock"),
 	      "latest: the write fault on the mapped file page under the VMA lock:\n%s", t);
-	CHECK(last.user_faults == 2 && last.vma_lock_retry == 1 && last.vma_lock_success == 1,
-	      "latest: 2 faults, 1 retry, 1 success (got %u, %u, %u)", last.user_faults,
-	      last.vma_lock_retry, last.vma_lock_success);
+	CHECK(trace_last.user_faults == 2 && trace_last.vma_lock_retry == 1 &&
+		      trace_last.vma_lock_success == 1,
+	      "latest: 2 faults, 1 retry, 1 success (got %u, %u, %u)", trace_last.user_faults,
+	      trace_last.vma_lock_retry, trace_last.vma_lock_success);
 	free(t);
 
 	/* 6.4-6.5's scope: file faults never take the VMA lock. */
 	t = trace_of("latest+vma_lock.scope=anon", shared_file, &v);
-	CHECK(!v && count(t, "vm_lock[V1](R)") == 0 && last.vma_lock_abort == 2,
+	CHECK(!v && count(t, "vm_lock[V1](R)") == 0 && trace_last.vma_lock_abort == 2,
 	      "scope=anon: file faults take mmap_lock only:\n%s", t);
 	free(t);
 
@@ -287,8 +256,8 @@ static void test_release_contract(void)
 
 	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
 		t = trace_of(models[i], shared_file, &v);
-		CHECK(v && strcmp(last.oracle, "lock-discipline") == 0,
-		      "%s: lock-discipline (got %s)", models[i], v ? last.oracle : "clean");
+		CHECK(v && strcmp(trace_last.oracle, "lock-discipline") == 0,
+		      "%s: lock-discipline (got %s)", models[i], v ? trace_last.oracle : "clean");
 		free(t);
 	}
 }
@@ -313,8 +282,8 @@ static void test_userfault(void)
 	CHECK(!v, "latest: uffd-wp fault resolved by the monitor is clean:\n%s", t);
 	CHECK(line_has(fault, "vm_lock[V") && !line_has(fault, "mmap_lock"),
 	      "latest: handle_userfault under the VMA lock:\n%s", t);
-	CHECK(last.vma_lock_retry == 1, "latest: the userfault is one VMA-lock retry (got %u)",
-	      last.vma_lock_retry);
+	CHECK(trace_last.vma_lock_retry == 1,
+	      "latest: the userfault is one VMA-lock retry (got %u)", trace_last.vma_lock_retry);
 	free(t);
 
 	t = trace_of("v6.4", uffd, &v);
