@@ -131,8 +131,14 @@ proved() {
 # check_era PROFILE STATUS EXPECTED EXPLORED REPORTED
 check_era() {
 	era_failed=$failed
+	if [ -z "$3" ]; then
+		# An era where every catalogued bug is fixed (v6.5) must run clean.
+		[ "$2" -eq 0 ] || fail "smoke on $1 exited $2 (expected 0: the manifest expects no bug)"
+		[ -z "$5" ] || fail "$1: reported $(echo "$5" | tr '\n' ' ')but the manifest expects no bug"
+		if [ "$failed" -eq "$era_failed" ]; then pass; fi
+		return
+	fi
 	[ "$2" -eq 1 ] || fail "smoke on $1 exited $2 (expected 1)"
-	[ -n "$3" ] || fail "the manifest expects no bug on $1"
 	for o in $3; do
 		echo "$4" | grep -qx "$o" || proved "$1" "$o" ||
 			fail "$1: no strategy, and no bounded proof, found $o"
