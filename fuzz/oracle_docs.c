@@ -77,7 +77,10 @@ static const struct oracle_doc docs[] = {
 	 "was never consulted). Checked at the store, when no mprotect() of that mm is in\n"
 	 "flight. Look for the mprotect whose change_protection found the PTE already\n"
 	 "read-only and did not flush, and for whoever write-protected it before without a\n"
-	 "flush (clear_refs' elided flush): the trace shows a \"latent tlb-lifetime\" line."},
+	 "flush (clear_refs' elided flush): the trace shows a \"latent tlb-lifetime\" line.\n"
+	 "Or for a set_pte_at after the mprotect that installed a writable PTE: a fault\n"
+	 "that judged the VMA writable from a view it did not revalidate under the PTL\n"
+	 "(a speculative fault checking mmap_seq before taking the PTL)."},
 	{"dirty-not-writable",
 	 "O10 dirty does not imply writable: marking a read-only PTE dirty (a FOLL_FORCE\n"
 	 "write into a PROT_READ private page sets the dirty bit on the COW copy) must never\n"

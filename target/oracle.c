@@ -127,10 +127,12 @@ static bool mprotect_in_flight(int proc)
 }
 
 /*
- * A user store completed (through a TLB entry: it never looked at the page
- * table) into a VMA without VM_WRITE, and no mprotect() is in flight: the
- * one that made it read-only returned, and its flush should have removed
- * the entry. An entry of a PTE zapped since is the zap's (tlb-lifetime).
+ * A user store completed (through a TLB entry: it never looked at the VMA)
+ * into a VMA without VM_WRITE, and no mprotect() is in flight: the one
+ * that made it read-only returned, and its flush should have removed the
+ * entry, or a fault made the PTE writable after it (a fault that checked
+ * the VMA it copied outside the PTL). An entry of a PTE zapped since is
+ * the zap's (tlb-lifetime).
  */
 static void check_store_permitted(int proc, int va, int word, int pfn,
 				  const struct vm_area_struct *vma)
@@ -139,7 +141,7 @@ static void check_store_permitted(int proc, int va, int word, int pfn,
 	    mprotect_in_flight(proc))
 		return;
 	sched_fail("protection-bypass", "user-store",
-		   "P%d user store to va %d word %d went through CPU%d's stale writable TLB entry "
+		   "P%d user store to va %d word %d went through CPU%d's writable TLB entry "
 		   "(frame %d) after mprotect(PROT_READ) returned",
 		   proc, va, word, sched_self(), pfn);
 }
