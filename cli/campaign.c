@@ -453,19 +453,20 @@ void campaign_take_sample(struct campaign *c, bool running)
 }
 
 /* "mmfuzz: lock-latency execs N mmap-write-wait-max W io-under-mmap-lock K
- * vma-write-wait-max V faults F vma-lock success S retry R abort A miss M":
- * the harness's running figures for this round (the VMA part may be
- * missing: a harness built before it). */
+ * vma-write-wait-max V faults F vma-lock success S retry R abort A miss M
+ * spf attempt P success Q": the harness's running figures for this round
+ * (the VMA and spf parts may be missing: a harness built before them). */
 static void note_latency(struct campaign *c, const char *line)
 {
 	unsigned long long execs, wait, io, vma_wait;
-	struct vma_lock_share v;
+	struct vma_lock_share v = {0};
 	int n = sscanf(line,
 		       "mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
 		       "io-under-mmap-lock %llu vma-write-wait-max %llu faults %llu "
-		       "vma-lock success %llu retry %llu abort %llu miss %llu",
+		       "vma-lock success %llu retry %llu abort %llu miss %llu "
+		       "spf attempt %llu success %llu",
 		       &execs, &wait, &io, &vma_wait, &v.faults, &v.success, &v.retry, &v.abort,
-		       &v.miss);
+		       &v.miss, &v.spf_attempt, &v.spf_success);
 
 	if (n < 3)
 		return;
@@ -473,7 +474,7 @@ static void note_latency(struct campaign *c, const char *line)
 	c->lat_io = io;
 	if (wait > c->lat_wait_max)
 		c->lat_wait_max = wait;
-	if (n == 9) {
+	if (n >= 9) {
 		c->lat_vma = v;
 		if (vma_wait > c->lat_vma_wait_max)
 			c->lat_vma_wait_max = vma_wait;
@@ -711,6 +712,8 @@ static void end_round(struct campaign *c)
 	c->lat_done_vma.retry += c->lat_vma.retry;
 	c->lat_done_vma.abort += c->lat_vma.abort;
 	c->lat_done_vma.miss += c->lat_vma.miss;
+	c->lat_done_vma.spf_attempt += c->lat_vma.spf_attempt;
+	c->lat_done_vma.spf_success += c->lat_vma.spf_success;
 	c->lat_vma = (struct vma_lock_share){0};
 	c->round++;
 }

@@ -88,6 +88,8 @@ struct campaign {
 	 * a VMA write lock. */
 	struct vma_lock_share {
 		unsigned long long faults, success, retry, abort, miss;
+		/* speculative faults (the spf proposal) */
+		unsigned long long spf_attempt, spf_success;
 	} lat_vma, lat_done_vma;
 	unsigned long long lat_vma_wait_max;
 };

@@ -179,6 +179,21 @@ static void print_vma_lock_share(const struct campaign *c)
 	       percent(miss, faults), faults, c->lat_vma_wait_max);
 }
 
+/* The spf proposal's share: faults that completed with no mmap_lock. */
+static void print_spf_share(const struct campaign *c)
+{
+	const struct vma_lock_share *a = &c->lat_done_vma, *b = &c->lat_vma;
+	unsigned long long faults = a->faults + b->faults;
+	unsigned long long attempt = a->spf_attempt + b->spf_attempt;
+	unsigned long long success = a->spf_success + b->spf_success;
+
+	if (!faults || !attempt)
+		return;
+	printf("speculative faults: %.1f%% of %llu faults completed without mmap_lock "
+	       "(%llu attempts, %.1f%% of them aborted)\n",
+	       percent(success, faults), faults, attempt, percent(attempt - success, attempt));
+}
+
 static void print_latency(const struct campaign *c)
 {
 	unsigned long long execs = c->lat_done_execs + c->lat_execs;
@@ -188,6 +203,7 @@ static void print_latency(const struct campaign *c)
 		       "I/O slept under an mmap_lock in %llu of %llu executions\n",
 		       c->lat_wait_max, c->lat_done_io + c->lat_io, execs);
 	print_vma_lock_share(c);
+	print_spf_share(c);
 }
 
 void campaign_report(const struct campaign *c)

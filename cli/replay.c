@@ -10,6 +10,19 @@
 #include "fuzz/runner.h"
 #include "scheduler/trace.h"
 
+/* The spf proposal's vmstat events (SPF_ATTEMPT, SPF_ABORT_*). */
+static void print_spf(const struct spf_stats *s, FILE *out)
+{
+	if (!s->attempt)
+		return;
+	fprintf(out,
+		"  speculative faults: %u attempt(s), %u completed without mmap_lock; aborted: "
+		"%u writer in, %u no VMA, %u not handled, %u count moved (VMA copy), %u count "
+		"moved (PTL)\n",
+		s->attempt, s->success, s->abort_odd, s->abort_no_vma, s->abort_unhandled,
+		s->abort_vma_copy, s->abort_pte_map_lock);
+}
+
 void print_lock_latency(const struct exec_result *r, FILE *out)
 {
 	if (r->mmap_write_wait_max || r->io_under_mmap_lock)
@@ -17,6 +30,7 @@ void print_lock_latency(const struct exec_result *r, FILE *out)
 			"  lock latency: longest mmap_lock write wait %llu steps, %u I/O sleep(s) "
 			"under an mmap_lock\n",
 			(unsigned long long)r->mmap_write_wait_max, r->io_under_mmap_lock);
+	print_spf(&r->spf, out);
 	if (!(r->vma_lock_success + r->vma_lock_retry + r->vma_lock_abort + r->vma_lock_miss))
 		return;
 	fprintf(out,

@@ -248,6 +248,7 @@ static bool progress_each_second;
 static struct {
 	unsigned long long execs, io_execs, wait_max;
 	unsigned long long vma_wait_max, faults, success, retry, abort, miss;
+	unsigned long long spf_attempt, spf_success;
 } latency;
 
 CLOCK_DRIVEN static void print_latency(void)
@@ -255,9 +256,11 @@ CLOCK_DRIVEN static void print_latency(void)
 	fprintf(stderr,
 		"mmfuzz: lock-latency execs %llu mmap-write-wait-max %llu "
 		"io-under-mmap-lock %llu vma-write-wait-max %llu faults %llu "
-		"vma-lock success %llu retry %llu abort %llu miss %llu\n",
+		"vma-lock success %llu retry %llu abort %llu miss %llu "
+		"spf attempt %llu success %llu\n",
 		latency.execs, latency.wait_max, latency.io_execs, latency.vma_wait_max,
-		latency.faults, latency.success, latency.retry, latency.abort, latency.miss);
+		latency.faults, latency.success, latency.retry, latency.abort, latency.miss,
+		latency.spf_attempt, latency.spf_success);
 }
 
 CLOCK_DRIVEN static void note_latency(const struct exec_result *r)
@@ -274,6 +277,8 @@ CLOCK_DRIVEN static void note_latency(const struct exec_result *r)
 	latency.retry += r->vma_lock_retry;
 	latency.abort += r->vma_lock_abort;
 	latency.miss += r->vma_lock_miss;
+	latency.spf_attempt += r->spf.attempt;
+	latency.spf_success += r->spf.success;
 	if (latency.execs % 65536 == 0) {
 		print_latency();
 	} else if (progress_each_second && latency.execs % 256 == 0) {

@@ -11,6 +11,7 @@
 #include "oracle.h"
 #include "pgtable.h"
 #include "policy.h"
+#include "speculative.h"
 #include "stack.h"
 #include "syscalls.h"
 #include "tlb.h"
@@ -71,6 +72,9 @@ static bool do_user_addr_fault(int va, bool write)
 	int fault;
 
 	count_user_fault();
+	/* The proposal: try without mmap_lock first (speculative.c). */
+	if (do_speculative_fault(mm, va, flags, &ok))
+		return ok;
 	if (policy.per_vma_lock && fault_under_vma_lock(mm, va, flags, &ok))
 		return ok;
 retry:

@@ -231,6 +231,7 @@ static void execution_reset(void)
 {
 	machine_reset();
 	vma_lock_stats_reset();
+	spf_stats_reset();
 	atomic_init(&nr_contexts, 0);
 	for (int t = 0; t < SCN_MAX_THREADS; t++)
 		atomic_init(&started[t], false);
@@ -273,6 +274,7 @@ static void copy_vma_lock_stats(struct exec_result *out)
 	out->vma_lock_retry_no_anon_vma = s.no_anon_vma_retry;
 	out->vma_lock_anon_vma_trylocked = s.anon_vma_trylocked;
 	out->vma_write_wait_max = s.write_wait_max;
+	spf_stats_read(&out->spf);
 }
 
 void mm_execute(const struct scenario *sc, const struct exec_options *opt, struct exec_result *out)

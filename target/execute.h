@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "scenario.h"
+#include "speculative.h"
 #include "scheduler/sched.h"
 #include "scheduler/strategy.h"
 
@@ -42,6 +43,9 @@ struct exec_result {
 	 * mmap_lock (>= 6.10) */
 	unsigned vma_lock_anon_vma_trylocked;
 	uint64_t vma_write_wait_max;
+	/* Speculative faults (the spf proposal): attempts, completions
+	 * without mmap_lock and the reasons for the aborts. */
+	struct spf_stats spf;
 	/* lost-write, pin-coherency: the write the reader missed (its
 	 * provenance in the report; feedback_store_opened() tells whether
 	 * its store opened a window). 0 for other verdicts. */

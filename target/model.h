@@ -148,6 +148,10 @@ struct mm_struct {
 	bool had_stack;
 	/* Bumped by every mmap_write_unlock (vma_end_write_all). */
 	int mm_lock_seq;
+	/* Speculative faults (proposal, policy.fault_speculative): bumped by
+	 * mmap_write_lock and mmap_write_unlock (and downgrade), so odd while
+	 * a writer holds mmap_lock; untouched when the proposal is off. */
+	unsigned mmap_seq;
 	struct pte pte[MM_NR_PAGES];
 	bool has_pinned; /* mm->has_pinned (5.9+), set by FOLL_PIN */
 	/* 5.11: odd while fork write-protects the parent's PTEs; GUP-fast

@@ -181,6 +181,24 @@ static const struct profile profiles[] = {
 	 "so a fault under the VMA lock reads vm_flags while it changes",
 	 "a data race on vm_flags with a VMA-locked fault (ThreadSanitizer build)",
 	 {ERA_LATEST, .vma_softdirty_no_write_lock = true}},
+	{"spf",
+	 "proposal: speculative page faults (Michel Lespinasse, 2021, after Peter Zijlstra's "
+	 "2014 RFC): latest's rules without per-VMA locks, an anonymous fault first tried "
+	 "with no mmap_lock on a copy of its VMA, validated by mm->mmap_seq under the PTL",
+	 "none expected",
+	 {ERA_LATEST, .per_vma_lock = false, .fault_speculative = SPF_YES}},
+	{"spf-check-outside-ptl",
+	 "MUTANT, never shipped: spf whose last mmap_seq check comes just before taking the "
+	 "PTL instead of under it",
+	 "an mprotect(PROT_READ) between the check and the install: the fault maps a writable "
+	 "PTE in a read-only VMA (protection-bypass)",
+	 {ERA_LATEST, .per_vma_lock = false, .fault_speculative = SPF_MUTANT_CHECK_OUTSIDE_PTL}},
+	{"no-io-under-mmap-lock",
+	 "proposal: latest + Linus Torvalds' rule that nothing sleeps for I/O holding mmap_lock "
+	 "(check.io_under_mmap_lock), which also counts a sleep under a VMA read lock",
+	 "nothing: latest keeps the rule (a 2-minute campaign, 1M executions, no I/O under either "
+	 "lock); the pre-5.7 retry rule breaks it (v4.9 or fault.retry_limit=once with the check)",
+	 {ERA_LATEST, .check_io_under_mmap_lock = true}},
 	{"clear-refs-no-upgrade",
 	 "MUTANT, never shipped: 5.10 whose clear_refs clears VM_SOFTDIRTY under the read "
 	 "lock instead of upgrading",
@@ -396,6 +414,14 @@ static const struct switch_desc switches[] = {
 	 "a node lookups may still walk (6.1-6.4.0, StackRot CVE-2023-3269), or under the "
 	 "write lock, the VMA write-locked (>=6.4.1/6.5, 8d7071af8907, c137381f71ae)",
 	 SWITCH_ENUM(stack_expand_lock)},
+	{"fault.speculative",
+	 {"no", "yes", "mutant-check-outside-ptl"},
+	 "proposal (Lespinasse 2021): an anonymous fault first runs without mmap_lock on a copy "
+	 "of its VMA found under RCU, validated by mm->mmap_seq (bumped by mmap_write_lock and "
+	 "unlock) again under the PTL before its PTE is installed, else retried under "
+	 "mmap_lock; VMAs are freed after an RCU grace period; MUTANT, never shipped: the "
+	 "last check made before taking the PTL",
+	 SWITCH_ENUM(fault_speculative)},
 };
 
 #define NR_SWITCHES ((int)(sizeof(switches) / sizeof(switches[0])))

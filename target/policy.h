@@ -123,6 +123,19 @@ enum vma_lock_scope {
 	VMA_LOCK_SCOPE_ANY,
 };
 
+/* Speculative page faults (proposal, Michel Lespinasse's series of 2021,
+ * after Peter Zijlstra's 2014 RFC): an anonymous fault first runs with no
+ * mmap_lock, on a copy of its VMA, validated by mm->mmap_seq. */
+enum spf_rule {
+	SPF_NO,
+	/* the proposal: mmap_seq checked again under the PTL, before the
+	 * new PTE is installed */
+	SPF_YES,
+	/* MUTANT, never shipped: mmap_seq checked just before taking the PTL,
+	 * so a writer may run between the check and the install */
+	SPF_MUTANT_CHECK_OUTSIDE_PTL,
+};
+
 /* expand_stack() from the page-fault path: under which mmap_lock mode. */
 enum stack_expand_lock {
 	/* <= 6.0: under the read lock; the VMA's start moves in place (the
@@ -218,6 +231,7 @@ struct mm_policy {
 	 * write-locking the VMA, which VMA-locked faults read. */
 	bool vma_softdirty_no_write_lock;
 	enum stack_expand_lock stack_expand_lock;
+	enum spf_rule fault_speculative;
 };
 
 struct profile {

@@ -23,6 +23,7 @@ set(MMFUZZ_TARGET_SOURCES
   target/proc_mem.c
   target/rmap.c
   target/scenario.c
+  target/speculative.c
   target/stack.c
   target/task.c
   target/task_mmu.c

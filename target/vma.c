@@ -110,7 +110,9 @@ void vm_area_free(struct vm_area_struct *vma)
 {
 	vma_access(vma, SCHED_WRITE);
 	mpol_put(vma->vm_policy); /* remove_vma(): at once, not after RCU */
-	if (policy.per_vma_lock && !policy.vma_free_at_once)
+	/* Faults walk the tree under RCU with per-VMA locks, and with
+	 * speculative faults (the proposal's "mm: rcu safe VMA freeing"). */
+	if ((policy.per_vma_lock || policy.fault_speculative != SPF_NO) && !policy.vma_free_at_once)
 		call_rcu(&vma->rcu, vm_area_free_rcu_cb);
 	else
 		vm_area_free_rcu_cb(&vma->rcu);

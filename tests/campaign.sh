@@ -60,6 +60,26 @@ else
 	cat out
 fi
 
+# 1b. The lock-latency view: on latest most faults complete under the VMA
+# lock; on the spf proposal, some complete with no lock (and none under a
+# VMA lock, which spf does not have).
+share=$(sed -n 's/^faults under the VMA lock: \([0-9.]*\)% (success).*/\1/p' out)
+if awk -v s="${share:-0}" 'BEGIN { exit !(s > 50) }'; then
+	ok
+else
+	fail "1b: latest: faults under the VMA lock '${share:-none}' (expected most)"
+	cat out
+fi
+"$M" fuzz --profile spf --runs 2000 --seed 1 mmfuzz-corpus/spf >spf.out 2>spf.err
+spf=$(sed -n 's/^speculative faults: \([0-9.]*\)% of.*/\1/p' spf.out)
+if awk -v s="${spf:-0}" 'BEGIN { exit !(s > 0) }' && ! grep -q "under the VMA lock" spf.out; then
+	ok
+else
+	fail "1b: spf: speculative share '${spf:-none}'"
+	cat spf.out
+fi
+echo "  lock-latency view: latest ${share:-?}% of faults under the VMA lock, spf ${spf:-?}% speculative"
+
 # 2. --time, on v5.7: the fuzzer stops at each finding and restarts.
 mkdir "$TMP/time" && cd "$TMP/time" || exit 2
 t0=$(now)

@@ -119,6 +119,11 @@ add_executable(test_mempolicy tests/model/test_mempolicy.c tests/model/trace_run
 target_link_libraries(test_mempolicy PRIVATE mmfuzz_core)
 add_test(NAME mempolicy COMMAND test_mempolicy)
 
+# Speculative page faults (proposal) and the no-I/O-under-mmap_lock check.
+add_executable(test_speculative tests/model/test_speculative.c tests/model/trace_run.c)
+target_link_libraries(test_speculative PRIVATE mmfuzz_core)
+add_test(NAME speculative COMMAND test_speculative)
+
 # AFL++ as the second engine (issue 14): `mmfuzz fuzz --engine afl` finds
 # v5.7's fork-isolation violation and files it; --jobs 2; no leftovers.
 if(TARGET mmfuzz-afl)
