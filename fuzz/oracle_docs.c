@@ -72,15 +72,16 @@ static const struct oracle_doc docs[] = {
 	 "PTEs and has no nested-flush check)."},
 	{"protection-bypass",
 	 "O11 no store through a revoked permission: once mprotect() that removed PROT_WRITE\n"
-	 "has returned, no user store may complete in that VMA. A store that does went\n"
-	 "through a writable TLB entry the call's flush should have removed (the page table\n"
-	 "was never consulted). Checked at the store, when no mprotect() of that mm is in\n"
-	 "flight. Look for the mprotect whose change_protection found the PTE already\n"
-	 "read-only and did not flush, and for whoever write-protected it before without a\n"
-	 "flush (clear_refs' elided flush): the trace shows a \"latent tlb-lifetime\" line.\n"
-	 "Or for a set_pte_at after the mprotect that installed a writable PTE: a fault\n"
-	 "that judged the VMA writable from a view it did not revalidate under the PTL\n"
-	 "(a speculative fault checking mmap_seq before taking the PTL)."},
+	 "(or an mmap() that put a read-only VMA in the place) has returned, no user store\n"
+	 "may complete in that VMA. A store that does went through a writable TLB entry\n"
+	 "(the page table was never consulted). Checked at the store, when no call that\n"
+	 "holds the mmap_lock for write is in flight. Look for the mprotect whose\n"
+	 "change_protection found the PTE already read-only and did not flush, and for\n"
+	 "whoever write-protected it before without a flush (clear_refs' elided flush): the\n"
+	 "trace shows a \"latent tlb-lifetime\" line. Or for a set_pte_at after the call\n"
+	 "that installed a writable PTE: a fault that judged the VMA writable from a view it\n"
+	 "did not revalidate under the PTL (a speculative fault checking mmap_seq before\n"
+	 "taking the PTL)."},
 	{"dirty-not-writable",
 	 "O10 dirty does not imply writable: marking a read-only PTE dirty (a FOLL_FORCE\n"
 	 "write into a PROT_READ private page sets the dirty bit on the COW copy) must never\n"

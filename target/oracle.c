@@ -142,7 +142,8 @@ static void check_store_permitted(int proc, int va, int word, int pfn,
 		return;
 	sched_fail("protection-bypass", "user-store",
 		   "P%d user store to va %d word %d went through CPU%d's writable TLB entry "
-		   "(frame %d) after mprotect(PROT_READ) returned",
+		   "(frame %d) into a VMA without VM_WRITE, after the call that made it so "
+		   "returned",
 		   proc, va, word, sched_self(), pfn);
 }
 
