@@ -25,14 +25,16 @@ static bool take(struct reader *r, uint8_t *byte)
 
 /* How many op kinds each input version knows: version 2 appended the
  * write-protect, file and fault-retry ops, version 3 mremap, mbind and
- * the stack, so older inputs decode as they always did. */
+ * the stack, version 4 fail-alloc, so older inputs decode as they always
+ * did. */
 _Static_assert(OP_EIO + 1 == OP_NR_V2, "version 2 inputs must decode as they did");
+_Static_assert(OP_MMAP_STACK + 1 == OP_NR_V3, "version 3 inputs must decode as they did");
 
 static int op_kinds(uint8_t version)
 {
-	if (version == 1)
-		return OP_NR_V1;
-	return version == 2 ? OP_NR_V2 : OP_NR;
+	static const int kinds[] = {0, OP_NR_V1, OP_NR_V2, OP_NR_V3};
+
+	return version < 4 ? kinds[version] : OP_NR;
 }
 
 static void decode_op(uint8_t version, uint8_t kind, uint8_t fields, struct op *op)

@@ -3,9 +3,10 @@
  * The fuzzer input: a scenario plus a schedule, as bytes (what libFuzzer
  * and AFL++ mutate and save) and as text (what people read and write).
  *
- * Binary format, version 3 (version 1 knows only the 14 op kinds
- * read..wait, version 2 the 24 kinds read..eio; both are still read):
- *   byte 0        version (3)
+ * Binary format, version 4 (version 1 knows only the 14 op kinds
+ * read..wait, version 2 the 24 kinds read..eio, version 3 the 27 kinds
+ * read..mmap-stack; all are still read):
+ *   byte 0        version (4)
  *   byte 1        number of threads - 1 (mod 4)
  *   per thread:   one header byte: bits 0-4 op count (mod 17),
  *                 bits 5-7 spawn (mod thread index + 1: 0 initial,
@@ -40,7 +41,7 @@
 
 #include "target/scenario.h"
 
-#define INPUT_VERSION	   3
+#define INPUT_VERSION	   4
 #define INPUT_MAX_SCHEDULE 4096 /* schedule bytes past this are ignored */
 /* The largest encoding: header, every thread full, the longest schedule. */
 #define INPUT_MAX_ENCODED     (2 + SCN_MAX_THREADS * (1 + 2 * SCN_MAX_OPS) + INPUT_MAX_SCHEDULE)

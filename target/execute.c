@@ -197,6 +197,9 @@ static void run_op(const struct thread_ctx *ctx, const struct op *op)
 	case OP_MMAP_STACK:
 		sys_mmap_stack(op->va);
 		break;
+	case OP_FAIL_ALLOC:
+		sys_inject_enomem();
+		break;
 	case OP_NR:
 		break;
 	}

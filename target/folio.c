@@ -65,6 +65,7 @@ static MM_ATOMIC int folio_alloc(bool anon)
 		f->allocated = true;
 		f->anon = anon;
 		f->anon_exclusive = false;
+		f->anon_vma = NULL;
 		f->pagecache = !anon;
 		f->index = 0;
 		f->uptodate = anon;
@@ -216,12 +217,13 @@ MM_ATOMIC void ClearPageAnonExclusive(struct folio *folio)
 	folio->anon_exclusive = false;
 }
 
-MM_ATOMIC void page_add_new_anon_rmap(struct folio *folio)
+MM_ATOMIC void page_add_new_anon_rmap(struct folio *folio, const struct vm_area_struct *vma)
 {
 	folio_counters_access(folio, SCHED_WRITE);
 	folio_flags_access(folio, SCHED_WRITE);
 	folio->mapcount = 1;
 	folio->anon = true;
+	folio->anon_vma = vma->anon_vma; /* __page_set_anon_rmap */
 	/* Fresh anon pages start exclusive (PAE-3). */
 	folio->anon_exclusive = policy.anon_exclusive;
 	mm_trace("page_add_new_anon_rmap frame %d: mapcount 1%s", folio_pfn(folio),

@@ -38,7 +38,8 @@ void SetPageAnonExclusive(struct folio *folio);
 void ClearPageAnonExclusive(struct folio *folio);
 
 /* rmap: a page table maps the page. */
-void page_add_new_anon_rmap(struct folio *folio);
+/* vma: the VMA that maps it first; the folio points to its anon_vma. */
+void page_add_new_anon_rmap(struct folio *folio, const struct vm_area_struct *vma);
 void page_add_file_rmap(struct folio *folio);
 void page_dup_rmap(struct folio *folio);
 void page_remove_rmap(struct folio *folio);

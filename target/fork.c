@@ -31,7 +31,7 @@ static bool copy_present_page(struct mm_struct *child, const struct vm_area_stru
 	mm_trace("copy_present_page: frame %d may be pinned (refcount %d): child gets frame %d",
 		 folio_pfn(src), src->refcount, pfn);
 	copy_user_highpage(pfn_folio(pfn), src);
-	page_add_new_anon_rmap(pfn_folio(pfn));
+	page_add_new_anon_rmap(pfn_folio(pfn), vma);
 	vma_access(vma, SCHED_READ);
 	/* The child's own page, mapped as a write fault would map it. */
 	set_pte(child, va,

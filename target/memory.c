@@ -163,7 +163,7 @@ static int do_anonymous_page(struct vm_fault *vmf)
 		folio_put(pfn_folio(pfn));
 		return 0;
 	}
-	page_add_new_anon_rmap(pfn_folio(pfn));
+	page_add_new_anon_rmap(pfn_folio(pfn), vmf->vma);
 	set_pte_at(vmf,
 		   maybe_mkwrite(pte_mkdirty((struct pte){
 					 .pfn = (uint16_t)pfn, .present = true, .young = true}),
@@ -232,7 +232,7 @@ static int do_cow_fault(struct vm_fault *vmf)
 		folio_put(pfn_folio(pfn));
 		return 0;
 	}
-	page_add_new_anon_rmap(pfn_folio(pfn));
+	page_add_new_anon_rmap(pfn_folio(pfn), vmf->vma);
 	set_pte_at(vmf,
 		   maybe_mkwrite(pte_mkdirty((struct pte){
 					 .pfn = (uint16_t)pfn, .present = true, .young = true}),
@@ -336,7 +336,7 @@ static int wp_page_copy(struct vm_fault *vmf, struct folio *old)
 			pte = maybe_mkwrite(pte_mkdirty(pte), vmf->vma);
 		}
 		ptep_clear_flush(mm, vmf->va);
-		page_add_new_anon_rmap(new);
+		page_add_new_anon_rmap(new, vmf->vma);
 		set_pte_at(vmf, pte);
 		if (old) {
 			page_remove_rmap(old);

@@ -41,6 +41,9 @@ struct folio {
 	bool allocated;
 	bool anon;
 	bool anon_exclusive; /* PG_anon_exclusive (5.19+) */
+	/* folio->mapping of an anonymous folio: the anon_vma of the VMA that
+	 * mapped it first, which rmap walks start from (NULL: none). */
+	struct anon_vma *anon_vma;
 	/* Page-cache pages: which file page this is, and whether the read
 	 * I/O that fills it completed (PG_uptodate; not after an error). */
 	bool pagecache;
@@ -83,6 +86,18 @@ struct mempolicy {
 };
 
 /*
+ * An anon_vma, the root of the reverse map of anonymous folios (rmap.c),
+ * from its own slab. The model keeps one per VMA at most and no chain
+ * objects: `links` counts the VMAs linked to it (their anon_vma_chains);
+ * the last unlink frees it, at once, as put_anon_vma does.
+ */
+#define MAX_ANON_VMA_OBJS (MAX_VMA_OBJS + 4)
+struct anon_vma {
+	bool allocated; /* false: free in the slab */
+	int links;
+};
+
+/*
  * A VMA is an object with a lifetime, as in the kernel: allocated from the
  * slab (vm_area_alloc), published in its mm's tree, detached when unmapped
  * or replaced, and freed after an RCU grace period (vm_area_free), because
@@ -92,8 +107,10 @@ struct vm_area_struct {
 	int start, end; /* [start, end) in pages */
 	unsigned vm_flags;
 	bool anon;
-	bool file;	/* maps the file; page index = va (the file is as long as the space) */
-	bool anon_vma;	/* anon_vma_prepare() has run: an anon page was installed */
+	bool file; /* maps the file; page index = va (the file is as long as the space) */
+	/* Set by anon_vma_prepare() (or shared by a split, fork or merge);
+	 * the VMA is linked to it, except inside dup_anon_vma (B8c). */
+	struct anon_vma *anon_vma;
 	int mm;		/* the owning process */
 	bool allocated; /* false: free in the slab; an access is a use-after-free */
 	bool detached;	/* out of the tree, waiting for its RCU-deferred free */
@@ -263,6 +280,11 @@ struct machine {
 	int vma_next; /* where vm_area_alloc() looks first: slots are reused late */
 	struct mempolicy mpol_slab[MAX_MPOL_OBJS];
 	int mpol_next; /* the same round-robin for memory policies */
+	struct anon_vma anon_vma_slab[MAX_ANON_VMA_OBJS];
+	int anon_vma_next; /* and for anon_vmas */
+	/* Fault injection (failslab): the next anon_vma_chain allocation of
+	 * anon_vma_clone fails with -ENOMEM. */
+	bool inject_enomem;
 	struct process proc[MAX_PROCS];
 	struct cpu cpu[NR_CPUS];
 	int thread_proc[NR_CPUS]; /* process of each thread */

@@ -128,7 +128,7 @@ bool sys_mprotect(int va, bool writable)
 {
 	struct mm_struct *mm = current_mm();
 	struct vm_area_struct *vma;
-	bool ok = false;
+	bool ok = false, changed = false;
 
 	mmap_write_lock(mm);
 	vma = find_vma(mm, va);
@@ -137,6 +137,9 @@ bool sys_mprotect(int va, bool writable)
 	else
 		vma = NULL;
 	if (vma) {
+		vma_access(vma, SCHED_READ);
+		/* mprotect_fixup() merges only a VMA whose flags change. */
+		changed = !(vma->vm_flags & VM_WRITE) == writable;
 		if (writable)
 			vm_flags_set(vma, VM_WRITE);
 		else
@@ -148,6 +151,8 @@ bool sys_mprotect(int va, bool writable)
 		 ok ? "ok" : "error");
 	if (ok && !writable) /* returning; nothing write-protects beside it: every entry counts */
 		tlb_check_wrprotected(mm, va, va + 1, UINT64_MAX, "mprotect(PROT_READ)");
+	if (changed)
+		vma_merge(mm, vma);
 	mmap_write_unlock(mm);
 	return ok;
 }

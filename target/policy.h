@@ -224,6 +224,9 @@ struct mm_policy {
 	/* 6.4.8/6.5 (6c21e066f925): mbind write-locks a VMA before replacing
 	 * its vm_policy. */
 	bool vma_lock_mbind;
+	/* 6.4.8/6.5 (d8ab9f7b644a): dup_anon_vma write-locks the VMA it gives
+	 * an anon_vma (a merge) before the assignment. */
+	bool vma_lock_dup_anon_vma;
 	/* MUTANT, never shipped: a VMA is freed at once, not after an RCU
 	 * grace period, while faults still walk the tree under RCU. */
 	bool vma_free_at_once;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A VMA's anon_vma, the root of the reverse map of its anonymous pages
- * (after mm/rmap.c). The model keeps only whether a VMA has one.
+ * (after mm/rmap.c): an object with a lifetime, freed when the last VMA
+ * linked to it goes; the folios it maps point to it.
  */
 #ifndef MMFUZZ_TARGET_RMAP_H
 #define MMFUZZ_TARGET_RMAP_H
@@ -15,8 +16,14 @@
  * then the neighbours it reads may be unmapped and freed under it.
  */
 void anon_vma_prepare(struct vm_area_struct *vma);
-/* mremap(MREMAP_DONTUNMAP) emptied vma: it drops its anon_vma. The
- * caller has write-locked vma. */
+/* A copy of src (split, fork) is linked to src's anon_vma too. */
+void anon_vma_clone(struct vm_area_struct *dst, const struct vm_area_struct *src);
+/* vma leaves its anon_vma (unmapped, merged away, or emptied by
+ * mremap(MREMAP_DONTUNMAP)), which is freed if no VMA is left linked to
+ * it. The caller has write-locked vma. */
 void unlink_anon_vmas(struct vm_area_struct *vma);
+/* A merge: dst, without an anon_vma, takes src's (vma_merge). 0, or
+ * -ENOMEM from an injected failure (dst is left without one). */
+int dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct *src);
 
 #endif

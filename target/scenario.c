@@ -35,6 +35,7 @@ static const char *const op_names[OP_NR] = {
 	[OP_MREMAP] = "mremap",
 	[OP_MBIND] = "mbind",
 	[OP_MMAP_STACK] = "mmap-stack",
+	[OP_FAIL_ALLOC] = "fail-alloc",
 };
 
 const char *op_name(enum op_kind kind)

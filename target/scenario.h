@@ -19,6 +19,7 @@
 #define SCN_MAX_EVENTS	4
 #define OP_NR_V1	14 /* ops of input version 1: read..wait */
 #define OP_NR_V2	24 /* ops of input version 2: read..eio */
+#define OP_NR_V3	27 /* ops of input version 3: read..mmap-stack */
 
 enum op_kind {
 	OP_READ,      /* va word: CPU load */
@@ -50,6 +51,8 @@ enum op_kind {
 	OP_MREMAP,     /* va arg: mremap(MREMAP_DONTUNMAP) of the page at va to va arg */
 	OP_MBIND,      /* va: mbind() a new memory policy onto the page's VMA */
 	OP_MMAP_STACK, /* va: map a fresh anon page at va that grows down (a stack) */
+	/* input version 4 */
+	OP_FAIL_ALLOC, /* fault injection: the next anon_vma_clone allocation fails */
 	OP_NR
 };
 

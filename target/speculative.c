@@ -192,7 +192,7 @@ static bool spf_do_anonymous_page(struct spf_fault *f)
 	}
 	if (!ptep_get(mm, f->va).present) {
 		if (folio)
-			page_add_new_anon_rmap(folio);
+			page_add_new_anon_rmap(folio, &f->vma);
 		spf_set_pte(f, pte);
 		folio = NULL;
 	}

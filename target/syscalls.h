@@ -46,6 +46,8 @@ bool sys_read_odirect(int va, int word);
 bool sys_proc_mem_write(int va, int word);
 /* Fault injection: the next read I/O of file page va fails (EIO). */
 void sys_inject_eio(int va);
+/* Fault injection (failslab): the next anon_vma_clone allocation fails. */
+void sys_inject_enomem(void);
 
 /* vmsplice(pipe, va): the pipe holds a FOLL_GET reference to the page. */
 bool sys_vmsplice(int va);

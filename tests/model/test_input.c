@@ -91,7 +91,7 @@ static void test_errors(void)
 {
 	struct input in;
 	char err[256];
-	const uint8_t version4[] = {4, 0, 1, 0, 0};
+	const uint8_t version5[] = {5, 0, 1, 0, 0};
 	/* Version 1 knew 14 op kinds: kind 14 wraps to "read" there, and is
 	 * "mmap-file" in version 2. */
 	const uint8_t v1_op[] = {1, 0, 1, 14, 0};
@@ -100,13 +100,17 @@ static void test_errors(void)
 	 * in version 3. */
 	const uint8_t v2_wrap[] = {2, 0, 1, 24, 0};
 	const uint8_t v3_op[] = {3, 0, 1, 24, 0};
+	/* Version 3 knew 27: kind 27 wraps to "read" there, and is
+	 * "fail-alloc" in version 4. */
+	const uint8_t v3_wrap[] = {3, 0, 1, 27, 0};
+	const uint8_t v4_op[] = {4, 0, 1, 27, 0};
 	const uint8_t truncated[] = {1, 0, 3, 1, 0}; /* 3 ops declared, half of one given */
 	const uint8_t newline[] = {'\n'};
 
 	CHECK(input_decode(NULL, 0, &in, err, sizeof(err)) == INPUT_EMPTY, "empty: %s", err);
-	CHECK(input_decode(version4, sizeof(version4), &in, err, sizeof(err)) == INPUT_BAD_VERSION,
-	      "version 4 accepted");
-	CHECK(strstr(err, "unknown input version 4") != NULL, "message: %s", err);
+	CHECK(input_decode(version5, sizeof(version5), &in, err, sizeof(err)) == INPUT_BAD_VERSION,
+	      "version 5 accepted");
+	CHECK(strstr(err, "unknown input version 5") != NULL, "message: %s", err);
 	CHECK(input_decode(v1_op, sizeof(v1_op), &in, err, sizeof(err)) == INPUT_OK &&
 		      in.scenario.thread[0].ops[0].kind == OP_READ,
 	      "version 1 op 14 is not read");
@@ -119,6 +123,12 @@ static void test_errors(void)
 	CHECK(input_decode(v3_op, sizeof(v3_op), &in, err, sizeof(err)) == INPUT_OK &&
 		      in.scenario.thread[0].ops[0].kind == OP_MREMAP,
 	      "version 3 op 24 is not mremap");
+	CHECK(input_decode(v3_wrap, sizeof(v3_wrap), &in, err, sizeof(err)) == INPUT_OK &&
+		      in.scenario.thread[0].ops[0].kind == OP_READ,
+	      "version 3 op 27 is not read");
+	CHECK(input_decode(v4_op, sizeof(v4_op), &in, err, sizeof(err)) == INPUT_OK &&
+		      in.scenario.thread[0].ops[0].kind == OP_FAIL_ALLOC,
+	      "version 4 op 27 is not fail-alloc");
 	CHECK(input_decode(truncated, sizeof(truncated), &in, err, sizeof(err)) == INPUT_TRUNCATED,
 	      "truncated accepted");
 	CHECK(strstr(err, "truncated") != NULL, "message: %s", err);
