@@ -302,11 +302,9 @@ static bool vma_can_merge(const struct vm_area_struct *a, const struct vm_area_s
 }
 
 /* prev grows over next, which goes (both write-locked first). */
-static struct vm_area_struct *vma_merge_pair(struct mm_struct *mm, struct vm_area_struct *prev,
-					     struct vm_area_struct *next)
+static void vma_merge_pair(struct mm_struct *mm, struct vm_area_struct *prev,
+			   struct vm_area_struct *next)
 {
-	if (dup_anon_vma(prev, next))
-		return NULL;
 	vma_start_write(prev);
 	vma_start_write(next);
 	vma_access(prev, SCHED_WRITE);
@@ -315,27 +313,57 @@ static struct vm_area_struct *vma_merge_pair(struct mm_struct *mm, struct vm_are
 	prev->end = next->end;
 	prev->vm_flags |= next->vm_flags & VM_SOFTDIRTY;
 	vma_unlink_free(mm, vma_index(mm, next));
-	return prev;
 }
 
+/* Of the VMAs a merge removes (either may be NULL), the first with an
+ * anon_vma, if any. */
+static struct vm_area_struct *merge_anon_vma_source(struct vm_area_struct *a,
+						    struct vm_area_struct *b)
+{
+	struct vm_area_struct *removed[2] = {a, b};
+
+	for (int k = 0; k < 2; k++) {
+		if (!removed[k])
+			continue;
+		vma_access(removed[k], SCHED_READ);
+		if (removed[k]->anon_vma)
+			return removed[k];
+	}
+	return NULL;
+}
+
+/*
+ * One decision, as the kernel's vma_merge() makes it: merge with the
+ * previous VMA, the next, or both (their anon_vmas, where they have
+ * them, the same one). The VMA that stays and grows takes the anon_vma of
+ * one it absorbs if it had none (dup_anon_vma); if that fails, nothing is
+ * merged.
+ */
 struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	struct vm_area_struct *prev = NULL, *next = NULL, *dst, *src;
 	int i;
 
 	mmap_assert_write_locked(mm);
 	sched_access(OBJ_VMA_LIST(mm), SCHED_READ);
 	i = vma_index(mm, vma);
-	if (i > 0 && vma_can_merge(mm->vma[i - 1], vma)) {
-		struct vm_area_struct *merged = vma_merge_pair(mm, mm->vma[i - 1], vma);
-
-		if (merged) {
-			vma = merged;
-			i--;
-		}
-	}
+	if (i > 0 && vma_can_merge(mm->vma[i - 1], vma))
+		prev = mm->vma[i - 1];
 	if (i + 1 < mm->nr_vmas && vma_can_merge(vma, mm->vma[i + 1]))
-		vma_merge_pair(mm, vma, mm->vma[i + 1]);
-	return vma;
+		next = mm->vma[i + 1];
+	if (prev && next && prev->anon_vma && next->anon_vma && prev->anon_vma != next->anon_vma)
+		next = NULL; /* is_mergeable_anon_vma(prev, next) */
+	if (!prev && !next)
+		return vma;
+	dst = prev ? prev : vma;
+	src = merge_anon_vma_source(prev ? vma : NULL, next);
+	if (src && dup_anon_vma(dst, src))
+		return vma;
+	if (prev)
+		vma_merge_pair(mm, prev, vma);
+	if (next)
+		vma_merge_pair(mm, dst, next);
+	return dst;
 }
 
 static bool vma_insert(struct mm_struct *mm, struct vm_area_struct tmpl)
