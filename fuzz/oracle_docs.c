@@ -91,7 +91,11 @@ static const struct oracle_doc docs[] = {
 	{"lock-discipline",
 	 "O8 lock discipline: locks balanced, never released by a thread that does not hold\n"
 	 "them, no sleeping under a spinlock, no lock held at thread exit, no deadlock (the\n"
-	 "wait-for cycle is in the report) and no livelock (step budget)."},
+	 "wait-for cycle is in the report) and no livelock (step budget). With per-VMA\n"
+	 "locks also: no VMA changed without vma_start_write, no fault handled without its\n"
+	 "VMA's lock, and before 6.6 no userfault handled under a VMA lock (6.4's\n"
+	 "handle_userfault drops mmap_lock): look for how the fault got the VMA lock on a\n"
+	 "VMA that should have refused it, e.g. flags it read before they were stored."},
 	{"lock-latency",
 	 "No I/O under the mmap_lock (checked only when check.io_under_mmap_lock=yes): a\n"
 	 "page-cache fault that must read the page should drop the mmap_lock first\n"

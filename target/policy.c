@@ -45,7 +45,7 @@ struct mm_policy policy;
 		   .vma_release_on_retry = VMA_RELEASE_CALLEE,                                     \
 		   .vma_lock_scope = VMA_LOCK_SCOPE_ANY, .vma_anon_prepare = ANON_PREPARE_TRYLOCK, \
 		   .vma_lock_mbind = true, .stack_expand_lock = STACK_EXPAND_WRITE,                \
-		   .vma_lock_dup_anon_vma = true
+		   .vma_lock_dup_anon_vma = true, .vma_lock_seq_release = true
 /* 6.4-6.5: per-VMA locks for anonymous faults only, released by the caller */
 #define VMA_LOCK_6_4                                                                               \
 	.vma_release_on_retry = VMA_RELEASE_CALLER, .vma_lock_scope = VMA_LOCK_SCOPE_ANON,         \
@@ -118,23 +118,27 @@ static const struct profile profiles[] = {
 	 "mempolicy a VMA-locked fault is reading (B8d, memory-safety); StackRot: a fault grows "
 	 "a stack under the mmap read lock, freeing a maple node another lookup walks (B8f, "
 	 "6.4.0 only, memory-safety); a failed merge leaves pages mapped after their anon_vma is "
-	 "freed (B8c, memory-safety)",
+	 "freed (B8c, memory-safety); a fault sees userfaultfd_register's unlock before its "
+	 "VM_UFFD_WP and reaches handle_userfault under the VMA lock (B8e, lock-discipline)",
 	 {ERA_LATEST, .vma_lock_fork = false, .vma_lock_anon_vma_check = ANON_VMA_CHECK_BEFORE_LOCK,
 	  .vma_lock_mbind = false, .stack_expand_lock = STACK_EXPAND_READ,
-	  .vma_lock_dup_anon_vma = false, VMA_LOCK_6_4}},
+	  .vma_lock_dup_anon_vma = false, .vma_lock_seq_release = false, VMA_LOCK_6_4}},
 	{"v6.4.3",
 	 "Linux 6.4.3-6.4.7 (the fixes of 6.5-rc1): v6.4 + fork write-locks each parent VMA "
 	 "(fb49c455323f); a fault grows a stack only under the mmap write lock, the VMA "
 	 "write-locked (8d7071af8907, c137381f71ae; 6.4.1)",
 	 "mremap(MREMAP_DONTUNMAP) vs a fault that checked anon_vma before locking (B8b, "
 	 "memory-safety); mbind frees the policy a VMA-locked fault reads (B8d, memory-safety); "
-	 "dup_anon_vma without the VMA write lock (B8c, memory-safety)",
+	 "dup_anon_vma without the VMA write lock (B8c, memory-safety); mm_lock_seq without "
+	 "release/acquire ordering (B8e, lock-discipline)",
 	 {ERA_LATEST, .vma_lock_anon_vma_check = ANON_VMA_CHECK_BEFORE_LOCK,
-	  .vma_lock_mbind = false, .vma_lock_dup_anon_vma = false, VMA_LOCK_6_4}},
+	  .vma_lock_mbind = false, .vma_lock_dup_anon_vma = false, .vma_lock_seq_release = false,
+	  VMA_LOCK_6_4}},
 	{"v6.5",
 	 "Linux 6.4.8+ and 6.5: v6.4.3 + lock_vma_under_rcu checks anon_vma with the VMA "
 	 "read-locked (657b5146955e), mbind write-locks the VMA (6c21e066f925), so does "
-	 "dup_anon_vma (d8ab9f7b644a); still only "
+	 "dup_anon_vma (d8ab9f7b644a), and mm_lock_seq is stored with release and loaded with "
+	 "acquire (b1f02b95758d); still only "
 	 "anonymous faults under the VMA lock, dropped by the arch handler",
 	 "none of the 6.4 family: the B8 reproducers are clean",
 	 {ERA_LATEST, .vma_lock_anon_vma_check = ANON_VMA_CHECK_UNDER_LOCK, VMA_LOCK_6_4}},
@@ -408,6 +412,14 @@ static const struct switch_desc switches[] = {
 	 "assigning it (>=6.4.8/6.5, d8ab9f7b644a); without, a VMA-locked fault maps pages "
 	 "under the anon_vma, and if anon_vma_clone then fails (ENOMEM) they outlive it (B8c)",
 	 SWITCH_BOOL(vma_lock_dup_anon_vma)},
+	{"vma_lock.seq_release",
+	 {"no", "yes"},
+	 "mm_lock_seq is stored with release at mmap_write_unlock and loaded with acquire by "
+	 "vma_start_read (>=6.4.8/6.5, b1f02b95758d); without, a fault on a weakly ordered CPU "
+	 "may see the VMA unlocked before the vm_flags its writer set (modelled where the fix "
+	 "shows it: userfaultfd_register's VM_UFFD_WP), and fault a userfaultfd-armed VMA under "
+	 "the VMA lock (B8e)",
+	 SWITCH_BOOL(vma_lock_seq_release)},
 	{"vma_lock.mutant_free_at_once",
 	 {"no", "yes"},
 	 "MUTANT, never shipped: free an unmapped VMA at once, not after an RCU grace period, "

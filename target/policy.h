@@ -227,6 +227,10 @@ struct mm_policy {
 	/* 6.4.8/6.5 (d8ab9f7b644a): dup_anon_vma write-locks the VMA it gives
 	 * an anon_vma (a merge) before the assignment. */
 	bool vma_lock_dup_anon_vma;
+	/* 6.4.8/6.5 (b1f02b95758d): mm_lock_seq is written with release and
+	 * read with acquire, so a fault that sees a write section's end sees
+	 * what the section changed. */
+	bool vma_lock_seq_release;
 	/* MUTANT, never shipped: a VMA is freed at once, not after an RCU
 	 * grace period, while faults still walk the tree under RCU. */
 	bool vma_free_at_once;

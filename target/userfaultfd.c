@@ -63,6 +63,16 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *vma, int va, u
 	assert_fault_locked(mm, vma, fault_flags);
 	/* Before 6.6 a handler under the VMA lock may not drop it: it
 	 * cannot wait for the monitor, it gives up at once. */
+	/* 6.4-6.5 keep userfaultfd-armed VMAs out of the VMA lock, and their
+	 * handler knows only mmap_lock, which it asserts and drops: a fault
+	 * that got in by seeing the VMA before it was armed (B8e) breaks it. */
+	if ((fault_flags & FAULT_FLAG_VMA_LOCK) && policy.vma_lock_scope == VMA_LOCK_SCOPE_ANON)
+		sched_fail(
+			"lock-discipline", "userfault-under-vma-lock",
+			"T%d handles a userfault on VMA [%d, %d) of P%d under the VMA lock alone: "
+			"the VMA was armed after the fault saw it unlocked, and handle_userfault "
+			"will drop an mmap_lock it does not hold",
+			sched_self(), vma->start, vma->end, mm->id);
 	if ((fault_flags & FAULT_FLAG_VMA_LOCK) && !vma_fault_callee_releases())
 		return vma_fault_give_up(vma, "userfault");
 	if (!(fault_flags & FAULT_FLAG_ALLOW_RETRY)) {
@@ -100,7 +110,9 @@ bool sys_uffd_register(int va)
 	if (policy.uffd_wp && vma && vma->anon && !uffd_released(mm)) {
 		vma = vma_isolate(mm, va);
 		if (vma) {
-			vm_flags_set(vma, VM_UFFD_WP);
+			/* The last change before the unlock: 6.4.0-6.4.7
+			 * let a fault see the unlock first (B8e). */
+			vm_flags_set_last(vma, VM_UFFD_WP);
 			ok = true;
 		}
 	}

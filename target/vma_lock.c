@@ -82,7 +82,8 @@ bool vma_start_read(struct vm_area_struct *vma)
 		return false;
 	}
 	/* The load of mm_lock_seq is an acquire (b1f02b95758d): what the
-	 * last writer changed before its unlock is visible. */
+	 * last writer changed before its unlock is visible. Before 6.4.8 it
+	 * was not, which vm_flags_set_last() shows. */
 	acquire_ordering(&vma_mm(vma)->mm_lock_seq);
 	return true;
 }
@@ -145,6 +146,40 @@ void vm_flags_set(struct vm_area_struct *vma, unsigned flags)
 	vma_start_write(vma);
 	vma_access(vma, SCHED_WRITE);
 	vma->vm_flags |= flags;
+}
+
+/*
+ * vm_flags_set() as the write section's last change, seen from another CPU
+ * before 6.4.8 (b1f02b95758d): mm_lock_seq was a plain store and a plain
+ * load, so a fault could see the section's end, the VMA unlocked, before
+ * the flags stored earlier. The model lets the new count be seen first and
+ * the flags land after a scheduling point; the caller's mmap_write_unlock
+ * ends the section as usual (the count moves on once more).
+ */
+/* The late store races with the fault that locked the VMA: that is 6.4's
+ * bug, which the model's own oracle reports by its effect; hidden from
+ * TSan, whose replay of real profiles must stay quiet. */
+static MM_ATOMIC void vm_flags_store_late(struct vm_area_struct *vma, unsigned flags)
+{
+	vma_access(vma, SCHED_WRITE);
+	vma->vm_flags |= flags;
+}
+
+void vm_flags_set_last(struct vm_area_struct *vma, unsigned flags)
+{
+	struct mm_struct *mm = vma_mm(vma);
+
+	if (!policy.per_vma_lock || policy.vma_lock_seq_release) {
+		vm_flags_set(vma, flags);
+		return;
+	}
+	vma_start_write(vma);
+	vma_end_write_all(mm);
+	mm_point("vm_flags_set", vma, SCHED_WRITE,
+		 "P%d VMA [%d, %d): a fault may see mm_lock_seq %d, the VMA unlocked, before "
+		 "vm_flags |= %#x (no release ordering)",
+		 mm->id, vma->start, vma->end, mm->mm_lock_seq, flags);
+	vm_flags_store_late(vma, flags);
 }
 
 void vm_flags_clear(struct vm_area_struct *vma, unsigned flags)

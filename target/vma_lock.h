@@ -32,6 +32,9 @@ void vma_mark_detached(struct vm_area_struct *vma, bool detached);
 /* vm_flags change only with the VMA write-locked (6.4's vm_flags_*()). */
 void vm_flags_set(struct vm_area_struct *vma, unsigned flags);
 void vm_flags_clear(struct vm_area_struct *vma, unsigned flags);
+/* vm_flags_set() followed by nothing but mmap_write_unlock: before 6.4.8
+ * a fault may see the unlock first (policy.vma_lock_seq_release). */
+void vm_flags_set_last(struct vm_area_struct *vma, unsigned flags);
 
 /* The fault path's lookup: the VMA containing va, read-locked, or NULL
  * when the fault must take mmap_lock instead (lock_vma_under_rcu). */
