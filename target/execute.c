@@ -11,6 +11,7 @@
 #include "mempolicy.h"
 #include "model.h"
 #include "oracle.h"
+#include "rmap.h"
 #include "scheduler/sync.h"
 #include "scheduler/trace.h"
 #include "syscalls.h"
@@ -256,7 +257,8 @@ static void check_teardown(struct exec_result *out)
 	}
 	truncate_inode_pages_final();
 	if (folio_check_leaks(out->sched.report, sizeof(out->sched.report)) ||
-	    mpol_check_leaks(out->sched.report, sizeof(out->sched.report))) {
+	    mpol_check_leaks(out->sched.report, sizeof(out->sched.report)) ||
+	    anon_vma_check_leaks(out->sched.report, sizeof(out->sched.report))) {
 		out->violation = true;
 		out->oracle = "memory-safety";
 		out->kind = "leak";
@@ -370,6 +372,21 @@ static uint64_t hash_oracle(uint64_t h, const struct process *p)
 	return h;
 }
 
+/* An anon_vma by its slab slot (0 for none). */
+static uint64_t anon_vma_slot(const struct anon_vma *av)
+{
+	return av ? (uint64_t)(av - M.anon_vma_slab) + 1 : 0;
+}
+
+/* The anon_vma slab and the fault-injection knob. */
+static uint64_t hash_anon_vmas(uint64_t h)
+{
+	for (int i = 0; i < MAX_ANON_VMA_OBJS; i++)
+		h = mix(h, (uint64_t)M.anon_vma_slab[i].allocated << 32 |
+				   (uint32_t)M.anon_vma_slab[i].links);
+	return mix(h, (uint64_t)M.anon_vma_next << 1 | M.inject_enomem);
+}
+
 static uint64_t hash_process(uint64_t h, const struct process *p)
 {
 	const struct mm_struct *mm = &p->mm;
@@ -387,6 +404,7 @@ static uint64_t hash_process(uint64_t h, const struct process *p)
 		h = mix(h, (uint64_t)v->start << 32 | (uint64_t)v->end);
 		h = mix(h, v->vm_flags | v->anon << 16 | v->file << 17 |
 				   (uint64_t)(v->vm_policy != NULL) << 18);
+		h = mix(h, anon_vma_slot(v->anon_vma));
 	}
 	h = mix(h, (uint64_t)mm->uffd_nr_msgs);
 	for (int i = 0; i < mm->uffd_nr_msgs && i < SCHED_MAX_THREADS; i++)
@@ -404,6 +422,7 @@ static uint64_t hash_frame(uint64_t h, const struct folio *f)
 			   f->uptodate << 4);
 	h = mix(h, (uint64_t)(uint32_t)f->refcount << 32 | (uint32_t)f->mapcount);
 	h = mix(h, (uint64_t)(uint32_t)f->pincount << 32 | (uint32_t)f->index);
+	h = mix(h, anon_vma_slot(f->anon_vma));
 	for (int w = 0; w < PAGE_WORDS; w++)
 		h = mix(h, f->data[w]);
 	return h;
@@ -460,6 +479,7 @@ uint64_t execute_state_hash(void)
 	for (int pfn = 0; pfn < NR_FRAMES; pfn++)
 		h = hash_frame(h, &M.frame[pfn]);
 	h = hash_tlbs(h);
+	h = hash_anon_vmas(h);
 	h = hash_writes(h);
 	return hash_file(h);
 }

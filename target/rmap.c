@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "rmap.h"
 
+#include <stdio.h>
+
 #include "mmap_lock.h"
 #include "policy.h"
 #include "syscalls.h"
@@ -39,6 +41,10 @@ static MM_ATOMIC struct anon_vma *anon_vma_alloc(void)
 static MM_ATOMIC void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma *av)
 {
 	sched_access(av, SCHED_WRITE);
+	if (!av->allocated)
+		sched_fail("memory-safety", "use-after-free",
+			   "VMA [%d, %d) of P%d linked to anon_vma #%d, already freed", vma->start,
+			   vma->end, vma->mm, anon_vma_id(av));
 	av->links++;
 	vma->anon_vma = av;
 }
@@ -70,6 +76,10 @@ static MM_ATOMIC void anon_vma_free(struct anon_vma *av)
 static MM_ATOMIC void anon_vma_chain_unlink(struct anon_vma *av)
 {
 	sched_access(av, SCHED_WRITE);
+	if (!av->allocated || av->links <= 0)
+		sched_fail("memory-safety", "use-after-free", "a VMA left anon_vma #%d, %s",
+			   anon_vma_id(av),
+			   av->allocated ? "which no VMA was linked to" : "already freed");
 	if (--av->links == 0)
 		anon_vma_free(av);
 }
@@ -201,7 +211,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma)
 MM_ATOMIC void sys_inject_enomem(void)
 {
 	mm_point("inject_enomem", &M.inject_enomem, SCHED_WRITE,
-		 "fault injection: the next anon_vma_clone allocation fails");
+		 "fault injection: the next dup_anon_vma allocation fails");
 	M.inject_enomem = true;
 }
 
@@ -235,10 +245,12 @@ int dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct *src)
 		vma_start_write(dst);
 	vma_access(dst, SCHED_WRITE);
 	dst->anon_vma = src->anon_vma;
+	mm_trace("dup_anon_vma P%d: VMA [%d, %d) takes anon_vma #%d", mm->id, dst->start, dst->end,
+		 anon_vma_id(src->anon_vma));
 	/* anon_vma_clone's chain allocation, which may sleep. */
 	mm_point("anon_vma_clone", dst, SCHED_WRITE,
-		 "dup_anon_vma P%d: VMA [%d, %d) takes anon_vma #%d, allocates its chain", mm->id,
-		 dst->start, dst->end, anon_vma_id(src->anon_vma));
+		 "anon_vma_clone P%d: VMA [%d, %d) allocates its chain", mm->id, dst->start,
+		 dst->end);
 	if (take_injected_enomem()) {
 		vma_access(dst, SCHED_WRITE);
 		dst->anon_vma = NULL;
@@ -248,4 +260,20 @@ int dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct *src)
 	}
 	anon_vma_chain_link(dst, src->anon_vma);
 	return 0;
+}
+
+bool anon_vma_check_leaks(char *report, size_t size)
+{
+	for (int i = 0; i < MAX_ANON_VMA_OBJS; i++) {
+		const struct anon_vma *av = &M.anon_vma_slab[i];
+
+		if (av->allocated) {
+			snprintf(report, size,
+				 "anon_vma #%d still allocated after every process exited: %d "
+				 "VMA link(s)",
+				 i, av->links);
+			return true;
+		}
+	}
+	return false;
 }

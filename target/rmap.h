@@ -25,5 +25,7 @@ void unlink_anon_vmas(struct vm_area_struct *vma);
 /* A merge: dst, without an anon_vma, takes src's (vma_merge). 0, or
  * -ENOMEM from an injected failure (dst is left without one). */
 int dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct *src);
+/* Teardown: an anon_vma still allocated is a leak (a link never dropped). */
+bool anon_vma_check_leaks(char *report, size_t size);
 
 #endif

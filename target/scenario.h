@@ -52,7 +52,7 @@ enum op_kind {
 	OP_MBIND,      /* va: mbind() a new memory policy onto the page's VMA */
 	OP_MMAP_STACK, /* va: map a fresh anon page at va that grows down (a stack) */
 	/* input version 4 */
-	OP_FAIL_ALLOC, /* fault injection: the next anon_vma_clone allocation fails */
+	OP_FAIL_ALLOC, /* fault injection: the next merge's dup_anon_vma fails (ENOMEM) */
 	OP_NR
 };
 

@@ -46,7 +46,10 @@ bool sys_read_odirect(int va, int word);
 bool sys_proc_mem_write(int va, int word);
 /* Fault injection: the next read I/O of file page va fails (EIO). */
 void sys_inject_eio(int va);
-/* Fault injection (failslab): the next anon_vma_clone allocation fails. */
+/* Fault injection (failslab): the next chain allocation of a merge's
+ * dup_anon_vma fails, in whichever process merges next; the clones of a
+ * split, fork or mremap do not fail (the model has no failure path for
+ * them). */
 void sys_inject_enomem(void);
 
 /* vmsplice(pipe, va): the pipe holds a FOLL_GET reference to the page. */

@@ -301,18 +301,22 @@ static bool vma_can_merge(const struct vm_area_struct *a, const struct vm_area_s
 	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
 }
 
-/* prev grows over next, which goes (both write-locked first). */
-static void vma_merge_pair(struct mm_struct *mm, struct vm_area_struct *prev,
-			   struct vm_area_struct *next)
+/* keep grows over gone, its neighbour on either side, which goes (both
+ * write-locked first). */
+static void vma_merge_pair(struct mm_struct *mm, struct vm_area_struct *keep,
+			   struct vm_area_struct *gone)
 {
-	vma_start_write(prev);
-	vma_start_write(next);
-	vma_access(prev, SCHED_WRITE);
-	mm_trace("vma_merge P%d: [%d, %d) + [%d, %d)", mm->id, prev->start, prev->end, next->start,
-		 next->end);
-	prev->end = next->end;
-	prev->vm_flags |= next->vm_flags & VM_SOFTDIRTY;
-	vma_unlink_free(mm, vma_index(mm, next));
+	vma_start_write(keep);
+	vma_start_write(gone);
+	vma_access(keep, SCHED_WRITE);
+	mm_trace("vma_merge P%d: [%d, %d) grows over [%d, %d)", mm->id, keep->start, keep->end,
+		 gone->start, gone->end);
+	if (gone->start < keep->start)
+		keep->start = gone->start;
+	else
+		keep->end = gone->end;
+	keep->vm_flags |= gone->vm_flags & VM_SOFTDIRTY;
+	vma_unlink_free(mm, vma_index(mm, gone));
 }
 
 /* Of the VMAs a merge removes (either may be NULL), the first with an
@@ -335,9 +339,10 @@ static struct vm_area_struct *merge_anon_vma_source(struct vm_area_struct *a,
 /*
  * One decision, as the kernel's vma_merge() makes it: merge with the
  * previous VMA, the next, or both (their anon_vmas, where they have
- * them, the same one). The VMA that stays and grows takes the anon_vma of
- * one it absorbs if it had none (dup_anon_vma); if that fails, nothing is
- * merged.
+ * them, the same one). The previous VMA grows if it merges (cases 6 and
+ * 7), else the next one grows down over vma (case 8). The VMA that grows
+ * takes the anon_vma of one it absorbs if it had none (dup_anon_vma); if
+ * that fails, nothing is merged.
  */
 struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vma)
 {
@@ -355,13 +360,12 @@ struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vm
 		next = NULL; /* is_mergeable_anon_vma(prev, next) */
 	if (!prev && !next)
 		return vma;
-	dst = prev ? prev : vma;
-	src = merge_anon_vma_source(prev ? vma : NULL, next);
+	dst = prev ? prev : next;
+	src = merge_anon_vma_source(vma, prev ? next : NULL);
 	if (src && dup_anon_vma(dst, src))
 		return vma;
-	if (prev)
-		vma_merge_pair(mm, prev, vma);
-	if (next)
+	vma_merge_pair(mm, dst, vma);
+	if (prev && next)
 		vma_merge_pair(mm, dst, next);
 	return dst;
 }

@@ -53,8 +53,9 @@ struct vm_area_struct *vma_isolate(struct mm_struct *mm, int va);
 void vma_remove_range(struct mm_struct *mm, int start, int end);
 /* vma_merge() after a change of vma's flags (mprotect): merge it with a
  * neighbour it now matches; returns the VMA that covers it. The model
- * splits first and merges after; the kernel tries the merge first: the
- * same VMAs result. mmap_lock held for write. */
+ * splits first and merges after, where the kernel tries the merge first;
+ * when the page is a whole VMA both grow the same VMA (the previous one,
+ * else the next). mmap_lock held for write. */
 struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vma);
 
 #endif

@@ -37,7 +37,8 @@ static void test_merge(void)
 			   "  read va=1 word=0\n",
 			   &v);
 
-	CHECK(!v && count(t, "vma_merge P0") == 2 && count(t, "vma_merge P0: [0, 2) + [2, 4)") == 1,
+	CHECK(!v && count(t, "vma_merge P0") == 2 &&
+		      count(t, "vma_merge P0: [0, 2) grows over [2, 4)") == 1,
 	      "latest: [0,1) + [1,2), then + [2,4):\n%s", t);
 	/* One anon_vma for the three VMAs and the merged one: freed once, at
 	 * exit, after the page was unmapped. */
@@ -53,13 +54,27 @@ static void test_merge(void)
 	CHECK(!v && count(t, "vma_merge") == 0, "latest: no change, no merge:\n%s", t);
 	free(t);
 
+	/* No previous VMA: the next one grows down over the changed one and
+	 * takes its anon_vma (vma_merge's case 8). */
+	t = trace_of("latest",
+		     "thread 0\n"
+		     "  munmap va=0\n"
+		     "  mprotect va=1 rw=0\n"
+		     "  write va=2 word=0\n"
+		     "  mprotect va=1 rw=1\n",
+		     &v);
+	CHECK(!v && count(t, "vma_merge P0: [2, 4) grows over [1, 2)") == 1 &&
+		      count(t, "dup_anon_vma") == 0,
+	      "latest: the next VMA grows down, keeping its anon_vma:\n%s", t);
+	free(t);
+
 	/* Different flags do not merge: read-only next to writable. */
 	t = trace_of("latest",
 		     "thread 0\n"
 		     "  mprotect va=1 rw=0\n"
 		     "  mprotect va=2 rw=0\n",
 		     &v);
-	CHECK(!v && count(t, "vma_merge P0: [1, 2) + [2, 3)") == 1,
+	CHECK(!v && count(t, "vma_merge P0: [1, 2) grows over [2, 3)") == 1,
 	      "latest: two read-only neighbours merge:\n%s", t);
 	free(t);
 }
@@ -88,23 +103,28 @@ static void test_fork_keeps_anon_vma(void)
 	free(t);
 }
 
+/* corpus/regress/dup-anon-vma.mmf, with or without the failure. */
+static char *b8c_program(const char *model, bool fail, bool *v)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "thread 0\n"
+		 "  mprotect va=1 rw=0\n"
+		 "  mem-write va=1 word=0\n"
+		 "%s"
+		 "  mprotect va=1 rw=1\n"
+		 "  munmap va=1\n"
+		 "thread 1\n"
+		 "  write va=0 word=0\n"
+		 "schedule 33:1\n",
+		 fail ? "  fail-alloc\n" : "");
+	return trace_of(model, text, v);
+}
+
 static char *b8c(const char *model, bool *v)
 {
-	return trace_of(model,
-			"thread 0\n"
-			"  write va=1 word=0\n"
-			"  mprotect va=1 rw=0\n"
-			"  munmap va=0\n"
-			"  mmap va=0\n"
-			"  fail-alloc\n"
-			"  mprotect va=1 rw=1\n"
-			"  munmap va=1\n"
-			"  munmap va=2\n"
-			"  munmap va=3\n"
-			"thread 1\n"
-			"  write va=0 word=0\n"
-			"schedule 40:1\n",
-			v);
+	return b8c_program(model, true, v);
 }
 
 static void test_b8c(void)
@@ -132,19 +152,8 @@ static void test_b8c(void)
 	free(t);
 
 	/* Without the injected failure the merge succeeds on v6.4 too. */
-	t = trace_of("v6.4",
-		     "thread 0\n"
-		     "  write va=1 word=0\n"
-		     "  mprotect va=1 rw=0\n"
-		     "  munmap va=0\n"
-		     "  mmap va=0\n"
-		     "  mprotect va=1 rw=1\n"
-		     "  munmap va=1\n"
-		     "thread 1\n"
-		     "  write va=0 word=0\n"
-		     "schedule 40:1\n",
-		     &v);
-	CHECK(!v && count(t, "vma_merge P0: [0, 1) + [1, 2)") == 1,
+	t = b8c_program("v6.4", false, &v);
+	CHECK(!v && count(t, "vma_merge P0: [0, 1) grows over [1, 2)") == 1,
 	      "v6.4: no failure, the merge goes through, clean:\n%s", t);
 	free(t);
 }
