@@ -61,8 +61,6 @@ bool userfaultfd_pte_wp(struct mm_struct *mm, const struct vm_area_struct *vma, 
 int handle_userfault(struct mm_struct *mm, struct vm_area_struct *vma, int va, unsigned fault_flags)
 {
 	assert_fault_locked(mm, vma, fault_flags);
-	/* Before 6.6 a handler under the VMA lock may not drop it: it
-	 * cannot wait for the monitor, it gives up at once. */
 	/* 6.4-6.5 keep userfaultfd-armed VMAs out of the VMA lock, and their
 	 * handler knows only mmap_lock, which it asserts and drops: a fault
 	 * that got in by seeing the VMA before it was armed (B8e) breaks it. */
@@ -73,6 +71,8 @@ int handle_userfault(struct mm_struct *mm, struct vm_area_struct *vma, int va, u
 			"the VMA was armed after the fault saw it unlocked, and handle_userfault "
 			"will drop an mmap_lock it does not hold",
 			sched_self(), vma->start, vma->end, mm->id);
+	/* Before 6.6 a handler under the VMA lock may not drop it: it
+	 * cannot wait for the monitor, it gives up at once. */
 	if ((fault_flags & FAULT_FLAG_VMA_LOCK) && !vma_fault_callee_releases())
 		return vma_fault_give_up(vma, "userfault");
 	if (!(fault_flags & FAULT_FLAG_ALLOW_RETRY)) {

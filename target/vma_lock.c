@@ -148,14 +148,6 @@ void vm_flags_set(struct vm_area_struct *vma, unsigned flags)
 	vma->vm_flags |= flags;
 }
 
-/*
- * vm_flags_set() as the write section's last change, seen from another CPU
- * before 6.4.8 (b1f02b95758d): mm_lock_seq was a plain store and a plain
- * load, so a fault could see the section's end, the VMA unlocked, before
- * the flags stored earlier. The model lets the new count be seen first and
- * the flags land after a scheduling point; the caller's mmap_write_unlock
- * ends the section as usual (the count moves on once more).
- */
 /* The late store races with the fault that locked the VMA: that is 6.4's
  * bug, which the model's own oracle reports by its effect; hidden from
  * TSan, whose replay of real profiles must stay quiet. */
@@ -165,6 +157,14 @@ static MM_ATOMIC void vm_flags_store_late(struct vm_area_struct *vma, unsigned f
 	vma->vm_flags |= flags;
 }
 
+/*
+ * vm_flags_set() as the write section's last change, seen from another CPU
+ * before 6.4.8 (b1f02b95758d): mm_lock_seq was a plain store and a plain
+ * load, so a fault could see the section's end, the VMA unlocked, before
+ * the flags stored earlier. The model lets the new count be seen first and
+ * the flags land after a scheduling point; the caller's mmap_write_unlock
+ * ends the section as usual (the count moves on once more).
+ */
 void vm_flags_set_last(struct vm_area_struct *vma, unsigned flags)
 {
 	struct mm_struct *mm = vma_mm(vma);
